@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    create .venv, install, load the bundled demo data, serve on http://127.0.0.1:8000
+#   make test   create .venv, install with the test extras, run ruff and the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DATA_DIR ?= data
+
+.PHONY: run test lint bench demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first, pinned: 2.13.0 is a local CPU build; an unpinned torch pulls a multi-GB CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test,sentence-transformers]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/policykg --data-dir $(DATA_DIR) init
+	$(VENV)/bin/policykg --data-dir $(DATA_DIR) load-demo
+
+run: demo
+	$(VENV)/bin/policykg --data-dir $(DATA_DIR) serve
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .ruff_cache

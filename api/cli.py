@@ -1,0 +1,97 @@
+"""The ``policykg`` command line: global options, error handling, and the command modules it registers.
+
+Each module in ``api/commands`` adds its commands with ``register(app)``. Errors policykg raises on purpose
+(and invalid settings or input) print one line to stderr and exit non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from api.bootstrap import Services, build_services
+from api.commands import core
+from api.settings import Settings
+from ontology.errors import PolicykgError
+
+COMMAND_MODULES = [core]
+
+app = typer.Typer(
+    name="policykg",
+    help="policykg: knowledge graph and search over Chinese policies and normative documents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class CliState:
+    """Options shared by every command, and the services built from them on first use."""
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self.data_dir = data_dir
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services for this invocation (settings from the environment, ``--data-dir`` on top)."""
+        if self._services is None:
+            overrides = {"policykg_data_dir": self.data_dir} if self.data_dir is not None else {}
+            self._services = build_services(Settings(**overrides))  # type: ignore[arg-type]
+        return self._services
+
+    def close(self) -> None:
+        """Close the services if they were built."""
+        if self._services is not None:
+            self._services.close()
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data folder (default: $POLICYKG_DATA_DIR or ./data).")
+    ] = None,
+) -> None:
+    state = CliState(data_dir)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+for _module in COMMAND_MODULES:
+    _module.register(app)
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        parts = []
+        for item in error.errors():
+            where = ".".join(str(p) for p in item["loc"]) or "input"
+            parts.append(f"{where}: {item['msg']}")
+        return "invalid settings or input: " + "; ".join(parts)
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def main() -> None:
+    """Entry point of the ``policykg`` console script."""
+    try:
+        app(standalone_mode=False)
+    except (typer.Exit, SystemExit) as e:
+        code = getattr(e, "exit_code", None)
+        sys.exit(code if isinstance(code, int) else getattr(e, "code", 0))
+    except typer.Abort:
+        sys.exit(130)
+    except (PolicykgError, ValidationError, OSError) as e:
+        typer.echo(f"policykg: error: {_one_line(e)}", err=True)
+        sys.exit(2)
+    except Exception as e:  # click's usage errors
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise

@@ -1,0 +1,33 @@
+"""Build the FastAPI application: routers, error handling (RFC 9457 problem+json), lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.bootstrap import Services, build_services
+from api.routes import health
+
+ROUTERS = [health.router]
+
+
+def create_app(services: Services | None = None) -> FastAPI:
+    """The policykg HTTP application over ``services`` (built from the environment when not given)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = services or build_services()
+        yield
+        app.state.services.close()
+
+    app = FastAPI(
+        title="policykg",
+        summary="Knowledge graph and search over Chinese policies, normative documents and demonstration practices.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

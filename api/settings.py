@@ -1,0 +1,53 @@
+"""All configuration of policykg, read from environment variables (and ``.env``) in one place.
+
+Only ``api/`` (HTTP, CLI) reads settings; ``graph/``, ``search/`` and ``ingest/`` take plain arguments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """policykg settings. Every field maps to an environment variable of the same name (upper case)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
+
+    policykg_data_dir: Path = Field(Path("data"), description="Folder for the embedded graph, indexes and outbox.")
+    policykg_graph_backend: Literal["embedded", "neo4j"] = "embedded"
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("neo4j")
+    neo4j_database: str | None = None
+
+    policykg_search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    elasticsearch_url: str | None = None
+    elasticsearch_index: str = "policykg-clauses"
+    policykg_embedder: Literal["use", "sentence-transformers", "none"] = Field(
+        "use", description="use = multilingual Universal Sentence Encoder v3 shipped in a wheel (offline default)."
+    )
+    policykg_embedding_model: str | None = Field(
+        None,
+        description="sentence-transformers model name or local path (when POLICYKG_EMBEDDER=sentence-transformers).",
+    )
+    policykg_lexical_weight: float = Field(1.0, ge=0)
+    policykg_vector_weight: float = Field(1.0, ge=0)
+
+    policykg_webhook_allowlist: list[str] = Field(
+        default_factory=list, description="Hosts webhooks may target; empty = any."
+    )
+    policykg_webhook_max_attempts: int = Field(8, ge=1)
+    policykg_host: str = "127.0.0.1"
+    policykg_port: int = Field(8000, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _require_server_urls(self) -> Settings:
+        if self.policykg_graph_backend == "neo4j" and not self.neo4j_uri:
+            raise ValueError("POLICYKG_GRAPH_BACKEND=neo4j needs NEO4J_URI (e.g. bolt://localhost:7687)")
+        if self.policykg_search_backend == "elasticsearch" and not self.elasticsearch_url:
+            raise ValueError("POLICYKG_SEARCH_BACKEND=elasticsearch needs ELASTICSEARCH_URL")
+        return self

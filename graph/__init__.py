@@ -1,0 +1,1 @@
+"""Graph storage: the GraphStore port and its LadybugDB and Neo4j adapters."""

@@ -1,0 +1,116 @@
+"""All Cypher text of the graph store, built for a dialect.
+
+LadybugDB (Kùzu family) and Neo4j share most of openCypher; where they differ (``label(x)`` vs ``type(r)`` /
+``labels(n)[0]``) the builders take the dialect, so no adapter keeps its own copy of a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+Dialect = Literal["kuzu", "neo4j"]
+
+
+# Kùzu infers a parameter's type from its values; a column of nulls would bind as STRING, so typed
+# properties are cast explicitly there.
+_KUZU_CASTS = {"int": "INT64", "float": "DOUBLE", "bool": "BOOLEAN", "string[]": "STRING[]"}
+
+
+def _assignments(var: str, props: Mapping[str, str], dialect: Dialect) -> str:
+    def value(name: str, kind: str) -> str:
+        if dialect == "kuzu" and kind in _KUZU_CASTS:
+            return f"CAST(r.{name} AS {_KUZU_CASTS[kind]})"
+        return f"r.{name}"
+
+    return ", ".join(f"{var}.{name} = {value(name, kind)}" for name, kind in props.items())
+
+
+def upsert_nodes(label: str, props: Mapping[str, str], dialect: Dialect) -> str:
+    """MERGE nodes of one class by id from ``$rows`` and set every declared property."""
+    sets = _assignments("n", props, dialect)
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}})" + (f" SET {sets}" if sets else "")
+
+
+def upsert_relationships(rel_type: str, source: str, target: str, props: Mapping[str, str], dialect: Dialect) -> str:
+    """MERGE relationships of one type between existing nodes named in ``$rows`` (source, target ids).
+
+    Two MATCH clauses, not one comma pattern: LadybugDB plans ``MATCH (a {…}), (b {…})`` as a cross
+    product and scans per row (14 s for 2,000 rows on 45k nodes, against 0.04 s this way).
+    """
+    sets = _assignments("e", props, dialect)
+    return (
+        f"UNWIND $rows AS r MATCH (a:{source} {{id: r.source}}) MATCH (b:{target} {{id: r.target}}) "
+        f"MERGE (a)-[e:{rel_type}]->(b)" + (f" SET {sets}" if sets else "")
+    )
+
+
+def delete_owned(label: str) -> str:
+    """Delete the nodes of one class owned by document ``$doc_id``, with their relationships."""
+    return f"MATCH (n:{label}) WHERE n.doc_id = $doc_id DETACH DELETE n"
+
+
+def delete_outgoing(label: str) -> str:
+    """Delete every outgoing relationship of node ``$id``."""
+    return f"MATCH (n:{label} {{id: $id}})-[r]->() DELETE r"
+
+
+def delete_node(label: str) -> str:
+    """Delete node ``$id`` and its relationships."""
+    return f"MATCH (n:{label} {{id: $id}}) DETACH DELETE n"
+
+
+def get_node(label: str, props: Mapping[str, str]) -> str:
+    """Return node ``$id`` as ``n``."""
+    return f"MATCH (n:{label} {{id: $id}}) RETURN n"
+
+
+def find_nodes(label: str, props: Mapping[str, str], where: Sequence[str], limit: int | None) -> str:
+    """Return nodes of one class whose listed properties equal the parameters of the same name."""
+    conditions = " AND ".join(f"n.{p} = ${p}" for p in where)
+    return (
+        f"MATCH (n:{label})"
+        + (f" WHERE {conditions}" if conditions else "")
+        + " RETURN n ORDER BY n.id"
+        + (f" LIMIT {int(limit)}" if limit is not None else "")
+    )
+
+
+def _label_of(var: str, dialect: Dialect) -> str:
+    return f"label({var})" if dialect == "kuzu" else f"labels({var})[0]"
+
+
+def _type_of(var: str, dialect: Dialect) -> str:
+    return f"label({var})" if dialect == "kuzu" else f"type({var})"
+
+
+def _rel_pattern(rel_types: Sequence[str] | None) -> str:
+    return "[r:" + "|".join(rel_types) + "]" if rel_types else "[r]"
+
+
+def neighbours(label: str, direction: Literal["out", "in"], rel_types: Sequence[str] | None, dialect: Dialect) -> str:
+    """Return the nodes one relationship away from node ``$id`` in one direction, up to ``$limit``."""
+    arrow = f"-{_rel_pattern(rel_types)}->" if direction == "out" else f"<-{_rel_pattern(rel_types)}-"
+    return (
+        f"MATCH (a:{label} {{id: $id}}){arrow}(b) "
+        f"RETURN {_type_of('r', dialect)} AS rel_type, {_label_of('b', dialect)} AS label, b AS node, r AS rel "
+        "ORDER BY rel_type, b.id LIMIT $limit"
+    )
+
+
+def expand(label: str, rel_types: Sequence[str] | None, dialect: Dialect) -> str:
+    """Return the distinct (label, id) of nodes one relationship away (either direction) from nodes ``$ids``."""
+    return (
+        f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-{_rel_pattern(rel_types)}-(b) "
+        f"RETURN DISTINCT {_label_of('b', dialect)} AS label, b.id AS id"
+    )
+
+
+def count_nodes(label: str) -> str:
+    """Return the number of nodes of one class as ``c``."""
+    return f"MATCH (n:{label}) RETURN count(n) AS c"
+
+
+def count_rels(rel_type: str) -> str:
+    """Return the number of relationships of one type as ``c``."""
+    return f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS c"

@@ -1,0 +1,108 @@
+"""The embedded default graph back-end: LadybugDB (PyPI ``ladybug``, a Kùzu fork), in a folder of the data dir.
+
+Kùzu-family Cypher needs declared tables, so ``ensure_schema`` generates ``CREATE NODE TABLE`` /
+``CREATE REL TABLE`` statements from the ontology. One process may open the database for writing at a time;
+calls are serialised with a lock because a connection is not safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+from graph.base import GraphStore, Row
+from graph.errors import GraphStoreError
+from ontology.model import NODE_CLASSES, RELATIONSHIPS, PropertyType
+
+_KUZU_TYPES: dict[PropertyType, str] = {
+    "string": "STRING",
+    "int": "INT64",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "string[]": "STRING[]",
+}
+
+
+def schema_statements() -> list[str]:
+    """The DDL that declares every ontology class and relationship as LadybugDB tables."""
+    statements = []
+    for cls in NODE_CLASSES.values():
+        columns = ", ".join(f"{name} {_KUZU_TYPES[kind]}" for name, kind in cls.properties.items())
+        statements.append(
+            f"CREATE NODE TABLE IF NOT EXISTS {cls.label}(id STRING PRIMARY KEY"
+            + (f", {columns}" if columns else "")
+            + ")"
+        )
+    for rel in RELATIONSHIPS.values():
+        pairs = ", ".join(f"FROM {s} TO {t}" for s, t in rel.endpoints)
+        columns = "".join(f", {name} {_KUZU_TYPES[kind]}" for name, kind in rel.properties.items())
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel.type}({pairs}{columns})")
+    return statements
+
+
+class LadybugGraphStore(GraphStore):
+    """Graph store on an embedded LadybugDB database at ``path`` (created when missing).
+
+    Differences from Neo4j worth knowing: no uniqueness constraint is needed (the primary key is ``id``);
+    ``label(x)`` replaces ``type(r)``/``labels(n)``; list indexing is 1-based in ad-hoc queries.
+    """
+
+    dialect = "kuzu"
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except (RuntimeError, OSError) as e:
+            raise GraphStoreError(f"cannot open LadybugDB at {path}: {e}") from e
+        self._lock = threading.RLock()
+        self.path = path
+
+    def ensure_schema(self) -> None:
+        """Declare the node and relationship tables of the ontology (idempotent)."""
+        with self._lock:
+            for statement in schema_statements():
+                self._execute(statement)
+
+    def _execute(self, statement: str, params: Row | None = None) -> Any:
+        try:
+            return self._conn.execute(statement, params or {})
+        except RuntimeError as e:
+            raise GraphStoreError(f"LadybugDB: {e}") from e
+
+    def _run_in_transaction(self, statements: Sequence[tuple[str, Row]]) -> None:
+        with self._lock:
+            self._execute("BEGIN TRANSACTION")
+            try:
+                for statement, params in statements:
+                    self._execute(statement, params)
+            except BaseException:
+                self._rollback()
+                raise
+            self._execute("COMMIT")
+
+    def _rollback(self) -> None:
+        # A failed statement may already have ended the transaction; LadybugDB then has nothing to roll back.
+        try:
+            self._conn.execute("ROLLBACK")
+        except RuntimeError as e:
+            if "No active transaction" not in str(e):
+                raise GraphStoreError(f"LadybugDB: rollback failed: {e}") from e
+
+    def _read(self, statement: str, params: Row | None = None) -> list[Row]:
+        with self._lock:
+            result = self._execute(statement, params)
+            columns = result.get_column_names()
+            return [dict(zip(columns, row, strict=True)) for row in result.get_all()]
+
+    def close(self) -> None:
+        """Close the connection and the database files."""
+        with self._lock:
+            self._conn.close()
+            self._db.close()

@@ -1,0 +1,1 @@
+"""Ingest: read documents, normalise and structure them, extract entities, and write them into the graph."""

@@ -1,0 +1,428 @@
+"""The policykg domain model: node classes, their properties and the relationships between them.
+
+This module is the Python mirror of ``policykg.ttl``; ``tests/unit/ontology/test_model_agrees_with_owl.py``
+keeps the two in agreement. Graph adapters generate their schema (LadybugDB tables, Neo4j constraints) from
+``NODE_CLASSES`` and ``RELATIONSHIPS``; nothing here imports a back-end.
+
+Conventions every back-end shares:
+- every node has a stable string ``id`` (primary key);
+- dates are ISO-8601 strings (``"2020-03-01"``), so they sort and compare the same everywhere;
+- structured values (a condition's value, a profile's facts) are JSON strings;
+- nodes that belong to one document carry ``doc_id``: deleting or replacing a document removes them;
+- provenance is a character span ``[span_start, span_end)`` into the document's stored (original) text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+PropertyType = Literal["string", "int", "float", "bool", "string[]"]
+
+
+class DocumentType(StrEnum):
+    """Kinds of normative and informational documents (法律法规、规章、规范性文件 …)."""
+
+    CONSTITUTION = "宪法"
+    LAW = "法律"
+    ADMINISTRATIVE_REGULATION = "行政法规"
+    LOCAL_REGULATION = "地方性法规"
+    DEPARTMENTAL_RULE = "部门规章"
+    LOCAL_GOVERNMENT_RULE = "地方政府规章"
+    JUDICIAL_INTERPRETATION = "司法解释"
+    NORMATIVE_DOCUMENT = "规范性文件"
+    POLICY_DOCUMENT = "政策文件"
+    WORK_REPORT = "工作报告"
+    PROPOSAL_REPLY = "建议答复"
+    NEWS_REPORT = "新闻报道"
+    CASE = "案例"
+    OTHER = "其他"
+
+
+class DocumentStatus(StrEnum):
+    """Validity status of a document version."""
+
+    IN_FORCE = "现行有效"
+    AMENDED = "已被修改"
+    REPEALED = "已废止"
+    NOT_YET_IN_FORCE = "尚未生效"
+    UNKNOWN = "未知"
+
+
+class ClauseKind(StrEnum):
+    """Levels of the 编/章/节/条/款/项/目 tree and free enumerations (一、 （一） 1.)."""
+
+    PART = "编"
+    CHAPTER = "章"
+    SECTION = "节"
+    ARTICLE = "条"
+    PARAGRAPH = "款"
+    ITEM = "项"
+    SUBITEM = "目"
+    ENUMERATION = "列举"
+
+
+class ConditionDimension(StrEnum):
+    """What an eligibility condition constrains (CCCEV Criterion → Constraint)."""
+
+    REGION = "region"
+    SCALE = "scale"
+    INDUSTRY = "industry"
+    OWNERSHIP = "ownership"
+    AGE_YEARS = "age_years"
+    EMPLOYEES = "employees"
+    REVENUE_WAN = "revenue_wan"
+    QUALIFICATION = "qualification"
+    BEHAVIOUR = "behaviour"
+    OTHER = "other"
+
+
+class ConditionOperator(StrEnum):
+    """How a condition's value is compared with the profile's fact."""
+
+    IN = "in"
+    NOT_IN = "not_in"
+    GE = ">="
+    LE = "<="
+    GT = ">"
+    LT = "<"
+    EQ = "=="
+    HAS = "has"
+
+
+class BenefitType(StrEnum):
+    """Kinds of support a measure grants."""
+
+    SUBSIDY = "资金补贴"
+    TAX_RELIEF = "税费减免"
+    SOCIAL_INSURANCE = "社保减免缓缴"
+    LOAN_INTEREST = "贷款贴息"
+    FINANCE = "金融支持"
+    RENT_RELIEF = "租金减免"
+    JOB_RETENTION = "稳岗返还"
+    OTHER = "其他"
+
+
+class DesignationKind(StrEnum):
+    """A demonstration designation names an area (示范地区) or a project (示范项目)."""
+
+    AREA = "area"
+    PROJECT = "project"
+
+
+class RegionLevel(StrEnum):
+    """Levels of the administrative hierarchy."""
+
+    COUNTRY = "country"
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+
+
+@dataclass(frozen=True)
+class NodeClass:
+    """One ontology class as stored in the graph: its label, properties and ontology alignment."""
+
+    label: str
+    label_zh: str
+    comment: str
+    properties: dict[str, PropertyType]
+    aligned_with: tuple[str, ...] = ()
+    owned_by_document: bool = False
+    indexed: tuple[str, ...] = ()
+
+    @property
+    def all_properties(self) -> dict[str, PropertyType]:
+        """The properties including the primary key ``id``."""
+        return {"id": "string", **self.properties}
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One relationship type: the (source, target) label pairs it may join and its properties."""
+
+    type: str
+    label_zh: str
+    endpoints: tuple[tuple[str, str], ...]
+    properties: dict[str, PropertyType] = field(default_factory=dict)
+    aligned_with: tuple[str, ...] = ()
+
+
+SPAN: dict[str, PropertyType] = {"span_start": "int", "span_end": "int"}
+
+NODE_CLASSES: dict[str, NodeClass] = {
+    c.label: c
+    for c in [
+        NodeClass(
+            "NormativeDocument",
+            "规范性文件与政策文件",
+            "A published legal or policy document, one version of it (ELI LegalResource/Expression).",
+            {
+                "source_id": "string",
+                "source_path": "string",
+                "title": "string",
+                "title_norm": "string",
+                "subtitle": "string",
+                "doc_number": "string",
+                "doc_type": "string",
+                "level": "string",
+                "region_code": "string",
+                "issuers": "string[]",
+                "date_written": "string",
+                "date_published": "string",
+                "date_effective": "string",
+                "version_date": "string",
+                "status": "string",
+                "is_current": "bool",
+                "work_id": "string",
+                "content_hash": "string",
+                "text": "string",
+                "placeholder": "bool",
+                "format": "string",
+                "clause_count": "int",
+            },
+            ("eli:LegalResource", "eli:LegalExpression"),
+            indexed=("source_id", "title_norm", "work_id", "content_hash"),
+        ),
+        NodeClass(
+            "Clause",
+            "条款",
+            "A part of a document: 编/章/节/条/款/项/目 or an enumeration item, with its span (ELI LegalResourceSubdivision).",
+            {
+                "doc_id": "string",
+                "kind": "string",
+                "label": "string",
+                "number": "int",
+                "ordinal": "int",
+                "depth": "int",
+                "path": "string",
+                "text": "string",
+                **SPAN,
+            },
+            ("eli:LegalResourceSubdivision",),
+            owned_by_document=True,
+            indexed=("doc_id",),
+        ),
+        NodeClass(
+            "DatedEvent",
+            "日期事件",
+            "A dated event of a document (成文, 公布, 施行, 修正, 修订, 废止) or a date it mentions.",
+            {"doc_id": "string", "date": "string", "kind": "string", "text": "string", **SPAN},
+            ("prov:InstantaneousEvent",),
+            owned_by_document=True,
+            indexed=("doc_id",),
+        ),
+        NodeClass(
+            "Agency",
+            "机关",
+            "A government body, people's congress, court or other issuing organisation (W3C ORG).",
+            {"name": "string", "name_norm": "string", "region_code": "string"},
+            ("org:Organization",),
+            indexed=("name_norm",),
+        ),
+        NodeClass(
+            "Region",
+            "行政区划",
+            "An administrative division from 统计用区划代码; id is its code (100000 = 全国).",
+            {
+                "code": "string",
+                "name": "string",
+                "full_name": "string",
+                "level": "string",
+                "parent_code": "string",
+            },
+            ("skos:Concept", "dcterms:Location"),
+            indexed=("name",),
+        ),
+        NodeClass(
+            "Industry",
+            "国民经济行业",
+            "A GB/T 4754-2017 industry: section letter, or 2-, 3-, 4-digit code.",
+            {"code": "string", "name": "string", "level": "int", "parent_code": "string", "remark": "string"},
+            ("skos:Concept",),
+            indexed=("name",),
+        ),
+        NodeClass(
+            "DemonstrationDesignation",
+            "示范命名",
+            "A naming in the national 法治政府建设 demonstration programme: batch, year, area or project.",
+            {
+                "doc_id": "string",
+                "programme": "string",
+                "batch": "int",
+                "year": "int",
+                "kind": "string",
+                "named_by": "string",
+                "region_code": "string",
+                "name": "string",
+                "text": "string",
+                **SPAN,
+            },
+            owned_by_document=True,
+            indexed=("doc_id",),
+        ),
+        NodeClass(
+            "DemonstrationProject",
+            "示范项目",
+            "A project named a national 法治政府建设 demonstration project.",
+            {"doc_id": "string", "name": "string", "region_code": "string", "text": "string", **SPAN},
+            owned_by_document=True,
+            indexed=("doc_id",),
+        ),
+        NodeClass(
+            "Mechanism",
+            "机制做法",
+            "A governance mechanism or practice a region built (一意见、一报告, 街乡吹哨、部门报到 …).",
+            {
+                "doc_id": "string",
+                "name": "string",
+                "name_norm": "string",
+                "region_code": "string",
+                "agency": "string",
+                "description": "string",
+                "claims": "string[]",
+                "topics": "string[]",
+                "legal_basis": "string[]",
+                "since": "string",
+                "text": "string",
+                **SPAN,
+            },
+            owned_by_document=True,
+            indexed=("doc_id", "name_norm"),
+        ),
+        NodeClass(
+            "Indicator",
+            "示范指标",
+            "An indicator of the 市县法治政府建设示范指标体系.",
+            {"code": "string", "name": "string"},
+            ("skos:Concept",),
+        ),
+        NodeClass(
+            "Topic",
+            "主题",
+            "A subject area such as 行政决策, 行政执法, 营商环境.",
+            {"name": "string"},
+            ("skos:Concept",),
+        ),
+        NodeClass(
+            "Condition",
+            "申报条件",
+            "One executable eligibility condition of a support measure (CCCEV Constraint).",
+            {
+                "doc_id": "string",
+                "clause_id": "string",
+                "ordinal": "int",
+                "dimension": "string",
+                "operator": "string",
+                "value_json": "string",
+                "fact": "string",
+                "text": "string",
+                **SPAN,
+            },
+            ("cccev:Constraint",),
+            owned_by_document=True,
+            indexed=("doc_id", "clause_id"),
+        ),
+        NodeClass(
+            "Benefit",
+            "扶持内容",
+            "What a support measure grants: type, text, maximum amount in 万元.",
+            {
+                "doc_id": "string",
+                "clause_id": "string",
+                "type": "string",
+                "text": "string",
+                "max_amount_wan": "float",
+                "valid_from": "string",
+                "valid_to": "string",
+                "deadline": "string",
+                "region_code": "string",
+                **SPAN,
+            },
+            ("cccev:Evidence",),
+            owned_by_document=True,
+            indexed=("doc_id", "clause_id"),
+        ),
+        NodeClass(
+            "EnterpriseProfile",
+            "企业画像",
+            "A company profile registered by an API consumer (the JSON profile is kept whole).",
+            {
+                "consumer_id": "string",
+                "name": "string",
+                "region_code": "string",
+                "industry_code": "string",
+                "profile_json": "string",
+            },
+            ("org:FormalOrganization",),
+            indexed=("consumer_id",),
+        ),
+    ]
+}
+
+RELATIONSHIPS: dict[str, Relationship] = {
+    r.type: r
+    for r in [
+        Relationship("HAS_CLAUSE", "包含条款", (("NormativeDocument", "Clause"),), {}, ("eli:has_part",)),
+        Relationship("HAS_PART", "下级条款", (("Clause", "Clause"),), {}, ("eli:has_part",)),
+        Relationship(
+            "CITES",
+            "引用",
+            (("NormativeDocument", "NormativeDocument"), ("Clause", "NormativeDocument")),
+            {"surface": "string", **SPAN},
+            ("eli:cites",),
+        ),
+        Relationship("ISSUED_BY", "制定机关", (("NormativeDocument", "Agency"),), {}, ("eli:passed_by",)),
+        Relationship("JURISDICTION", "适用地域", (("NormativeDocument", "Region"),), {}, ("eli:jurisdiction",)),
+        Relationship(
+            "MENTIONS",
+            "提及",
+            (("NormativeDocument", "Region"), ("NormativeDocument", "Agency")),
+            {"surface": "string", **SPAN},
+            ("dcterms:references",),
+        ),
+        Relationship("HAS_EVENT", "日期事件", (("NormativeDocument", "DatedEvent"),), {}, ()),
+        Relationship(
+            "SUPERSEDES", "取代旧版本", (("NormativeDocument", "NormativeDocument"),), {}, ("eli:consolidates",)
+        ),
+        Relationship("BROADER", "上级", (("Region", "Region"), ("Industry", "Industry")), {}, ("skos:broader",)),
+        Relationship("AGENCY_IN", "所在地区", (("Agency", "Region"),), {}, ("org:basedAt",)),
+        Relationship(
+            "DESIGNATES",
+            "命名",
+            (("DemonstrationDesignation", "Region"), ("DemonstrationDesignation", "DemonstrationProject")),
+            {},
+            (),
+        ),
+        Relationship(
+            "LOCATED_IN",
+            "所属地区",
+            (("DemonstrationProject", "Region"), ("Mechanism", "Region")),
+            {},
+            ("dcterms:spatial",),
+        ),
+        Relationship(
+            "STATED_IN",
+            "出处",
+            (
+                ("DemonstrationDesignation", "NormativeDocument"),
+                ("DemonstrationProject", "NormativeDocument"),
+                ("Mechanism", "NormativeDocument"),
+            ),
+            SPAN,
+            ("prov:wasDerivedFrom",),
+        ),
+        Relationship("RESTS_ON", "法律依据", (("Mechanism", "NormativeDocument"),), {}, ("cccev:hasRequirement",)),
+        Relationship("RESPONSIBLE", "责任单位", (("Mechanism", "Agency"),), {}, ("prov:wasAttributedTo",)),
+        Relationship(
+            "HAS_TOPIC", "主题", (("Mechanism", "Topic"), ("DemonstrationProject", "Topic")), {}, ("dcterms:subject",)
+        ),
+        Relationship("MEASURED_BY", "对应指标", (("Mechanism", "Indicator"),), {}, ()),
+        Relationship("HAS_CONDITION", "申报条件", (("Clause", "Condition"),), {}, ("cccev:hasConstraint",)),
+        Relationship("HAS_BENEFIT", "扶持内容", (("Clause", "Benefit"),), {}, ()),
+    ]
+}
+
+OWNED_LABELS: tuple[str, ...] = tuple(c.label for c in NODE_CLASSES.values() if c.owned_by_document)
