@@ -189,7 +189,8 @@ NODE_CLASSES: dict[str, NodeClass] = {
         NodeClass(
             "Clause",
             "条款",
-            "A part of a document: 编/章/节/条/款/项/目 or an enumeration item, with its span (ELI LegalResourceSubdivision).",
+            "A part of a document (编/章/节/条/款/项/目 or an enumeration item) with its span "
+            "(ELI LegalResourceSubdivision).",
             {
                 "doc_id": "string",
                 "kind": "string",
