@@ -49,3 +49,8 @@ class DocumentContext:
 
 
 Extractor = Callable[[DocumentContext], GraphChange]
+
+
+ChangeHook = Callable[[DocumentContext, GraphChange], GraphChange]
+"""Runs after the extractors on the document's complete change (e.g. to add outbox events for new matches);
+what it returns is written in the same transaction."""

@@ -5,6 +5,8 @@ keeps the two in agreement. Graph adapters generate their schema (LadybugDB tabl
 ``NODE_CLASSES`` and ``RELATIONSHIPS``; nothing here imports a back-end.
 
 Conventions every back-end shares:
+- a document's ``text`` is the stored text: as published, less scrape artefacts; ``source_offsets`` (JSON list
+  of ``[stored_pos, source_pos]`` breakpoints, empty when nothing was removed) maps it back to the source;
 - every node has a stable string ``id`` (primary key);
 - dates are ISO-8601 strings (``"2020-03-01"``), so they sort and compare the same everywhere;
 - structured values (a condition's value, a profile's facts) are JSON strings;
@@ -179,6 +181,7 @@ NODE_CLASSES: dict[str, NodeClass] = {
                 "work_id": "string",
                 "content_hash": "string",
                 "text": "string",
+                "source_offsets": "string",
                 "placeholder": "bool",
                 "format": "string",
                 "clause_count": "int",
