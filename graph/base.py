@@ -189,7 +189,7 @@ class GraphStore(ABC):
         """A node's properties (with ``id``), or ``None`` when absent."""
         _require_label(label)
         rows = self._read(cypher.get_node(label, NODE_CLASSES[label].all_properties), {"id": node_id})
-        return _clean(rows[0]["n"]) if rows else None
+        return _clean(rows[0]["n"], NODE_CLASSES[label].all_properties) if rows else None
 
     def find_nodes(self, label: str, where: Row | None = None, *, limit: int | None = None) -> list[Row]:
         """Nodes of a class whose properties equal the given values, ordered by id."""
@@ -198,7 +198,7 @@ class GraphStore(ABC):
         for prop in where:
             _require_property(label, prop)
         statement = cypher.find_nodes(label, NODE_CLASSES[label].all_properties, list(where), limit)
-        return [_clean(r["n"]) for r in self._read(statement, where)]
+        return [_clean(r["n"], NODE_CLASSES[label].all_properties) for r in self._read(statement, where)]
 
     def neighbours(
         self,
@@ -302,8 +302,10 @@ _CHECKS: dict[PropertyType, type | tuple[type, ...]] = {
     "int": int,
     "float": (int, float),
     "bool": bool,
+    "date": str,
     "string[]": list,
 }
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _check_value(owner: str, prop: str, kind: PropertyType, value: Any) -> None:
@@ -312,8 +314,11 @@ def _check_value(owner: str, prop: str, kind: PropertyType, value: Any) -> None:
     ok = isinstance(value, _CHECKS[kind]) and not (kind in ("int", "float") and isinstance(value, bool))
     if ok and kind == "string[]":
         ok = all(isinstance(v, str) for v in value)
+    if ok and kind == "date":
+        ok = bool(_ISO_DATE.match(value))
     if not ok:
-        raise GraphSchemaError(f"{owner}.{prop} must be {kind}, got {type(value).__name__}: {value!r}"[:300])
+        expected = "an ISO date YYYY-MM-DD" if kind == "date" else kind
+        raise GraphSchemaError(f"{owner}.{prop} must be {expected}, got {type(value).__name__}: {value!r}"[:300])
 
 
 def _validate_node(node: NodeRecord) -> None:
@@ -371,11 +376,12 @@ def _batches(rows: list[Row]) -> Iterator[list[Row]]:
 def _clean(value: Any, declared: Iterable[str] | None = None) -> Row:
     """A node or relationship as a plain dict of its properties, back-end internals dropped.
 
-    With ``declared``, only those properties are kept (LadybugDB returns the union of all tables' columns
-    for a node matched without a label).
+    With ``declared``, exactly those properties are returned, absent ones as ``None``: LadybugDB returns the
+    union of all tables' columns for a node matched without a label, and Neo4j omits null properties.
     """
     if value is None:
         return {}
-    items: Iterable[tuple[str, Any]] = value.items() if hasattr(value, "items") else dict(value).items()
-    keep = set(declared) if declared is not None else None
-    return {k: v for k, v in items if not k.startswith("_") and (keep is None or k in keep)}
+    props = {k: v for k, v in value.items() if not k.startswith("_")}
+    if declared is None:
+        return props
+    return {k: props.get(k) for k in declared}

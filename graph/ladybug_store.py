@@ -23,6 +23,7 @@ _KUZU_TYPES: dict[PropertyType, str] = {
     "int": "INT64",
     "float": "DOUBLE",
     "bool": "BOOLEAN",
+    "date": "STRING",
     "string[]": "STRING[]",
 }
 

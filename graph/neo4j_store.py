@@ -17,6 +17,7 @@ from ontology.model import NODE_CLASSES
 try:
     import neo4j
     import neo4j.exceptions
+    import neo4j.graph
 except ImportError as e:  # pragma: no cover - the dependency is part of the default install
     raise ImportError("the Neo4j back-end needs the 'neo4j' package: pip install neo4j") from e
 
@@ -33,6 +34,17 @@ def schema_statements() -> list[str]:
                 f"CREATE INDEX {cls.label.lower()}_{prop} IF NOT EXISTS FOR (n:{cls.label}) ON (n.{prop})"
             )
     return statements
+
+
+def _plain(value: Any) -> Any:
+    """Nodes and relationships as dicts of their properties; lists and maps converted recursively."""
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
+        return dict(value.items())
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 class Neo4jGraphStore(GraphStore):
@@ -84,7 +96,7 @@ class Neo4jGraphStore(GraphStore):
 
     def _read(self, statement: str, params: Row | None = None) -> list[Row]:
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return [record.data() for record in tx.run(statement, params or {})]
+            return [{key: _plain(value) for key, value in record.items()} for record in tx.run(statement, params or {})]
 
         with self._session() as session:
             rows: list[Row] = self._guard(lambda: session.execute_read(work))

@@ -8,7 +8,7 @@ Conventions every back-end shares:
 - a document's ``text`` is the stored text: as published, less scrape artefacts; ``source_offsets`` (JSON list
   of ``[stored_pos, source_pos]`` breakpoints, empty when nothing was removed) maps it back to the source;
 - every node has a stable string ``id`` (primary key);
-- dates are ISO-8601 strings (``"2020-03-01"``), so they sort and compare the same everywhere;
+- dates (type ``date``) are ISO-8601 strings ``YYYY-MM-DD``, so they sort and compare the same everywhere;
 - structured values (a condition's value, a profile's facts) are JSON strings;
 - nodes that belong to one document carry ``doc_id``: deleting or replacing a document removes them;
 - provenance is a character span ``[span_start, span_end)`` into the document's stored (original) text.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-PropertyType = Literal["string", "int", "float", "bool", "string[]"]
+PropertyType = Literal["string", "int", "float", "bool", "date", "string[]"]
 
 
 class DocumentType(StrEnum):
@@ -172,10 +172,10 @@ NODE_CLASSES: dict[str, NodeClass] = {
                 "level": "string",
                 "region_code": "string",
                 "issuers": "string[]",
-                "date_written": "string",
-                "date_published": "string",
-                "date_effective": "string",
-                "version_date": "string",
+                "date_written": "date",
+                "date_published": "date",
+                "date_effective": "date",
+                "version_date": "date",
                 "status": "string",
                 "is_current": "bool",
                 "work_id": "string",
@@ -213,7 +213,7 @@ NODE_CLASSES: dict[str, NodeClass] = {
             "DatedEvent",
             "日期事件",
             "A dated event of a document (成文, 公布, 施行, 修正, 修订, 废止) or a date it mentions.",
-            {"doc_id": "string", "date": "string", "kind": "string", "text": "string", **SPAN},
+            {"doc_id": "string", "date": "date", "kind": "string", "text": "string", **SPAN},
             ("prov:InstantaneousEvent",),
             owned_by_document=True,
             indexed=("doc_id",),
@@ -339,9 +339,9 @@ NODE_CLASSES: dict[str, NodeClass] = {
                 "type": "string",
                 "text": "string",
                 "max_amount_wan": "float",
-                "valid_from": "string",
-                "valid_to": "string",
-                "deadline": "string",
+                "valid_from": "date",
+                "valid_to": "date",
+                "deadline": "date",
                 "region_code": "string",
                 **SPAN,
             },
