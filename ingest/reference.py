@@ -35,7 +35,7 @@ def reference_change(*, include_townships: bool = True) -> GraphChange:
                 {
                     "code": industry.code,
                     "name": industry.name,
-                    "level": industry.level,
+                    "depth": industry.level,
                     "parent_code": industry.parent_code,
                     "remark": industry.remark,
                 },

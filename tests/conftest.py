@@ -61,6 +61,7 @@ def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltServer
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        cwd=root,  # ArcadeDB writes its log/ folder into the working directory
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 120
