@@ -79,19 +79,7 @@ def _one_line(error: BaseException) -> str:
 def main() -> None:
     """Entry point of the ``policykg`` console script."""
     try:
-        app(standalone_mode=False)
-    except (typer.Exit, SystemExit) as e:
-        code = getattr(e, "exit_code", None)
-        sys.exit(code if isinstance(code, int) else getattr(e, "code", 0))
-    except typer.Abort:
-        sys.exit(130)
+        app()  # standalone: usage errors print click's message and exit 2
     except (PolicykgError, ValidationError, OSError) as e:
         typer.echo(f"policykg: error: {_one_line(e)}", err=True)
         sys.exit(2)
-    except Exception as e:  # click's usage errors
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise

@@ -260,6 +260,17 @@ class GraphStore(ABC):
                 break
         return [{"label": k[0], "id": k[1], "hops": h} for k, h in list(reached.items())[:limit]]
 
+    def relationships(self, rel_type: str) -> list[RelRecord]:
+        """Every relationship of one type, with its properties."""
+        _require_rel_type(rel_type)
+        spec = RELATIONSHIPS[rel_type]
+        found = []
+        for source, target in spec.endpoints:
+            for row in self._read(cypher.list_relationships(rel_type, source, target)):
+                props = _clean(row["rel"], spec.properties)
+                found.append(RelRecord(rel_type, source, row["source"], target, row["target"], props))
+        return found
+
     def counts(self) -> dict[str, int]:
         """Number of nodes of each ontology class and relationships of each type (zeros included)."""
         result: dict[str, int] = {}

@@ -106,6 +106,11 @@ def expand(label: str, rel_types: Sequence[str] | None, dialect: Dialect) -> str
     )
 
 
+def list_relationships(rel_type: str, source: str, target: str) -> str:
+    """Return every relationship of one type between two classes: ``source``, ``target`` ids and ``rel``."""
+    return f"MATCH (a:{source})-[r:{rel_type}]->(b:{target}) RETURN a.id AS source, b.id AS target, r AS rel"
+
+
 def count_nodes(label: str) -> str:
     """Return the number of nodes of one class as ``c``."""
     return f"MATCH (n:{label}) RETURN count(n) AS c"

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from graph.export import EXPORT_FORMATS, to_rdf, validate_rdf
 from ingest.reference import reference_change
+from ontology.model import NODE_CLASSES
+
+REFERENCE_LABELS = ("Region", "Industry")
 
 
 def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
@@ -42,6 +47,34 @@ def register(app: typer.Typer) -> None:
         for name, count in counts.items():
             table.add_row(name, str(count))
         Console().print(table)
+
+    @app.command()
+    def export(
+        ctx: typer.Context,
+        fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(EXPORT_FORMATS)}.")] = "turtle",
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+        reference: Annotated[bool, typer.Option(help="Include the 44k regions and 1.7k industries (large).")] = False,
+        validate: Annotated[
+            bool, typer.Option(help="Validate against the SHACL shapes; exit 1 on violations.")
+        ] = False,
+    ) -> None:
+        """Write the graph as RDF (Turtle or JSON-LD) in the policykg ontology."""
+        if fmt not in EXPORT_FORMATS:
+            raise typer.BadParameter(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
+        labels = tuple(label for label in NODE_CLASSES if reference or label not in REFERENCE_LABELS)
+        graph = to_rdf(_state(ctx).services.store, labels=labels)
+        text = graph.serialize(format=fmt)
+        if output is None:
+            typer.echo(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {len(graph)} triples to {output}", err=True)
+        if validate:
+            conforms, report = validate_rdf(graph)
+            if not conforms:
+                typer.echo(report, err=True)
+                raise typer.Exit(1)
+            typer.echo("conforms to the SHACL shapes", err=True)
 
     @app.command()
     def serve(

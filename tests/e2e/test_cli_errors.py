@@ -1,0 +1,65 @@
+"""Bad configuration and input give a one-line error and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+POLICYKG = shutil.which("policykg")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    assert POLICYKG, "the policykg console script is installed with the package"
+    return subprocess.run(
+        [POLICYKG, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["stats"], {"POLICYKG_GRAPH_BACKEND": "postgres"}, "policykg_graph_backend: Input should be"),
+        (["stats"], {"POLICYKG_GRAPH_BACKEND": "neo4j"}, "needs NEO4J_URI"),
+        (
+            ["stats"],
+            {"POLICYKG_GRAPH_BACKEND": "neo4j", "NEO4J_URI": "bolt://127.0.0.1:9"},
+            "cannot reach Neo4j at bolt://127.0.0.1:9",
+        ),
+    ],
+)
+def test_bad_settings_give_one_line(args: list[str], env: dict[str, str], message: str, tmp_path: Path) -> None:
+    result = run_cli("--data-dir", str(tmp_path / "data"), *args, env=env)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("I am a file")
+
+    result = run_cli("--data-dir", str(not_a_folder), "stats")
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"policykg: error: data dir {not_a_folder} exists and is not a folder"
+    assert not_a_folder.read_text() == "I am a file"
+
+
+def test_init_then_stats_and_export(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+
+    assert run_cli("--data-dir", data, "init").returncode == 0
+    stats = run_cli("--data-dir", data, "stats", "--json")
+    exported = run_cli("--data-dir", data, "export", "--format", "turtle", "--validate")
+
+    assert stats.returncode == 0
+    assert '"Region": 44692' in stats.stdout
+    assert exported.returncode == 0, exported.stderr
+    assert "conforms to the SHACL shapes" in exported.stderr
+    assert run_cli("--data-dir", data, "export", "--format", "xml").returncode == 2

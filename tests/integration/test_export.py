@@ -1,0 +1,96 @@
+"""RDF export: the graph in the policykg ontology, valid against the SHACL shapes."""
+
+from __future__ import annotations
+
+import json
+
+from rdflib import Graph
+
+from graph.base import GraphChange, GraphStore, NodeRecord, RelRecord
+from graph.export import export_rdf, node_uri, to_rdf, validate_rdf
+from ontology.vocabulary import PKG
+
+
+def small_policy_graph(store: GraphStore, *, clause_span: int | None = 0) -> None:
+    store.write(
+        GraphChange(
+            nodes=[
+                NodeRecord("Region", "110000", {"code": "110000", "name": "北京市", "level": "province"}),
+                NodeRecord("Region", "110112", {"code": "110112", "name": "通州区", "level": "county"}),
+                NodeRecord(
+                    "NormativeDocument",
+                    "d1",
+                    {
+                        "title": "关于应对疫情影响支持中小微企业的若干措施",
+                        "doc_type": "政策文件",
+                        "region_code": "110000",
+                        "date_published": "2020-02-05",
+                        "issuers": ["北京市人民政府办公厅"],
+                    },
+                ),
+                NodeRecord("NormativeDocument", "d0", {"title": "中小企业促进法", "placeholder": True}),
+                NodeRecord(
+                    "Clause",
+                    "c1",
+                    {"doc_id": "d1", "kind": "列举", "text": "一、减免房租", "span_start": clause_span, "span_end": 6},
+                ),
+                NodeRecord(
+                    "Condition",
+                    "k1",
+                    {"doc_id": "d1", "clause_id": "c1", "dimension": "scale", "operator": "in", "value_json": "[]"},
+                ),
+                NodeRecord(
+                    "Benefit", "b1", {"doc_id": "d1", "clause_id": "c1", "type": "租金减免", "max_amount_wan": 3}
+                ),
+            ],
+            rels=[
+                RelRecord("BROADER", "Region", "110112", "Region", "110000"),
+                RelRecord("JURISDICTION", "NormativeDocument", "d1", "Region", "110000"),
+                RelRecord("HAS_CLAUSE", "NormativeDocument", "d1", "Clause", "c1"),
+                RelRecord("HAS_CONDITION", "Clause", "c1", "Condition", "k1"),
+                RelRecord("HAS_BENEFIT", "Clause", "c1", "Benefit", "b1"),
+                RelRecord(
+                    "CITES",
+                    "Clause",
+                    "c1",
+                    "NormativeDocument",
+                    "d0",
+                    {"surface": "《中小企业促进法》", "span_start": 1, "span_end": 9},
+                ),
+            ],
+        )
+    )
+
+
+def test_export_conforms_to_the_shapes(graph_store: GraphStore) -> None:
+    small_policy_graph(graph_store)
+
+    graph = to_rdf(graph_store)
+    conforms, report = validate_rdf(graph)
+
+    assert conforms, report
+    clause = node_uri("Clause", "c1")
+    assert (node_uri("NormativeDocument", "d1"), PKG.hasClause, clause) in graph
+    assert {str(o) for o in graph.objects(node_uri("NormativeDocument", "d1"), PKG.issuers)} == {"北京市人民政府办公厅"}
+    spans = {int(o) for o in graph.objects(None, PKG.span_end)}
+    assert spans == {6, 9}  # the clause's and the citation's (on its rdf:Statement)
+
+
+def test_shapes_catch_a_clause_without_span(ladybug_store: GraphStore) -> None:
+    small_policy_graph(ladybug_store, clause_span=None)
+
+    conforms, report = validate_rdf(to_rdf(ladybug_store))
+
+    assert not conforms
+    assert "span_start" in report
+
+
+def test_turtle_and_json_ld_carry_the_same_triples(ladybug_store: GraphStore) -> None:
+    small_policy_graph(ladybug_store)
+
+    turtle = Graph().parse(data=export_rdf(ladybug_store, "turtle"), format="turtle")
+    json_ld_text = export_rdf(ladybug_store, "json-ld")
+    json_ld = Graph().parse(data=json_ld_text, format="json-ld")
+
+    assert json.loads(json_ld_text)
+    assert len(turtle) == len(json_ld) > 30
