@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.bootstrap import Services, build_services
-from api.routes import health
+from api.errors import install_problem_handlers
+from api.routes import consumers, deliveries, health, profiles, subscriptions
 
-ROUTERS = [health.router]
+ROUTERS = [health.router, consumers.router, profiles.router, subscriptions.router, deliveries.router]
 
 
 def create_app(services: Services | None = None) -> FastAPI:
@@ -28,6 +29,7 @@ def create_app(services: Services | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

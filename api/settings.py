@@ -41,6 +41,14 @@ class Settings(BaseSettings):
         default_factory=list, description="Hosts webhooks may target; empty = any."
     )
     policykg_webhook_max_attempts: int = Field(8, ge=1)
+    policykg_webhook_backoff_base_s: float = Field(2.0, gt=0, description="First retry delay bound (doubles).")
+    policykg_webhook_backoff_cap_s: float = Field(3600.0, gt=0, description="Longest retry delay bound.")
+    policykg_webhook_timeout_s: float = Field(10.0, gt=0, description="Time limit of one delivery attempt.")
+    policykg_push_worker: bool = Field(True, description="Run the webhook delivery worker inside `serve`.")
+    policykg_push_poll_s: float = Field(1.0, gt=0, description="Worker sleep when nothing is due.")
+    policykg_registration_token: SecretStr | None = Field(
+        None, description="When set, POST /consumers needs it in X-Registration-Token."
+    )
     policykg_host: str = "127.0.0.1"
     policykg_port: int = Field(8000, ge=1, le=65535)
 
