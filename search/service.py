@@ -1,0 +1,360 @@
+"""The search service: keeps an index in step with the graph and answers searches.
+
+The index is a derived view of the graph. ``sync`` compares the graph's documents (id and content hash,
+placeholders skipped) with what the index holds, (re)indexes new and changed documents from their Clause
+nodes, removes deleted ones, and applies it all in one atomic index update; a crash between a graph write and
+the index update is repaired by the next sync. ``search`` analyses the query, asks the back-end for lexical and
+vector candidates, fuses them with weighted RRF (``ranking.py``), boosts, filters, groups and highlights.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from graph.base import GraphStore
+from ontology.errors import UnknownCodeError
+from search.analysis import Analyzer, normalise, to_simplified
+from search.embedders.base import Embedder
+from search.errors import InvalidQueryError
+from search.index_base import IndexSchema, SearchIndex
+from search.ranking import RankedList, boosted, reciprocal_rank_fusion, title_named_in, top_keys
+from search.snippets import highlight
+from search.types import (
+    Filters,
+    IndexDocument,
+    PreparedDocument,
+    SearchHit,
+    SearchRequest,
+    SearchResponse,
+    StoredUnit,
+)
+from search.units import ClauseRow, build_units, with_units
+from search.vector_cache import VectorCache
+
+logger = logging.getLogger(__name__)
+
+CANDIDATES = 200
+GROUPED_CANDIDATES = 600
+TITLE_BOOST = 0.5
+SUPERSEDED_FACTOR = 0.7
+EMBED_CHUNK = 512
+SYNC_BATCH = 200
+_SEARCHABLE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+
+Progress = Callable[[str, int, int], None]
+
+_DOCUMENT_FIELDS = (
+    "source_id",
+    "title",
+    "doc_type",
+    "region_code",
+    "issuers",
+    "date_published",
+    "date_effective",
+    "version_date",
+    "status",
+    "is_current",
+    "work_id",
+    "content_hash",
+    "text",
+)
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync changed in the index."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    units: int
+
+
+class SearchService:
+    """Hybrid search over one ``SearchIndex``.
+
+    Args:
+        index: the back-end.
+        analyzer: Chinese analysis (built with the reference names when not given).
+        embedder: vectors for units and queries; ``None`` = lexical only.
+        vector_cache: where vectors are cached by text hash (no cache when ``None``).
+        lexical_weight, vector_weight: the RRF weights of the two lists.
+    """
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        *,
+        analyzer: Analyzer | None = None,
+        embedder: Embedder | None = None,
+        vector_cache: Path | None = None,
+        lexical_weight: float = 1.0,
+        vector_weight: float = 1.0,
+        title_boost: float = TITLE_BOOST,
+        superseded_factor: float = SUPERSEDED_FACTOR,
+        candidates: int = CANDIDATES,
+    ) -> None:
+        self.index = index
+        self.analyzer = analyzer or _default_analyzer()
+        self.embedder = embedder
+        self.lexical_weight = lexical_weight
+        self.vector_weight = vector_weight
+        self.title_boost = title_boost
+        self.superseded_factor = superseded_factor
+        self.candidates = candidates
+        self._vector_cache_dir = vector_cache
+        self._synonym_groups = _groups(self.analyzer.synonyms)
+
+    @property
+    def schema(self) -> IndexSchema:
+        """The schema this service's analyzer and embedder produce."""
+        if self.embedder is None:
+            return IndexSchema(self.analyzer.fingerprint, "none", 0)
+        return IndexSchema(self.analyzer.fingerprint, self.embedder.identity, self.embedder.dimension)
+
+    # --- indexing -----------------------------------------------------------------------------------------
+    def prepare(self, documents: Sequence[IndexDocument], progress: Progress | None = None) -> list[PreparedDocument]:
+        """Tokens and vectors for every unit of ``documents`` (vectors from the cache where it has them)."""
+        tokens = [tuple(tuple(self.analyzer.tokens(u.text)) for u in d.units) for d in documents]
+        if self.embedder is None:
+            return [PreparedDocument(d, t, None) for d, t in zip(documents, tokens, strict=True)]
+        texts = [u.vector_text for d in documents for u in d.units]
+        vectors = self._vectors_for(texts, progress)
+        prepared, offset = [], 0
+        for document, unit_tokens in zip(documents, tokens, strict=True):
+            count = len(document.units)
+            prepared.append(PreparedDocument(document, unit_tokens, vectors[offset : offset + count]))
+            offset += count
+        return prepared
+
+    def _vectors_for(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
+        assert self.embedder is not None
+        embedder = self.embedder
+
+        def embed(missing: Sequence[str]) -> np.ndarray:
+            parts = []
+            for start in range(0, len(missing), EMBED_CHUNK):
+                parts.append(embedder.embed(missing[start : start + EMBED_CHUNK]))
+                if progress:
+                    progress("embedding", min(start + EMBED_CHUNK, len(missing)), len(missing))
+            return np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
+
+        if self._vector_cache_dir is None:
+            return embed(texts)
+        cache_name = re.sub(r"[^0-9A-Za-z._-]+", "_", embedder.identity)[-80:]
+        cache = VectorCache(self._vector_cache_dir / f"{cache_name}.npz", embedder.dimension)
+        vectors = cache.vectors_for(texts, embed)
+        cache.save()
+        return vectors
+
+    def index_documents(
+        self, documents: Sequence[IndexDocument], deletions: Sequence[str] = (), progress: Progress | None = None
+    ) -> None:
+        """Index (or re-index) these documents and remove ``deletions``, in one atomic index update."""
+        self.index.apply(self.schema, self.prepare(documents, progress), deletions)
+
+    def sync(self, store: GraphStore, progress: Progress | None = None) -> SyncReport:
+        """Bring the index in step with the graph's documents (see the module docstring)."""
+        in_graph = {
+            row["id"]: row["content_hash"] or ""
+            for row in store.query(
+                "MATCH (d:NormativeDocument) RETURN d.id AS id, d.content_hash AS content_hash, "
+                "d.placeholder AS placeholder"
+            )
+            if not row["placeholder"]
+        }
+        rebuild = self.index.schema() != self.schema
+        indexed = {} if rebuild else self.index.indexed_documents()
+        changed = [doc_id for doc_id, digest in in_graph.items() if indexed.get(doc_id) != digest]
+        removed = [doc_id for doc_id in self.index.indexed_documents() if doc_id not in in_graph]
+        if not changed and not removed and not rebuild:
+            return SyncReport(0, 0, 0, len(in_graph), 0)
+        documents: list[IndexDocument] = []
+        for start in range(0, len(changed), SYNC_BATCH):
+            documents.extend(read_documents(store, changed[start : start + SYNC_BATCH]))
+            if progress:
+                progress("reading", min(start + SYNC_BATCH, len(changed)), len(changed))
+        self.index_documents(documents, removed, progress)
+        updated = sum(1 for d in changed if d in indexed)
+        return SyncReport(
+            added=len(changed) - updated,
+            updated=updated,
+            removed=len(removed),
+            unchanged=len(in_graph) - len(changed),
+            units=sum(len(d.units) for d in documents),
+        )
+
+    # --- searching ----------------------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Answer one request (a query with nothing searchable in it, e.g. only emoji, finds nothing).
+
+        Raises:
+            InvalidQueryError: a filter value is unknown (e.g. a region code).
+        """
+        filters = self.resolve_filters(request)
+        query_norm = normalise(request.query)
+        tokens = self.analyzer.query_tokens(request.query)
+        if not _SEARCHABLE.search(query_norm):
+            return SearchResponse(query=request.query, mode=request.mode, tokens=[], hits=[])
+        limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates, request.top)
+        lists: list[RankedList] = []
+        if request.mode in ("hybrid", "lexical") and tokens:
+            lexical = self.index.lexical_search(tokens, filters, limit)
+            lists.append(RankedList([unit_id for unit_id, _ in lexical], self.lexical_weight))
+        if request.mode in ("hybrid", "vector") and self.embedder is not None:
+            vector = self.embedder.embed_query(request.query)
+            nearest = self.index.vector_search(vector, filters, limit)
+            lists.append(RankedList([unit_id for unit_id, _ in nearest], self.vector_weight))
+        fused = reciprocal_rank_fusion(lists)
+        units = self.index.get_units([str(k) for k in fused])
+        scores = boosted(
+            {k: v for k, v in fused.items() if k in units},
+            title_named={u: title_named_in(query_norm, normalise(s.document.title)) for u, s in units.items()},
+            is_current={u: s.document.is_current for u, s in units.items()},
+            title_boost=self.title_boost,
+            superseded_factor=self.superseded_factor,
+        )
+        ranked = top_keys(scores, len(scores))
+        if request.group_by_document:
+            seen: set[str] = set()
+            ranked = [
+                (u, s)
+                for u, s in ranked
+                if not (units[str(u)].document.doc_id in seen or seen.add(units[str(u)].document.doc_id))
+            ]
+        terms = self._highlight_terms(request.query, tokens)
+        hits = [_hit(units[str(u)], score, terms) for u, score in ranked[: request.top]]
+        return SearchResponse(query=request.query, mode=request.mode, tokens=tokens, hits=hits)
+
+    def resolve_filters(self, request: SearchRequest) -> Filters:
+        """The request's filters with the region expanded to itself and every region containing it.
+
+        Raises:
+            InvalidQueryError: the region is neither a known code nor a known name.
+        """
+        region_codes: frozenset[str] = frozenset()
+        if request.region:
+            from ontology.reference import load_gazetteer
+
+            gazetteer = load_gazetteer()
+            code = request.region
+            if not code.isdigit():
+                region = gazetteer.resolve(to_simplified(code))
+                if region is None:
+                    raise InvalidQueryError(f"region: unknown region {request.region!r}")
+                code = region.code
+            try:
+                region_codes = frozenset(r.code for r in gazetteer.ancestors(code))
+            except UnknownCodeError as e:
+                raise InvalidQueryError(f"region: unknown region code {request.region!r}") from e
+        return Filters(
+            doc_types=frozenset(t.value for t in request.doc_types),
+            region_codes=region_codes,
+            issuer=to_simplified(request.issuer) if request.issuer else None,
+            date_from=request.date_from.isoformat() if request.date_from else None,
+            date_to=request.date_to.isoformat() if request.date_to else None,
+            status=request.status.value if request.status else None,
+            as_of=request.as_of.isoformat() if request.as_of else None,
+        )
+
+    def _highlight_terms(self, query: str, tokens: Sequence[str]) -> set[str]:
+        terms = {w for w in self.analyzer.words(query) if w not in self.analyzer.stopwords and _SEARCHABLE.search(w)}
+        terms.update(tokens)
+        for token in list(terms):
+            terms.update(self._synonym_groups.get(self.analyzer.synonyms.get(token, token), ()))
+        return {t for t in terms if len(t) >= 2 or re.match(r"[\u3400-\u9fff]", t) is None}
+
+    def close(self) -> None:
+        """Close the back-end."""
+        self.index.close()
+
+
+def _hit(unit: StoredUnit, score: float, terms: Iterable[str]) -> SearchHit:
+    document = unit.document
+    return SearchHit(
+        doc_id=document.doc_id,
+        source_id=document.source_id,
+        title=document.title,
+        article=unit.article,
+        clause_id=unit.clause_id,
+        score=round(score, 6),
+        snippet=highlight(unit.text, terms),
+        doc_type=document.doc_type,
+        region_code=document.region_code,
+        issuers=list(document.issuers),
+        date_published=document.date_published,
+        status=document.status,
+        is_current=document.is_current,
+    )
+
+
+def _groups(synonyms: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = {}
+    for word, canonical in synonyms.items():
+        groups.setdefault(canonical, []).append(word)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+def _default_analyzer() -> Analyzer:
+    from search.analysis import reference_words
+
+    return Analyzer(reference_words())
+
+
+def read_documents(store: GraphStore, doc_ids: Sequence[str]) -> list[IndexDocument]:
+    """Documents and their Clause nodes read from the graph, as index documents with units."""
+    fields = ", ".join(f"d.{name} AS {name}" for name in _DOCUMENT_FIELDS)
+    rows = store.query(
+        f"MATCH (d:NormativeDocument) WHERE d.id IN $ids RETURN d.id AS id, {fields}", {"ids": list(doc_ids)}
+    )
+    clause_rows = store.query(
+        "MATCH (c:Clause) WHERE c.doc_id IN $ids RETURN c.id AS id, c.doc_id AS doc_id, c.kind AS kind, "
+        "c.label AS label, c.text AS text, c.span_start AS span_start, c.span_end AS span_end, c.depth AS depth",
+        {"ids": list(doc_ids)},
+    )
+    clauses: dict[str, list[ClauseRow]] = {}
+    for row in clause_rows:
+        clauses.setdefault(row["doc_id"], []).append(
+            ClauseRow(
+                row["id"],
+                row["kind"] or "",
+                row["label"],
+                row["text"],
+                row["span_start"],
+                row["span_end"],
+                row["depth"],
+            )
+        )
+    documents = []
+    for row in rows:
+        document = document_from_row(row)
+        units = build_units(document.doc_id, document.title, row.get("text") or "", clauses.get(document.doc_id, []))
+        documents.append(with_units(document, units))
+    return documents
+
+
+def document_from_row(row: dict[str, Any]) -> IndexDocument:
+    """An index document (without units) from a NormativeDocument row."""
+    return IndexDocument(
+        doc_id=row["id"],
+        source_id=row.get("source_id"),
+        title=row.get("title") or "",
+        content_hash=row.get("content_hash") or "",
+        doc_type=row.get("doc_type"),
+        region_code=row.get("region_code"),
+        issuers=tuple(row.get("issuers") or ()),
+        date_published=row.get("date_published"),
+        date_effective=row.get("date_effective"),
+        version_date=row.get("version_date"),
+        status=row.get("status"),
+        is_current=row.get("is_current"),
+        work_id=row.get("work_id"),
+    )

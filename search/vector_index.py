@@ -1,0 +1,100 @@
+"""Nearest-neighbour search over unit vectors: exact numpy dot products up to ``HNSW_THRESHOLD`` units,
+an hnswlib graph (approximate, inner product) beyond, where brute force stops fitting the latency goal.
+
+Vectors are L2-normalised, so the dot product is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from search.errors import SearchIndexError
+
+HNSW_THRESHOLD = 100_000
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 128
+MATRIX_FILE = "vectors.npy"
+HNSW_FILE = "vectors.hnsw"
+
+
+class VectorIndex:
+    """Cosine search over a ``(n, dimension)`` float32 matrix; rows are units in indexing order."""
+
+    def __init__(self, matrix: np.ndarray, *, hnsw: object | None = None) -> None:
+        self.matrix = matrix
+        self._hnsw = hnsw
+
+    @property
+    def size(self) -> int:
+        """Number of vectors."""
+        return int(self.matrix.shape[0])
+
+    @classmethod
+    def build(cls, matrix: np.ndarray) -> VectorIndex:
+        """Index the rows of ``matrix`` (an hnswlib graph is built when there are many)."""
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        return cls(matrix, hnsw=_build_hnsw(matrix) if matrix.shape[0] > HNSW_THRESHOLD else None)
+
+    def search(self, query: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row numbers and similarities of the ``limit`` rows nearest ``query`` among those ``mask`` allows."""
+        if self.size == 0 or limit <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self._hnsw is not None:
+            return self._search_hnsw(query, mask, limit)
+        similarities = self.matrix @ np.asarray(query, dtype=np.float32)
+        if mask is not None:
+            similarities = np.where(mask, similarities, -np.inf)
+        allowed = int(mask.sum()) if mask is not None else self.size
+        count = min(limit, allowed)
+        if count == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        rows = np.argpartition(-similarities, count - 1)[:count]
+        rows = rows[np.argsort(-similarities[rows], kind="stable")]
+        return rows.astype(np.int64), similarities[rows].astype(np.float32)
+
+    def _search_hnsw(self, query: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        index = self._hnsw
+        allowed = None if mask is None else (lambda row: bool(mask[row]))
+        count = min(limit, self.size if mask is None else int(mask.sum()))
+        if count == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        index.set_ef(max(HNSW_EF_SEARCH, count))  # type: ignore[attr-defined]
+        labels, distances = index.knn_query(query[None, :], k=count, filter=allowed)  # type: ignore[attr-defined]
+        return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+
+    def save(self, folder: Path) -> None:
+        """Write the matrix (and the hnswlib graph when there is one) into ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / MATRIX_FILE, self.matrix)
+        if self._hnsw is not None:
+            self._hnsw.save_index(str(folder / HNSW_FILE))  # type: ignore[attr-defined]
+
+    @classmethod
+    def load(cls, folder: Path, dimension: int) -> VectorIndex:
+        """Read what ``save`` wrote (the matrix memory-mapped)."""
+        path = folder / MATRIX_FILE
+        if not path.exists():
+            return cls(np.zeros((0, dimension), dtype=np.float32))
+        try:
+            matrix = np.load(path, mmap_mode="r")
+        except (OSError, ValueError) as e:
+            raise SearchIndexError(f"cannot read vectors in {path}: {e}") from e
+        hnsw = None
+        if (folder / HNSW_FILE).exists():
+            import hnswlib
+
+            hnsw = hnswlib.Index(space="ip", dim=int(matrix.shape[1]))
+            hnsw.load_index(str(folder / HNSW_FILE), max_elements=int(matrix.shape[0]))
+        return cls(matrix, hnsw=hnsw)
+
+
+def _build_hnsw(matrix: np.ndarray) -> object:
+    import hnswlib
+
+    index = hnswlib.Index(space="ip", dim=int(matrix.shape[1]))
+    index.init_index(max_elements=int(matrix.shape[0]), ef_construction=HNSW_EF_CONSTRUCTION, M=HNSW_M)
+    index.add_items(matrix, np.arange(matrix.shape[0]))
+    return index
