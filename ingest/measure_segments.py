@@ -1,0 +1,199 @@
+"""Find the enterprise-facing support measures of a policy text: sentence fragments with a benefit, in context.
+
+A policy text is cut into fragments at 。！？； and at enumeration markers (一、 （一） 1. （1）). A fragment
+that opens an enumeration item and is short with no comma is a *heading* (一、加强企业用工服务 / 7．减免中小企业
+房租。); headings scope the measures under them. A fragment with a benefit cue (补贴, 返还, 缓缴, 贴息 …) starts a
+*measure*; following fragments of the same item join it while they name no new beneficiary (人数为100人以上的，
+补助4.5万元；… / 具体标准由各地确定。). A measure directly after its item's heading includes the heading.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ontology.model import BenefitType
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+# (pattern, level): a lower level encloses a higher one
+_MARKERS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(rf"第[{_CN_NUM}]+[章节]"), 0),
+    (re.compile(rf"[{_CN_NUM}]+[、．.]"), 1),
+    (re.compile(rf"[（(][{_CN_NUM}]+[)）]"), 2),
+    (re.compile(r"\d{1,2}[.．、](?!\d)"), 3),
+    (re.compile(r"[（(]\d{1,2}[)）]"), 4),
+    (re.compile(rf"第[{_CN_NUM}]+条"), 3),
+)
+_BOUNDARY = re.compile(r"[。！？；]")
+_SPACE = " \u3000\xa0\t\r\n"
+MAX_HEADING_LEN = 32
+
+BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
+    (BenefitType.JOB_RETENTION, re.compile(r"稳岗返还|返还[^。；]{0,20}失业保险费|失业保险费[^。；]{0,12}返还")),
+    (
+        BenefitType.SOCIAL_INSURANCE,
+        re.compile(
+            r"(缓缴|减免|免征|减半|减征|延长|延期|降低|补缴)[^。；]{0,25}(社会保险|养老保险|失业保险|工伤保险|医疗保险|社保)"
+            r"|(社会保险|养老|失业|工伤|医疗保险|社保)[^。；]{0,25}(缓缴|减免|免征|减半|减征|征收期|延长|费率)"
+        ),
+    ),
+    (
+        BenefitType.RENT_RELIEF,
+        re.compile(r"(减免|免收|减半|免除|减收|免)[^。；]{0,8}(租金|房租)|(租金|房租)[^。；]{0,6}(减免|减半|免收)"),
+    ),
+    (BenefitType.LOAN_INTEREST, re.compile(r"贴息")),
+    (
+        BenefitType.TAX_RELIEF,
+        re.compile(
+            r"(免征|减免|减征|免收|减半征收|暂免|免除|不予计征|减收|退还)[^。；]{0,20}(税|费|滞纳金|收费)"
+            r"|结转年限|(税|费)[^。；]{0,10}(减免|减半|免征)"
+        ),
+    ),
+    (BenefitType.SUBSIDY, re.compile(r"补贴|补助|奖补|奖励|资金支持|给予[^。；]{0,12}支持|扶持资金|专项资金|全额支持")),
+    (BenefitType.FINANCE, re.compile(r"利率|贷款|信贷|续贷|展期|担保费|融资|基点|LPR")),
+    (BenefitType.OTHER, re.compile(r"延长|放宽|欠费不停供|延期|不受[^。；]{0,30}限制|绿色通道|减免")),
+)
+# a fragment naming its own beneficiary starts a new measure instead of continuing the previous one
+_NEW_BENEFICIARY = re.compile(r"企业|单位|主体|机构|个体工商户|用户|经营者|农户|项目")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A sentence or enumeration fragment ``[start, end)`` of the text."""
+
+    start: int
+    end: int
+    item: int  # index of the enumeration item it belongs to (-1 before the first marker)
+    level: int | None  # marker level when the fragment opens an item
+    is_heading: bool
+
+
+@dataclass
+class MeasureSegment:
+    """One support measure: its span, benefit type and the headings that scope it (outermost first)."""
+
+    start: int
+    end: int
+    benefit_type: BenefitType
+    benefit_start: int
+    benefit_end: int
+    headings: list[tuple[int, int]] = field(default_factory=list)
+    core_start: int = 0  # where the measure's own sentence starts (after an included heading)
+
+
+def _marker_at(text: str, pos: int) -> tuple[int, int] | None:
+    """(level, end of marker) when an enumeration marker starts at ``pos``."""
+    for pattern, level in _MARKERS:
+        m = pattern.match(text, pos)
+        if m:
+            return level, m.end()
+    return None
+
+
+def _marker_positions(text: str) -> dict[int, int]:
+    """Positions where an enumeration marker opens an item (after whitespace, a boundary or text start)."""
+    found: dict[int, int] = {}
+    for i, ch in enumerate(text):
+        if i and text[i - 1] not in _SPACE and text[i - 1] not in "。；：:！？":
+            continue
+        if ch in _SPACE:
+            continue
+        marker = _marker_at(text, i)
+        if marker:
+            found[i] = marker[0]
+    return found
+
+
+def fragments(text: str) -> list[Fragment]:
+    """Cut ``text`` into fragments at sentence boundaries and enumeration markers (whitespace trimmed)."""
+    markers = _marker_positions(text)
+    cuts = sorted({0, len(text), *markers, *(m.end() for m in _BOUNDARY.finditer(text))})
+    out: list[Fragment] = []
+    item = -1
+    for a, b in itertools.pairwise(cuts):
+        while a < b and text[a] in _SPACE:
+            a += 1
+        while b > a and text[b - 1] in _SPACE:
+            b -= 1
+        if a >= b:
+            continue
+        level = markers.get(a)
+        if level is not None:
+            item += 1
+        body = text[a:b].rstrip("。；")
+        is_heading = level is not None and len(body) <= MAX_HEADING_LEN and "，" not in body and "," not in body
+        out.append(Fragment(a, b, item, level, is_heading))
+    return out
+
+
+def benefit_cue(text: str, start: int = 0, end: int | None = None) -> tuple[BenefitType, int, int] | None:
+    """The first benefit type whose cue occurs in ``text[start:end]``, with the cue's span."""
+    end = len(text) if end is None else end
+    for benefit_type, pattern in BENEFIT_CUES:
+        m = pattern.search(text, start, end)
+        if m:
+            return benefit_type, m.start(), m.end()
+    return None
+
+
+def find_measures(text: str) -> list[MeasureSegment]:
+    """The support measures of a text, in order, with their scoping headings."""
+    frags = fragments(text)
+    measures: list[MeasureSegment] = []
+    headings: dict[int, tuple[int, int]] = {}  # level → heading span
+    previous: Fragment | None = None
+    current: MeasureSegment | None = None
+    current_item = -2
+    run_start: int | None = None  # first fragment of the current item not yet in a measure
+    for frag in frags:
+        if frag.level is not None:
+            for level in [lv for lv in headings if lv >= frag.level]:
+                del headings[level]
+            if frag.is_heading:
+                headings[frag.level] = (frag.start, frag.end)
+        cue = benefit_cue(text, frag.start, frag.end)
+        heading_only = frag.is_heading and frag.level is not None
+        if cue is not None and not heading_only:
+            continues = (
+                current is not None
+                and frag.item == current_item
+                and frag.level is None
+                and not _NEW_BENEFICIARY.search(text, frag.start, frag.end)
+            )
+            if continues and current is not None:
+                current.end = frag.end
+            else:
+                # the item's leading sentences without a benefit (its heading, its context) belong to the measure
+                extend = run_start is not None and frag.level is None and frag.item >= 0
+                start = run_start if extend and run_start is not None else frag.start
+                current = MeasureSegment(
+                    start=start,
+                    end=frag.end,
+                    benefit_type=cue[0],
+                    benefit_start=cue[1],
+                    benefit_end=cue[2],
+                    headings=[headings[lv] for lv in sorted(headings)],
+                    core_start=frag.start,
+                )
+                current_item = frag.item
+                measures.append(current)
+            run_start = None
+            previous = frag
+            continue
+        elif (
+            current is not None
+            and frag.item == current_item
+            and frag.level is None
+            and not _NEW_BENEFICIARY.search(text, frag.start, frag.end)
+            and current.end >= frag.start - 2
+        ):
+            current.end = frag.end
+            previous = frag
+            continue
+        elif frag.level is not None or _NEW_BENEFICIARY.search(text, frag.start, frag.end):
+            current = None
+        if frag.level is not None or previous is None or previous.item != frag.item or run_start is None:
+            run_start = frag.start
+        previous = frag
+    return measures
