@@ -90,7 +90,7 @@ _BENEFICIARY_AFTER = re.compile(
     r"[^，。；：:\s]{0,14}?(企业|行业|机构|经营主体|主体|经营者|个体工商户|生产|单位|农户|业)"
 )
 _NOT_BENEFICIARY_AFTER = re.compile(
-    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
+    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
 )
 
 
@@ -205,6 +205,8 @@ def find_behaviour(text: str, start: int, end: int) -> list[Found]:
 # "对(于)……的" and "……的，" phrases restrict the beneficiary
 _TARGET = re.compile(r"对于?([^。；]{2,70}?)的")
 _CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,50})的[，,]")
+# "鼓励企业 X，并给予…": doing X is the condition of the reward
+_ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")
 # words that restrict nothing by themselves
 _FILLER = re.compile(
     r"受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|受影响较大|疫情防控期间|疫情期间|新冠肺炎|相关|各类|其他|有关|"
@@ -219,6 +221,7 @@ def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int
     found: list[Found] = []
     spans = [(m.start(1), m.end(1)) for m in _TARGET.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _CONDITIONAL.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _ENCOURAGED.finditer(text, start, end)]
     for a, b in sorted(set(spans)):
         if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):
             continue

@@ -41,6 +41,7 @@ _NATIONAL_ISSUER = re.compile(
     r"自然资源部|生态环境部|应急管理部|退役军人事务部|国资委|发展改革委|工信部|人社部|央行|税务总局)"
 )
 _DATELINE = re.compile(r"(新华社|中新社|中新网|人民网|央视网)[^电]{0,12}电|[（(]记者[^)）]{0,20}[)）]")
+_AUTHORITY_AFTER = re.compile(r"[^，。；\s]{0,8}?(人民政府|政府|委员会|局|厅|委|办公室|新闻发布会)")
 _LOCAL_SCOPE = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|全区|本县|我县|全县|本州|我州|辖区")
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d\d)-(\d{2})-(\d{2})")
 _CN_DIGITS = {
@@ -59,7 +60,7 @@ _CN_DIGITS = {
 }
 _VALID_MONTHS = re.compile(r"(有效期|施行期|实施期|执行期)(暂定)?(为|至)?(\d{1,2}|十二|[一二两三四五六七八九十])个月")
 _VALID_UNTIL = re.compile(
-    r"(有效期至|执行至|实施至|施行至|有效期到|截至|截止到?)\s*(20\d\d年\d{1,2}月\d{1,2}日|20\d\d年\d{1,2}月底)"
+    r"(有效期至|执行至|实施至|施行至|有效期到)\s*(20\d\d年\d{1,2}月\d{1,2}日|20\d\d年\d{1,2}月底)"
 )
 _DEADLINE = re.compile(r"(于|在)\s*(20\d\d年\d{1,2}月\d{1,2}日)\s*(前|之前)[^。；]{0,10}(申报|申请|提交|报送)")
 _TRAILING = " \u3000\xa0\t\r\n（）()此件公开发布"
@@ -107,7 +108,8 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
         return Jurisdiction(fallback, None)
     counts: dict[str, int] = {}
     for m in gazetteer.find_mentions(text[:5000]):
-        counts[m.region.code] = counts.get(m.region.code, 0) + 1
+        weight = 3 if _AUTHORITY_AFTER.match(text, m.end) else 1
+        counts[m.region.code] = counts.get(m.region.code, 0) + weight
     if counts:
         code = max(counts, key=lambda c: counts[c])
         return Jurisdiction(code, None)

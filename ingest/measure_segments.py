@@ -25,7 +25,8 @@ _MARKERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"[（(]\d{1,2}[)）]"), 4),
     (re.compile(rf"第[{_CN_NUM}]+条"), 3),
 )
-_BOUNDARY = re.compile(r"[。！？；]")
+# sentence ends, and paragraph breaks written as runs of (ideographic) spaces
+_BOUNDARY = re.compile(r"[。！？；]|[ \xa0]*\u3000[\u3000 \xa0]*|[ \xa0]{2,}|\n")
 _SPACE = " \u3000\xa0\t\r\n"
 MAX_HEADING_LEN = 32
 
