@@ -153,9 +153,10 @@ class GraphStore(ABC):
         for node in change.nodes:
             by_label.setdefault(node.label, []).append(_node_row(node))
         for label, rows in by_label.items():
-            statement = cypher.upsert_nodes(label, NODE_CLASSES[label].properties, self.dialect)
+            statements = cypher.upsert_nodes(label, NODE_CLASSES[label].properties, self.dialect)
             for batch in _batches(_dedupe(rows)):
-                yield statement, {"rows": batch}
+                for statement in statements:
+                    yield statement, {"rows": batch}
         by_type: dict[tuple[str, str, str], list[Row]] = {}
         for rel in change.rels:
             by_type.setdefault((rel.type, rel.source_label, rel.target_label), []).append(_rel_row(rel))

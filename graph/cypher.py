@@ -26,10 +26,23 @@ def _assignments(var: str, props: Mapping[str, str], dialect: Dialect) -> str:
     return ", ".join(f"{var}.{name} = {value(name, kind)}" for name, kind in props.items())
 
 
-def upsert_nodes(label: str, props: Mapping[str, str], dialect: Dialect) -> str:
-    """MERGE nodes of one class by id from ``$rows`` and set every declared property."""
+def upsert_nodes(label: str, props: Mapping[str, str], dialect: Dialect) -> list[str]:
+    """Statements that create-or-update nodes of one class by id from ``$rows``, setting every property.
+
+    Neo4j: one MERGE. LadybugDB: MERGE slows as the table grows (0.15 → 0.8 ms a row at 100k rows), so it
+    creates the missing ids first and then sets properties on all rows by id: constant ~0.13 ms a row.
+    """
     sets = _assignments("n", props, dialect)
-    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}})" + (f" SET {sets}" if sets else "")
+    set_clause = f" SET {sets}" if sets else ""
+    if dialect == "neo4j":
+        return [f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}){set_clause}"]
+    create_missing = (
+        f"UNWIND $rows AS r OPTIONAL MATCH (n:{label} {{id: r.id}}) WITH r, n WHERE n IS NULL "
+        f"CREATE (:{label} {{id: r.id}})"
+    )
+    if not set_clause:
+        return [create_missing]
+    return [create_missing, f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}){set_clause}"]
 
 
 def upsert_relationships(rel_type: str, source: str, target: str, props: Mapping[str, str], dialect: Dialect) -> str:
