@@ -1,0 +1,216 @@
+"""The demonstration extractor on the five seeds and on short texts written for the negatives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opencc
+import pytest
+
+from graph.base import GraphChange
+from ingest.demonstrations import extract_demonstrations
+from ingest.extractors import DocumentContext
+from ingest.normalize import clean_text, to_simplified
+
+SEEDS = Path(__file__).resolve().parents[4] / "shared" / "corpora" / "seeds"
+DATA = Path(__file__).resolve().parents[2] / "data" / "demonstrations"
+
+
+def make_context(text: str, *, doc_id: str = "doc", title: str = "", doc_type: str = "新闻报道") -> DocumentContext:
+    """A context as the pipeline builds it: scrape artefacts removed, a same-length Simplified twin."""
+    stored = clean_text(text).text
+    return DocumentContext(
+        doc_id=doc_id,
+        source_id=doc_id,
+        text=stored,
+        norm_text=to_simplified(stored),
+        title=title,
+        doc_type=doc_type,
+        region_code=None,
+    )
+
+
+def seed(prefix: str) -> DocumentContext:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    return make_context(path.read_text(encoding="utf-8"), doc_id=path.stem)
+
+
+def data(name: str) -> DocumentContext:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return make_context(text, doc_id=name, title=text.splitlines()[0])
+
+
+def nodes(change: GraphChange, label: str) -> list[dict]:
+    return [{"id": n.id, **n.props} for n in change.nodes if n.label == label]
+
+
+def designations(change: GraphChange) -> set[tuple[str, str, str, int | None]]:
+    return {(d["kind"], d["region_code"], d["name"], d["batch"]) for d in nodes(change, "DemonstrationDesignation")}
+
+
+def mechanism(change: GraphChange, fragment: str) -> dict:
+    found = [m for m in nodes(change, "Mechanism") if fragment in m["name"]]
+    assert found, f"no mechanism named like {fragment!r}: {[m['name'] for m in nodes(change, 'Mechanism')]}"
+    return found[0]
+
+
+seeds_present = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpora/seeds is not available")
+
+
+@seeds_present
+def test_seed_000_names_batch_one_areas_and_projects_of_beijing() -> None:
+    change = extract_demonstrations(seed("000"))
+    assert designations(change) == {
+        ("area", "110108", "", 1),
+        ("area", "110102", "", 1),
+        ("area", "110105", "", 1),
+        ("project", "110112", "行政复议规范化建设", 1),
+        ("project", "110117", "‘街乡吹哨、部门报到’三协同执法链机制", 1),
+    }
+    projects = {p["name"]: p["region_code"] for p in nodes(change, "DemonstrationProject")}
+    assert projects == {"行政复议规范化建设": "110112", "‘街乡吹哨、部门报到’三协同执法链机制": "110117"}
+    assert all(d["year"] == 2020 for d in nodes(change, "DemonstrationDesignation"))
+    assert all(d["named_by"] == "中央全面依法治国委员会办公室" for d in nodes(change, "DemonstrationDesignation"))
+
+
+@seeds_present
+def test_seed_002_names_tongzhou_batch_two_area_and_its_batch_one_project() -> None:
+    change = extract_demonstrations(seed("002"))
+    assert designations(change) == {("area", "110112", "", 2), ("project", "110112", "行政复议规范化建设", 1)}
+    project = next(d for d in nodes(change, "DemonstrationDesignation") if d["kind"] == "project")
+    assert project["year"] == 2020  # the text says 在2020年获评为第一批
+
+
+@seeds_present
+@pytest.mark.parametrize("prefix", ["001", "003", "004"])
+def test_seeds_without_naming_statements_give_no_designation(prefix: str) -> None:
+    # 004 says 以创建全国法治政府建设示范区为目标 and 推进区级法治政府建设示范项目建设: plans, not namings
+    assert designations(extract_demonstrations(seed(prefix))) == set()
+
+
+@seeds_present
+@pytest.mark.parametrize(
+    ("prefix", "fragment", "region_code"),
+    [
+        ("002", "一意见、一报告", "110112"),
+        ("004", "一意见、一报告", "110112"),
+        ("002", "小微企业法治体检中心", "110112"),
+        ("004", "“三个一”包容审慎执法机制", "110112"),
+        ("004", "“1+2+N”督察调研工作法", "110112"),
+        ("000", "“双调查”机制", "110000"),
+        ("000", "会前学法", "110000"),
+        ("004", "会前学法", "110112"),
+        ("004", "首席法律顾问制度", "110112"),
+        ("004", "“法律明白人”培养工程", "110112"),
+        ("000", "街乡吹哨、部门报到", "110117"),
+        ("001", "“法治·执法+监督”平台", "500116"),
+    ],
+)
+def test_seed_mechanisms_have_their_region(prefix: str, fragment: str, region_code: str) -> None:
+    assert mechanism(extract_demonstrations(seed(prefix)), fragment)["region_code"] == region_code
+
+
+@seeds_present
+def test_mechanism_claims_agency_topics_and_legal_basis() -> None:
+    seed_002 = extract_demonstrations(seed("002"))
+    checkup = mechanism(seed_002, "小微企业法治体检中心")
+    assert checkup["claims"] == ["在北京市率先"]
+    assert "营商环境" in checkup["topics"] and "公共法律服务" in checkup["topics"]
+    opinion = mechanism(seed_002, "一意见、一报告")
+    assert opinion["agency"] == "通州区司法局"
+    assert "在全市首创" in opinion["claims"]
+    assert "行政决策" in opinion["topics"]
+    seed_004 = extract_demonstrations(seed("004"))
+    assert mechanism(seed_004, "一意见、一报告")["legal_basis"] == ["通州区人民政府重大行政决策程序实施细则(试行)"]
+    assert mechanism(seed_004, "三个一")["claims"] == ["在全市率先"]
+    centre = mechanism(seed_002, "一核多元共治中心")
+    assert centre["since"] == "2022"
+
+
+@seeds_present
+def test_advertising_appendix_and_plans_give_no_mechanism() -> None:
+    names = [m["name"] for m in nodes(extract_demonstrations(seed("000")), "Mechanism")]
+    assert not any("国脉" in name or "大平台" in name for name in names)
+    names_003 = [m["name"] for m in nodes(extract_demonstrations(seed("003")), "Mechanism")]
+    assert not any("接诉即办" in name or "长效机制" in name for name in names_003)
+
+
+@seeds_present
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_every_fact_keeps_its_span_and_document(prefix: str) -> None:
+    ctx = seed(prefix)
+    change = extract_demonstrations(ctx)
+    for label in ("DemonstrationDesignation", "DemonstrationProject", "Mechanism"):
+        for node in nodes(change, label):
+            assert node["doc_id"] == ctx.doc_id
+            assert 0 <= node["span_start"] < node["span_end"] <= len(ctx.text)
+            assert node["text"] == ctx.text[node["span_start"] : node["span_end"]]
+    for rel in change.rels:
+        if rel.type == "STATED_IN":
+            assert rel.target_id == ctx.doc_id and rel.props["span_end"] > rel.props["span_start"]
+
+
+@seeds_present
+def test_traditional_and_simplified_input_give_the_same_result() -> None:
+    simplified = seed("004")
+    traditional_text = opencc.OpenCC("s2t").convert(simplified.text)
+    assert traditional_text != simplified.text
+    traditional = make_context(traditional_text, doc_id=simplified.doc_id)
+
+    def summary(ctx: DocumentContext) -> list[tuple]:
+        change = extract_demonstrations(ctx)
+        return [
+            (n.label, n.id, n.props.get("name"), n.props.get("region_code"), str(n.props.get("claims")))
+            for n in change.nodes
+            if n.label in ("Mechanism", "DemonstrationDesignation", "Topic")
+        ]
+
+    assert summary(traditional) == summary(simplified)
+    assert summary(seed("000")) == summary(make_context(to_simplified(seed("000").text), doc_id=seed("000").doc_id))
+
+
+def test_plans_and_local_programmes_are_not_designations() -> None:
+    assert designations(extract_demonstrations(data("plans_not_designations.txt"))) == set()
+
+
+def test_naming_statements_in_a_provincial_report() -> None:
+    change = extract_demonstrations(data("naming_statements.txt"))
+    assert designations(change) == {
+        ("area", "320200", "", 2),
+        ("area", "321300", "", 2),
+        ("area", "320481", "", 2),
+        ("project", "320600", "生态环境损害赔偿制度改革", 2),
+        ("project", "320800", "财政奖补资金直达市场主体机制", 2),
+        ("area", "320411", "", 1),
+    }
+    batch_one = next(d for d in nodes(change, "DemonstrationDesignation") if d["batch"] == 1)
+    assert batch_one["year"] == 2020
+
+
+def test_naming_decision_lists() -> None:
+    assert designations(extract_demonstrations(data("naming_list.txt"))) == {
+        ("area", "330100", "", 1),
+        ("area", "320500", "", 1),
+        ("area", "110108", "", 1),
+        ("area", "310115", "", 1),
+        ("project", "110117", "‘街乡吹哨、部门报到’三协同执法链机制", 1),
+        ("project", "330200", "行政争议调解中心", 1),
+    }
+
+
+def test_traditional_practice_text_resolves_region_and_cites_a_placeholder() -> None:
+    ctx = data("practices_traditional.txt")
+    change = extract_demonstrations(ctx)
+    opinion = mechanism(change, "一意见、一报告")
+    assert opinion["region_code"] == "110112" and opinion["agency"] == "通州区司法局"
+    assert opinion["legal_basis"] == ["通州区重大行政决策程序实施细则（试行）"]
+    placeholders = [n for n in change.nodes if n.label == "NormativeDocument"]
+    assert placeholders and all(n.props["placeholder"] is True for n in placeholders)
+    rests_on = [r for r in change.rels if r.type == "RESTS_ON"]
+    assert {r.target_id for r in rests_on} == {n.id for n in placeholders}
+    assert ctx.text[opinion["span_start"] : opinion["span_end"]].startswith("“一意見")
+
+
+def test_statutes_are_skipped() -> None:
+    ctx = make_context("通州区在全市率先建立“三个一”包容审慎执法机制。", doc_type="法律")
+    assert extract_demonstrations(ctx).nodes == []
