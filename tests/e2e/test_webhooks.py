@@ -1,0 +1,174 @@
+"""End to end: profiles and a webhook over HTTP, a policy ingested, signed deliveries to a real local receiver.
+
+The service runs as a subprocess (``policykg serve``) on a temporary data dir; the receiver is an HTTP server
+on 127.0.0.1 in this process that fails every other request. Between the ingest and the first delivery the
+service is killed with SIGKILL while the receiver holds the first request unanswered; after a restart every
+event still arrives, signed, for exactly the qualifying profiles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.push.signing import verify_signature
+from tests.support.webhook_receiver import run_receiver
+
+POLICY = """北京市人民政府办公厅关于支持小微企业发展的若干措施
+
+京政办发〔2026〕12号
+
+各区人民政府，市政府各委、办、局：
+
+一、本市小微企业可以申请一次性经营补贴，每家企业最高10万元。
+
+二、本措施自2026年11月1日起施行，有效期至2027年12月31日。
+
+北京市人民政府办公厅
+2026年10月20日
+"""
+PROFILES = [
+    {"id": "ent-1", "name": "北京甲科技有限公司", "region_code": "110112", "industry_code": "I6513", "scale": "小型"},
+    {"id": "ent-2", "name": "北京乙餐饮有限公司", "region_code": "110105", "industry_code": "H6210", "scale": "微型"},
+    {"id": "ent-3", "name": "北京丙制造股份公司", "region_code": "110112", "industry_code": "C3311", "scale": "大型"},
+]
+QUALIFYING = {"ent-1", "ent-2"}
+POLICYKG = Path(sys.executable).parent / "policykg"
+
+# The ingest as ``policykg ingest`` runs it, with the eligibility extractor and the services' hooks.
+INGEST_SCRIPT = """
+import sys
+from api.bootstrap import build_services
+from ingest.conditions import extract_conditions
+from ingest.pipeline import ingest_paths
+services = build_services()
+summary = ingest_paths(sys.argv[1:], store=services.store, extractors=[extract_conditions], hooks=services.hooks)
+services.close()
+assert summary.documents == 1 and not summary.failed, summary.to_dict()
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _environment(data_dir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "POLICYKG_DATA_DIR": str(data_dir),
+        "POLICYKG_EMBEDDER": "none",
+        "POLICYKG_WEBHOOK_BACKOFF_BASE_S": "0.05",
+        "POLICYKG_WEBHOOK_BACKOFF_CAP_S": "0.3",
+        "POLICYKG_PUSH_POLL_S": "0.1",
+        "POLICYKG_WEBHOOK_TIMEOUT_S": "5",
+    }
+
+
+@contextmanager
+def _service(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(POLICYKG), "serve", "--port", str(port)],
+        env=_environment(data_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"policykg serve exited with {process.returncode}")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("policykg serve did not answer within 60 s")
+        yield base, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_for(predicate, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def test_signed_deliveries_survive_failures_and_a_killed_service(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    policy = tmp_path / "policy.txt"
+    policy.write_text(POLICY, encoding="utf-8")
+    with run_receiver(fail_every_other=True) as receiver:
+        with _service(data_dir) as (base, _):
+            api_key = httpx.post(f"{base}/consumers", json={"name": "园区服务平台"}).json()["api_key"]
+            headers = {"Authorization": f"Bearer {api_key}"}
+            stored = httpx.put(f"{base}/profiles", json={"profiles": PROFILES}, headers=headers)
+            assert stored.json() == {"upserted": 3}
+            subscription = httpx.post(f"{base}/subscriptions", json={"url": receiver.url}, headers=headers).json()
+
+        ingest = subprocess.run(
+            [sys.executable, "-c", INGEST_SCRIPT, str(policy)],
+            env=_environment(data_dir),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert ingest.returncode == 0, ingest.stderr[-2000:]
+
+        # Kill the service while its first delivery is in flight (the receiver holds it unanswered).
+        receiver.hold.set()
+        with _service(data_dir) as (_, process):
+            assert receiver.held.wait(30), "no delivery attempt reached the receiver"
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        receiver.hold.clear()
+        receiver.release.set()
+
+        with _service(data_dir) as (base, _):
+
+            def delivered() -> list[dict[str, object]]:
+                page = httpx.get(f"{base}/deliveries", params={"status": "delivered"}, headers=headers).json()
+                return page["items"]
+
+            _wait_for(lambda: len(delivered()) == len(QUALIFYING), 60, "every event to be delivered")
+            receipts = httpx.get(f"{base}/deliveries", headers=headers).json()
+            one = httpx.get(f"{base}/deliveries/{receipts['items'][0]['id']}", headers=headers).json()
+
+    assert receipts["total"] == len(QUALIFYING)
+    assert {r["status"] for r in receipts["items"]} == {"delivered"}
+    assert one["history"] and one["history"][-1]["status_code"] == 204
+    keys = {r["idempotency_key"] for r in receipts["items"]}
+    arrived: dict[str, set[str]] = {}
+    for request in receiver.accepted:
+        assert verify_signature(subscription["secret"], request.headers["x-policykg-signature"], request.body)
+        body = json.loads(request.body)
+        assert body["match"]["verdict"] == "eligible" and body["match"]["source_id"]
+        arrived.setdefault(request.headers["idempotency-key"], set()).add(body["profile"]["id"])
+    assert set(arrived) == keys
+    assert set().union(*arrived.values()) == QUALIFYING
+    assert len(receiver.requests) > len(receiver.accepted)  # the receiver did fail some requests
