@@ -9,10 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
 from graph.base import GraphStore
 from graph.errors import GraphStoreError
+
+if TYPE_CHECKING:
+    from ingest.extractors import ChangeHook, Extractor
+    from ingest.pipeline import IngestSummary
+    from search.service import SearchService
 
 GRAPH_DIR_NAME = "graph.lbug"
 
@@ -52,6 +58,39 @@ def prepare_data_dir(data_dir: Path) -> Path:
     return data_dir
 
 
+SEARCH_DIR_NAME = "search"
+
+
+def open_search_service(settings: Settings, data_dir: Path) -> SearchService:
+    """Build the search service: the configured index back-end, embedder and fusion weights.
+
+    Raises:
+        SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
+        EmbeddingError: the embedder cannot be built.
+    """
+    from search.embedders import build_embedder
+    from search.index_base import SearchIndex
+    from search.service import SearchService
+
+    index: SearchIndex
+    if settings.policykg_search_backend == "elasticsearch":
+        from search.elasticsearch_index import ElasticsearchIndex
+
+        assert settings.elasticsearch_url is not None  # guaranteed by Settings' validator
+        index = ElasticsearchIndex.connect(settings.elasticsearch_url, settings.elasticsearch_index)
+    else:
+        from search.embedded_index import EmbeddedIndex
+
+        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index")
+    return SearchService(
+        index,
+        embedder=build_embedder(settings.policykg_embedder, model=settings.policykg_embedding_model),
+        vector_cache=data_dir / SEARCH_DIR_NAME / "vector-cache",
+        lexical_weight=settings.policykg_lexical_weight,
+        vector_weight=settings.policykg_vector_weight,
+    )
+
+
 @dataclass
 class Services:
     """What the entry points use. Parts are built on first use, so a command opens only what it needs."""
@@ -69,8 +108,30 @@ class Services:
         """The data dir (created on first use)."""
         return prepare_data_dir(self.settings.policykg_data_dir)
 
+    @cached_property
+    def search(self) -> SearchService:
+        """The search service over the configured index back-end (opened on first use)."""
+        return open_search_service(self.settings, self.data_dir)
+
+    @property
+    def extractors(self) -> tuple[Extractor, ...]:
+        """Extractors the ingest pipeline runs on every document (conditions, demonstrations …)."""
+        return ()
+
+    @property
+    def hooks(self) -> tuple[ChangeHook, ...]:
+        """Hooks the ingest pipeline runs on every document's complete change (webhook re-matching)."""
+        from api.push.rematch import RematchHook
+
+        return (RematchHook(self.store),)
+
+    def after_ingest(self, summary: IngestSummary) -> None:
+        """Bring what derives from the graph (the search index) up to date after an ingest or delete."""
+
     def close(self) -> None:
         """Close whatever was opened."""
+        if "search" in self.__dict__:
+            self.search.close()
         if "store" in self.__dict__:
             self.store.close()
 

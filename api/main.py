@@ -9,9 +9,17 @@ from fastapi import FastAPI
 
 from api.bootstrap import Services, build_services
 from api.errors import install_problem_handlers
-from api.routes import consumers, deliveries, health, profiles, subscriptions
+from api.routes import consumers, deliveries, documents, health, profiles, qualifying, subscriptions
 
-ROUTERS = [health.router, consumers.router, profiles.router, subscriptions.router, deliveries.router]
+ROUTERS = [
+    health.router,
+    documents.router,
+    consumers.router,
+    profiles.router,
+    subscriptions.router,
+    deliveries.router,
+    qualifying.router,
+]
 
 
 def create_app(services: Services | None = None) -> FastAPI:

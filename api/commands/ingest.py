@@ -1,0 +1,156 @@
+"""Ingest commands: ingest PATH…, delete SOURCE_ID, documents, load-demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.bootstrap import Services
+from graph.base import GraphStore
+from ingest.pipeline import IngestSummary, delete_source, ingest_paths
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+DOCUMENT_FIELDS = (
+    "id",
+    "source_id",
+    "title",
+    "doc_number",
+    "issuers",
+    "date_written",
+    "date_published",
+    "date_effective",
+    "doc_type",
+    "status",
+    "clause_count",
+)
+
+
+def run_ingest(services: Services, paths: list[str], *, show_progress: bool) -> IngestSummary:
+    """Ingest ``paths`` with the services' extractors and hooks, then bring the search index up to date."""
+    max_bytes = services.settings.policykg_ingest_max_mb * 1024 * 1024
+    if not show_progress:
+        summary = ingest_paths(
+            paths, store=services.store, extractors=services.extractors, hooks=services.hooks, max_bytes=max_bytes
+        )
+    else:
+        columns = (
+            TextColumn("ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+        )
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("", total=None)
+
+            def advance(done: int, total: int, path: str) -> None:
+                bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+
+            summary = ingest_paths(
+                paths,
+                store=services.store,
+                extractors=services.extractors,
+                hooks=services.hooks,
+                progress=advance,
+                max_bytes=max_bytes,
+            )
+    if summary.documents:
+        services.after_ingest(summary)
+    return summary
+
+
+def list_documents(store: GraphStore) -> list[dict[str, Any]]:
+    """Every stored (non-placeholder) document with the listing fields, ordered by source id."""
+    returns = ", ".join(f"n.{name} AS {name}" for name in DOCUMENT_FIELDS)
+    rows = store.query(f"MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN {returns} ORDER BY n.source_id")
+    return [
+        {
+            **{k: row[k] for k in ("id", "source_id", "title", "doc_number")},
+            "issuers": list(row["issuers"] or []),
+            "dates": {k: row[f"date_{k}"] for k in ("written", "published", "effective")},
+            "type": row["doc_type"],
+            "status": row["status"],
+            "clause_count": row["clause_count"],
+        }
+        for row in rows
+    ]
+
+
+def _print_summary(summary: IngestSummary) -> None:
+    console = Console()
+    table = Table("documents", "unchanged", "clauses", "entities", "skipped", "failed", "seconds")
+    table.add_row(
+        *(str(v) for v in (summary.documents, summary.unchanged, summary.clauses, summary.entities)),
+        str(len(summary.skipped)),
+        str(len(summary.failed)),
+        f"{summary.seconds:.1f}",
+    )
+    console.print(table)
+    for title, rows, style in (("skipped", summary.skipped, "yellow"), ("failed", summary.failed, "red")):
+        if rows:
+            detail = Table("file", "reason", title=title, title_style=style)
+            for path, reason in rows:
+                detail.add_row(path, reason)
+            console.print(detail)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ingest commands to ``app``."""
+
+    @app.command()
+    def ingest(
+        ctx: typer.Context,
+        paths: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns to ingest.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    ) -> None:
+        """Ingest documents (text, Markdown, HTML, JSONL, DOCX, PDF); exit code 1 when some files failed."""
+        summary = run_ingest(ctx.obj.services, paths, show_progress=not as_json)
+        if as_json:
+            typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_summary(summary)
+        if summary.failed:
+            raise typer.Exit(1)
+
+    @app.command()
+    def delete(
+        ctx: typer.Context,
+        source_id: Annotated[str, typer.Argument(help="The source id of the document (see `documents`).")],
+    ) -> None:
+        """Delete one document (its clauses, events and links) by source id."""
+        services: Services = ctx.obj.services
+        doc_id = delete_source(services.store, source_id)
+        if doc_id is None:
+            typer.echo(f"policykg: error: no document with source id {source_id!r}", err=True)
+            raise typer.Exit(1)
+        services.after_ingest(IngestSummary(deleted_doc_ids=[doc_id]))
+        typer.echo(f"deleted {source_id} ({doc_id})")
+
+    @app.command()
+    def documents(
+        ctx: typer.Context,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List the stored documents."""
+        listing = list_documents(ctx.obj.services.store)
+        if as_json:
+            typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+            return
+        table = Table("source_id", "title", "type", "status", "clauses")
+        for doc in listing:
+            table.add_row(doc["source_id"], doc["title"], doc["type"], doc["status"], str(doc["clause_count"]))
+        Console().print(table)
+
+    @app.command("load-demo")
+    def load_demo(ctx: typer.Context) -> None:
+        """Ingest the bundled demo statutes and normative documents (api/demo_data)."""
+        summary = run_ingest(ctx.obj.services, [str(DEMO_DATA)], show_progress=True)
+        _print_summary(summary)
+        if summary.failed:
+            raise typer.Exit(1)

@@ -1,0 +1,464 @@
+"""The ingest lifecycle: find files, read, normalise, structure, link, run extractors, write one change each.
+
+Every document is written with one ``GraphStore.write`` (all or nothing): its node, clauses, events, links,
+what the extractors and hooks add, and, when it replaces an earlier ingest, ``replace_document`` so no stale
+clause survives. A file whose content hash is unchanged writes nothing. Document ids derive from the source id
+(``document_id``), so they are stable across runs.
+
+Versions: documents whose normalised title (and subtitle) agree are versions of one work (``work_id``). The
+newest version not marked expired is current (现行有效); older ones are 已被修改 and the newer version
+SUPERSEDES the next older one. A placeholder left by an earlier citation of the work is replaced, its
+incoming CITES edges re-pointed to the real document, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.base import GraphChange, GraphStore, NodeRecord, RelRecord
+from graph.errors import GraphStoreError
+from ingest import lawrefbook, links
+from ingest.errors import IngestError
+from ingest.extractors import ChangeHook, ClauseSpan, DocumentContext, Extractor
+from ingest.metadata import DocumentMetadata, extract_metadata
+from ingest.normalize import CleanText, clean_text, content_hash, normalise_title, to_simplified
+from ingest.readers import SourceDocument, read_documents, skip_reason
+from ingest.structure import ClauseDraft, body_start, parse_clauses
+from ontology.model import DocumentStatus, DocumentType
+
+logger = logging.getLogger(__name__)
+
+PIPELINE_VERSION = "1"
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+NORMATIVE_TYPES = frozenset(
+    {
+        DocumentType.CONSTITUTION,
+        DocumentType.LAW,
+        DocumentType.ADMINISTRATIVE_REGULATION,
+        DocumentType.LOCAL_REGULATION,
+        DocumentType.DEPARTMENTAL_RULE,
+        DocumentType.LOCAL_GOVERNMENT_RULE,
+        DocumentType.JUDICIAL_INTERPRETATION,
+        DocumentType.NORMATIVE_DOCUMENT,
+        DocumentType.POLICY_DOCUMENT,
+    }
+)
+Progress = Callable[[int, int, str], None]
+"""Called after each file with (files done, files in all, the file's path)."""
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    files: int = 0
+    documents: int = 0
+    unchanged: int = 0
+    clauses: int = 0
+    entities: int = 0
+    doc_ids: list[str] = field(default_factory=list)
+    deleted_doc_ids: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data."""
+        return {
+            "files": self.files,
+            "documents": self.documents,
+            "unchanged": self.unchanged,
+            "clauses": self.clauses,
+            "entities": self.entities,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
+class _Known:
+    """A stored document as the run's index remembers it."""
+
+    id: str
+    title_norm: str | None
+    work_id: str | None
+    version_date: str | None
+    content_hash: str | None
+    source_id: str | None
+    placeholder: bool
+    expired: bool = False
+    status: str | None = None
+
+
+def document_id(source_id: str) -> str:
+    """The stable id of the document read from ``source_id``."""
+    return "doc-" + hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:16]
+
+
+def source_id_for(path: Path) -> str:
+    """A file's source id: its path below the LawRefBook collection it belongs to, else ``folder/file``."""
+    catalogue = lawrefbook.find_catalogue(path)
+    if catalogue is not None:
+        return f"{catalogue.parent.name}/{path.resolve().relative_to(catalogue.parent).as_posix()}"
+    return f"{path.resolve().parent.name}/{path.name}"
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files named by paths: files as given, folders walked (sorted), globs expanded; and paths that name
+    nothing, with the reason."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)))
+        elif path.is_file():
+            files.append(path)
+        elif glob.has_magic(str(raw)):
+            matches = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
+            files.extend(matches)
+            if not matches:
+                missing.append((str(raw), "the pattern matches no file"))
+        else:
+            missing.append((str(raw), "no such file or folder"))
+    return list(dict.fromkeys(files)), missing
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(root).parts)
+
+
+def ingest_paths(
+    paths: Sequence[str | Path],
+    *,
+    store: GraphStore,
+    extractors: Sequence[Extractor] = (),
+    hooks: Sequence[ChangeHook] = (),
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestSummary:
+    """Ingest files, folders and globs into ``store``; one transaction per document.
+
+    Files that cannot be read, and documents whose write fails, are reported in ``failed`` with the reason;
+    what was stored before stays as it was.
+    """
+    started = time.perf_counter()
+    files, missing = expand_paths(paths)
+    summary = IngestSummary(files=len(files), failed=list(missing))
+    run = _Run(store, tuple(extractors), tuple(hooks), summary)
+    for done, path in enumerate(files, start=1):
+        run.ingest_file(path, max_bytes)
+        if progress is not None:
+            progress(done, len(files), str(path))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def delete_source(store: GraphStore, source_id: str) -> str | None:
+    """Delete the document read from ``source_id`` (node, clauses, owned nodes, edges); its id, or ``None``
+    when no such document is stored."""
+    found = store.find_nodes("NormativeDocument", {"source_id": source_id}, limit=1)
+    if not found:
+        return None
+    store.delete_document(found[0]["id"])
+    return str(found[0]["id"])
+
+
+class _Run:
+    """The state of one ingest run: the store's document index, kept current as documents are written."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        extractors: tuple[Extractor, ...],
+        hooks: tuple[ChangeHook, ...],
+        summary: IngestSummary,
+    ) -> None:
+        self.store = store
+        self.extractors = extractors
+        self.hooks = hooks
+        self.summary = summary
+        self.known: dict[str, _Known] = {}
+        self.by_hash: dict[str, str] = {}
+        rows = store.query(
+            "MATCH (n:NormativeDocument) RETURN n.id AS id, n.title_norm AS title_norm, n.work_id AS work_id, "
+            "n.version_date AS version_date, n.content_hash AS content_hash, n.source_id AS source_id, "
+            "n.placeholder AS placeholder, n.status AS status"
+        )
+        for row in rows:
+            self._remember(
+                _Known(
+                    row["id"],
+                    row["title_norm"],
+                    row["work_id"],
+                    row["version_date"],
+                    row["content_hash"],
+                    row["source_id"],
+                    bool(row["placeholder"]),
+                    row["status"] == DocumentStatus.REPEALED.value,
+                    row["status"],
+                )
+            )
+
+    def _remember(self, known: _Known) -> None:
+        self.known[known.id] = known
+        if known.content_hash:
+            self.by_hash[known.content_hash] = known.id
+
+    def ingest_file(self, path: Path, max_bytes: int) -> None:
+        reason = skip_reason(path)
+        if reason is not None:
+            self.summary.skipped.append((str(path), reason))
+            return
+        try:
+            sources = read_documents(path, source_id=source_id_for(path), max_bytes=max_bytes)
+        except IngestError as e:
+            self.summary.failed.append((str(path), str(e)))
+            return
+        except OSError as e:
+            self.summary.failed.append((str(path), f"{path.name}: cannot read ({e.strerror})"))
+            return
+        for source in sources:
+            self.ingest_document(source)
+
+    def ingest_document(self, source: SourceDocument) -> None:
+        doc_id = document_id(source.source_id)
+        digest = content_hash(f"{PIPELINE_VERSION}\n{source.format}\n{source.text}")
+        previous = self.known.get(doc_id)
+        if previous is not None and previous.content_hash == digest:
+            self.summary.unchanged += 1
+            return
+        twin = self.by_hash.get(digest)
+        if twin is not None and twin != doc_id:
+            other = self.known[twin].source_id
+            self.summary.skipped.append((source.source_path, f"duplicate of {other} (same content)"))
+            return
+        try:
+            change, counts, known = self._document_change(source, doc_id, digest, replacing=previous is not None)
+            self.store.write(change)
+        except (GraphStoreError, IngestError) as e:
+            self.summary.failed.append((source.source_path, f"{source.source_id}: {e}"))
+            return
+        self._remember(known)
+        self.summary.documents += 1
+        self.summary.doc_ids.append(doc_id)
+        self.summary.clauses += counts[0]
+        self.summary.entities += counts[1]
+
+    def _document_change(
+        self, source: SourceDocument, doc_id: str, digest: str, *, replacing: bool
+    ) -> tuple[GraphChange, tuple[int, int], _Known]:
+        cleaned = clean_text(source.text)
+        norm_text = to_simplified(cleaned.text)
+        meta = extract_metadata(source, cleaned.text, norm_text)
+        drafts = parse_clauses(cleaned.text)
+        title_norm = normalise_title(meta.title)
+        work_id = (
+            "work-" + hashlib.sha1(f"{title_norm}/{normalise_title(meta.subtitle or '')}".encode()).hexdigest()[:16]
+        )
+        change = GraphChange(replace_document=doc_id if replacing else None)
+        clause_ids = [f"{doc_id}/c{i + 1}" for i in range(len(drafts))]
+        change.extend(_clause_change(doc_id, drafts, clause_ids))
+        change.extend(_event_change(doc_id, meta))
+        start = body_start(cleaned.text)
+        refs = [links.ClauseRef(clause_ids[i], d.kind, d.start, d.end) for i, d in enumerate(drafts)]
+        change.extend(links.citation_change(doc_id, title_norm, norm_text, refs, self._resolve, body_start=start))
+        change.extend(links.mention_change(doc_id, norm_text, meta.region_code, body_start=start))
+        for issuer in meta.issuers:
+            change.nodes.append(links.agency_node(issuer, None))
+            change.rels.append(RelRecord("ISSUED_BY", "NormativeDocument", doc_id, "Agency", links.agency_id(issuer)))
+        change.rels.append(RelRecord("JURISDICTION", "NormativeDocument", doc_id, "Region", meta.region_code))
+        known = _Known(doc_id, title_norm, work_id, meta.version_date, digest, source.source_id, False, meta.expired)
+        status, is_current = self._version_change(change, known, meta.doc_type)
+        change.extend(self._placeholder_change(doc_id, title_norm))
+        doc_node = _document_node(source, doc_id, cleaned, meta, title_norm, work_id, digest, len(drafts))
+        doc_node.props.update(status=status, is_current=is_current)
+        change.nodes.insert(0, doc_node)
+        context = _context(source, doc_id, cleaned.text, norm_text, meta, drafts, clause_ids)
+        for extractor in self.extractors:
+            change.extend(extractor(context))
+        for hook in self.hooks:
+            change.extend(hook(context, change))
+        entities = sum(1 for n in change.nodes if n.label not in ("NormativeDocument", "Clause"))
+        return change, (len(drafts), entities), known
+
+    def _resolve(self, title_norm: str) -> str | None:
+        versions = [k for k in self.known.values() if k.title_norm == title_norm and not k.placeholder]
+        if not versions:
+            return None
+        return max(versions, key=lambda k: (not k.expired, k.version_date or "")).id
+
+    def _version_change(self, change: GraphChange, doc: _Known, doc_type: DocumentType) -> tuple[str, bool]:
+        """Status and currency of ``doc`` among its work's stored versions; older/newer neighbours updated."""
+        others = [k for k in self.known.values() if k.work_id == doc.work_id and k.id != doc.id and not k.placeholder]
+        versions = sorted([*others, doc], key=lambda k: k.version_date or "")
+        position = versions.index(doc)
+        older = versions[position - 1] if position > 0 else None
+        newer = versions[position + 1] if position + 1 < len(versions) else None
+        if older is not None:
+            change.rels.append(RelRecord("SUPERSEDES", "NormativeDocument", doc.id, "NormativeDocument", older.id))
+        if newer is not None:
+            change.rels.append(RelRecord("SUPERSEDES", "NormativeDocument", newer.id, "NormativeDocument", doc.id))
+            doc.status = DocumentStatus.AMENDED.value
+            return doc.status, False
+        for other in others:
+            if other.status == DocumentStatus.AMENDED.value:
+                continue
+            node = self.store.get_node("NormativeDocument", other.id)
+            if node:
+                node_id = node.pop("id")
+                node.update(is_current=False, status=DocumentStatus.AMENDED.value)
+                change.nodes.append(NodeRecord("NormativeDocument", node_id, node))
+                other.status = DocumentStatus.AMENDED.value
+        if doc.expired:
+            doc.status = DocumentStatus.REPEALED.value
+        elif doc_type in NORMATIVE_TYPES:
+            doc.status = DocumentStatus.IN_FORCE.value
+        else:
+            doc.status = DocumentStatus.UNKNOWN.value  # news, reports, replies: validity does not apply
+        return doc.status, not doc.expired
+
+    def _placeholder_change(self, doc_id: str, title_norm: str) -> GraphChange:
+        """Re-point the CITES edges of a placeholder for this title to the document, and delete it."""
+        change = GraphChange()
+        placeholder = links.placeholder_id(title_norm)
+        if placeholder not in self.known or not self.known[placeholder].placeholder:
+            return change
+        for edge in self.store.neighbours("NormativeDocument", placeholder, rel_types=["CITES"], direction="in"):
+            if edge.id != doc_id:
+                change.rels.append(RelRecord("CITES", edge.label, edge.id, "NormativeDocument", doc_id, edge.rel_props))
+        change.delete_nodes.append(("NormativeDocument", placeholder))
+        self.known[placeholder].placeholder = False  # gone once this change is written; never resolved again
+        self.known[placeholder].title_norm = None
+        return change
+
+
+def _clause_change(doc_id: str, drafts: list[ClauseDraft], clause_ids: list[str]) -> GraphChange:
+    change = GraphChange()
+    for i, draft in enumerate(drafts):
+        change.nodes.append(
+            NodeRecord(
+                "Clause",
+                clause_ids[i],
+                {
+                    "doc_id": doc_id,
+                    "kind": draft.kind.value,
+                    "label": draft.label,
+                    "number": draft.number,
+                    "ordinal": draft.ordinal,
+                    "depth": draft.depth,
+                    "path": draft.path,
+                    "text": draft.text,
+                    "span_start": draft.start,
+                    "span_end": draft.end,
+                },
+            )
+        )
+        change.rels.append(RelRecord("HAS_CLAUSE", "NormativeDocument", doc_id, "Clause", clause_ids[i]))
+        if draft.parent is not None:
+            change.rels.append(RelRecord("HAS_PART", "Clause", clause_ids[draft.parent], "Clause", clause_ids[i]))
+    return change
+
+
+def _event_change(doc_id: str, meta: DocumentMetadata) -> GraphChange:
+    change = GraphChange()
+    for event in meta.events:
+        event_id = f"{doc_id}/event/{event.start}"
+        change.nodes.append(
+            NodeRecord(
+                "DatedEvent",
+                event_id,
+                {
+                    "doc_id": doc_id,
+                    "date": event.date,
+                    "kind": event.kind,
+                    "text": event.text,
+                    "span_start": event.start,
+                    "span_end": event.end,
+                },
+            )
+        )
+        change.rels.append(RelRecord("HAS_EVENT", "NormativeDocument", doc_id, "DatedEvent", event_id))
+    return change
+
+
+def _document_node(
+    source: SourceDocument,
+    doc_id: str,
+    cleaned: CleanText,
+    meta: DocumentMetadata,
+    title_norm: str,
+    work_id: str,
+    digest: str,
+    clause_count: int,
+) -> NodeRecord:
+    return NodeRecord(
+        "NormativeDocument",
+        doc_id,
+        {
+            "source_id": source.source_id,
+            "source_path": source.source_path,
+            "title": meta.title,
+            "title_norm": title_norm,
+            "subtitle": meta.subtitle,
+            "doc_number": meta.doc_number,
+            "doc_type": meta.doc_type.value,
+            "level": meta.level,
+            "region_code": meta.region_code,
+            "issuers": list(meta.issuers),
+            "date_written": meta.date_written,
+            "date_published": meta.date_published,
+            "date_effective": meta.date_effective,
+            "version_date": meta.version_date,
+            "work_id": work_id,
+            "content_hash": digest,
+            "text": cleaned.text,
+            "source_offsets": cleaned.offsets.to_json() if cleaned.offsets.breakpoints else "",
+            "placeholder": False,
+            "format": source.format,
+            "clause_count": clause_count,
+        },
+    )
+
+
+def _context(
+    source: SourceDocument,
+    doc_id: str,
+    text: str,
+    norm_text: str,
+    meta: DocumentMetadata,
+    drafts: list[ClauseDraft],
+    clause_ids: list[str],
+) -> DocumentContext:
+    spans = tuple(
+        ClauseSpan(
+            clause_ids[i],
+            d.kind.value,
+            d.label,
+            d.start,
+            d.end,
+            clause_ids[d.parent] if d.parent is not None else None,
+        )
+        for i, d in enumerate(drafts)
+    )
+    return DocumentContext(
+        doc_id=doc_id,
+        source_id=source.source_id,
+        text=text,
+        norm_text=norm_text,
+        title=meta.title,
+        doc_type=meta.doc_type.value,
+        region_code=meta.region_code,
+        issuers=tuple(meta.issuers),
+        date_published=meta.date_published,
+        date_effective=meta.date_effective,
+        clauses=spans,
+    )
