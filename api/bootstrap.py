@@ -126,7 +126,12 @@ class Services:
         return (RematchHook(self.store),)
 
     def after_ingest(self, summary: IngestSummary) -> None:
-        """Bring what derives from the graph (the search index) up to date after an ingest or delete."""
+        """Bring what derives from the graph (the search index) up to date after an ingest or delete.
+
+        The index is reconciled with the graph as a whole, so a run that crashed between its graph write and
+        this call is repaired by the next one.
+        """
+        self.search.sync(self.store)
 
     def close(self) -> None:
         """Close whatever was opened."""
