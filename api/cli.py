@@ -16,11 +16,12 @@ from pydantic import ValidationError
 from api.bootstrap import Services, build_services
 from api.commands import core
 from api.commands import ingest as ingest_commands
+from api.commands import practices as practice_commands
 from api.commands import push as push_commands
 from api.settings import Settings
 from ontology.errors import PolicykgError
 
-COMMAND_MODULES = [core, ingest_commands, push_commands]
+COMMAND_MODULES = [core, ingest_commands, push_commands, practice_commands]
 
 app = typer.Typer(
     name="policykg",

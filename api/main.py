@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api.bootstrap import Services, build_services
 from api.errors import install_problem_handlers
-from api.routes import consumers, deliveries, documents, health, profiles, qualifying, subscriptions
+from api.routes import consumers, deliveries, documents, health, practices, profiles, qualifying, subscriptions
 
 ROUTERS = [
     health.router,
@@ -19,6 +19,7 @@ ROUTERS = [
     subscriptions.router,
     deliveries.router,
     qualifying.router,
+    practices.router,
 ]
 
 

@@ -1,0 +1,156 @@
+"""Demonstration and practice commands: ``demonstrations``, ``mechanisms``, ``practices similar|card``."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.bootstrap import Services
+from api.errors import InvalidInputError
+from ontology.reference import load_gazetteer
+from search.embedders import Embedder, build_embedder
+from search.practices import list_designations, list_mechanisms, practice_card, similar_practices
+
+DESIGNATION_FIELDS = ("kind", "name", "region", "region_code", "batch", "year", "source_id")
+MECHANISM_FIELDS = ("name", "region", "region_code", "description", "claims", "topics", "source_id")
+
+
+def region_code_of(region: str | None) -> str | None:
+    """A region option as a code: a code as given, or a name resolved by the gazetteer.
+
+    Raises:
+        InvalidInputError: the name or code is unknown.
+    """
+    if region is None:
+        return None
+    gazetteer = load_gazetteer()
+    if region in gazetteer:
+        return gazetteer.get(region).code
+    found = gazetteer.resolve(region)
+    if found is None:
+        raise InvalidInputError(f"region: unknown region {region!r}")
+    return found.code
+
+
+def practice_embedder(services: Services) -> Embedder | None:
+    """The configured embedder (``POLICYKG_EMBEDDER``; ``none`` gives ``None``), built once per process."""
+    settings = services.settings
+    return _embedder(settings.policykg_embedder, settings.policykg_embedding_model)
+
+
+@cache
+def _embedder(name: str, model: str | None) -> Embedder | None:
+    return build_embedder(name, model=model)
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the demonstration and practice commands to ``app``."""
+
+    @app.command()
+    def demonstrations(
+        ctx: typer.Context,
+        batch: Annotated[int | None, typer.Option(help="Batch number (第一批 = 1).")] = None,
+        year: Annotated[int | None, typer.Option(help="Year of the naming.")] = None,
+        kind: Annotated[str | None, typer.Option(help="area or project.")] = None,
+        region: Annotated[str | None, typer.Option(help="Region code or name; sub-regions included.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List designations of the national 法治政府建设 demonstration programme."""
+        if kind is not None and kind not in ("area", "project"):
+            raise InvalidInputError(f"kind: expected area or project, got {kind!r}")
+        rows = list_designations(
+            ctx.obj.services.store, batch=batch, year=year, kind=kind, region_code=region_code_of(region)
+        )
+        if as_json:
+            _echo_json([{f: getattr(r, f) for f in DESIGNATION_FIELDS} for r in rows])
+            return
+        table = Table("batch", "year", "kind", "region", "project", "source")
+        for r in rows:
+            table.add_row(str(r.batch or ""), str(r.year or ""), r.kind, r.region, r.name, r.source_id or "")
+        Console().print(table)
+
+    @app.command()
+    def mechanisms(
+        ctx: typer.Context,
+        topic: Annotated[str | None, typer.Option(help="Topic, e.g. 行政决策, 行政执法, 营商环境.")] = None,
+        region: Annotated[str | None, typer.Option(help="Region code or name; sub-regions included.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List mechanisms and practices by topic and region."""
+        rows = list_mechanisms(ctx.obj.services.store, topic=topic, region_code=region_code_of(region))
+        if as_json:
+            _echo_json([{f: getattr(r, f) for f in MECHANISM_FIELDS} for r in rows])
+            return
+        table = Table("mechanism", "region", "claims", "topics", "source")
+        for r in rows:
+            table.add_row(r.name, r.region, "、".join(r.claims), "、".join(r.topics), r.source_id or "")
+        Console().print(table)
+
+    practices = typer.Typer(help="Practice cards and similar practices.", no_args_is_help=True)
+    app.add_typer(practices, name="practices")
+
+    @practices.command("similar")
+    def similar(
+        ctx: typer.Context,
+        query: Annotated[str, typer.Argument(help="A mechanism name or a description of the problem.")],
+        top: Annotated[int, typer.Option(min=1, max=100, help="How many practices.")] = 10,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Practices like a mechanism or a problem: semantic similarity plus shared topics and legal basis."""
+        services = ctx.obj.services
+        results = similar_practices(services.store, practice_embedder(services), query, top=top)
+        if as_json:
+            _echo_json([r.to_dict() for r in results])
+            return
+        table = Table("score", "mechanism", "region", "semantic", "shared topics", "shared basis")
+        for r in results:
+            table.add_row(
+                f"{r.score:.3f}",
+                r.mechanism.name,
+                r.mechanism.region,
+                f"{r.semantic:.3f}",
+                "、".join(r.shared_topics),
+                "、".join(r.shared_legal_basis),
+            )
+        Console().print(table)
+
+    @practices.command("card")
+    def card(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Mechanism name or id.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """A practice card: mechanism, where, who, since when, legal basis, source passages."""
+        found = practice_card(ctx.obj.services.store, name)
+        if as_json:
+            _echo_json(found.to_dict())
+            return
+        m = found.mechanism
+        console = Console()
+        console.print(f"[bold]{m.name}[/bold]  {found.where}")
+        for label, value in [
+            ("责任单位", found.who),
+            ("起始", found.since),
+            ("声明", "、".join(m.claims)),
+            ("主题", "、".join(m.topics)),
+            ("依据", "、".join(f"《{b['title']}》" for b in found.legal_basis)),
+            ("指标", "、".join(i["name"] for i in found.indicators)),
+            ("做法", m.description),
+        ]:
+            if value:
+                console.print(f"{label}：{value}")
+        for source in found.sources:
+            console.print(
+                f"— {source.title or source.source_id} [{source.span[0]}, {source.span[1]})：{source.passage}"
+            )
+        if found.related:
+            console.print("其他记载：" + "；".join(r.source_id or r.id for r in found.related))

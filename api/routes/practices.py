@@ -1,0 +1,68 @@
+"""Demonstrations and practices: designations, mechanisms, one practice card, similar practices."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from api.commands.practices import practice_embedder, region_code_of
+from api.deps import GraphStoreDep, ServicesDep
+from api.errors import NotFoundError
+from search.practices import (
+    PracticeNotFoundError,
+    list_designations,
+    list_mechanisms,
+    practice_card,
+    similar_practices,
+)
+
+router = APIRouter(tags=["practices"])
+
+REGION_HELP = "Region code or name (sub-regions included)."
+
+
+@router.get("/demonstrations", summary="Designations of the national demonstration programme")
+def read_demonstrations(
+    store: GraphStoreDep,
+    batch: Annotated[int | None, Query(ge=1, le=99, description="Batch number (第一批 = 1).")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    kind: Literal["area", "project"] | None = None,
+    region: Annotated[
+        str | None, Query(max_length=40, description="Region code or name (sub-regions included).")
+    ] = None,
+) -> list[dict[str, Any]]:
+    """List designations filtered by batch, year, kind and region."""
+    rows = list_designations(store, batch=batch, year=year, kind=kind, region_code=region_code_of(region))
+    return [row.__dict__ for row in rows]
+
+
+@router.get("/mechanisms", summary="Mechanisms and practices by topic and region")
+def read_mechanisms(
+    store: GraphStoreDep,
+    topic: Annotated[str | None, Query(max_length=40, description="e.g. 行政决策, 行政执法, 营商环境.")] = None,
+    region: Annotated[
+        str | None, Query(max_length=40, description="Region code or name (sub-regions included).")
+    ] = None,
+) -> list[dict[str, Any]]:
+    """List mechanisms filtered by topic and region."""
+    return [row.__dict__ for row in list_mechanisms(store, topic=topic, region_code=region_code_of(region))]
+
+
+@router.get("/mechanisms/{mechanism_id:path}", summary="A practice card")
+def read_mechanism(store: GraphStoreDep, mechanism_id: str) -> dict[str, Any]:
+    """The practice card of a mechanism (by id or name): where, who, since when, legal basis, sources."""
+    try:
+        return practice_card(store, mechanism_id).to_dict()
+    except PracticeNotFoundError as e:
+        raise NotFoundError(str(e)) from e
+
+
+@router.get("/practices/similar", summary="Similar practices")
+def read_similar_practices(
+    services: ServicesDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="A mechanism name or a problem.")],
+    top: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[dict[str, Any]]:
+    """Practices like a mechanism or a problem, with the parts of each score (semantic, topics, legal basis)."""
+    return [r.to_dict() for r in similar_practices(services.store, practice_embedder(services), q, top=top)]
