@@ -116,7 +116,9 @@ class Services:
     @property
     def extractors(self) -> tuple[Extractor, ...]:
         """Extractors the ingest pipeline runs on every document (conditions, demonstrations …)."""
-        return ()
+        from ingest.demonstrations import extract_demonstrations
+
+        return (extract_demonstrations,)
 
     @property
     def hooks(self) -> tuple[ChangeHook, ...]:
