@@ -10,7 +10,8 @@ Candidates, in order of trust:
 4. an unquoted known practice name.
 
 Mentions of one practice are merged by the key of its quoted core (一意见一报告) or its name. Sentences in a
-plan (下一步, 将, 计划 …, or under a heading such as 下一步工作打算) are not practices.
+plan (下一步, 将, 计划 …, or under a heading such as 下一步工作打算) are not practices; policies and normative
+documents, which order measures rather than report practices, give only candidates 1, 2 and 4.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ from ingest.demonstration_text import (
     strip_quote_marks,
 )
 from ingest.extractors import DocumentContext
+from ontology.model import DocumentType
 from ontology.reference import Region
 
+# Policies and normative documents order measures (建立…机制) rather than report practices: only quoted names
+# and known practices are read from them.
+DIRECTIVE_TYPES = frozenset({DocumentType.POLICY_DOCUMENT.value, DocumentType.NORMATIVE_DOCUMENT.value})
 MAX_TAIL = 16
 MAX_QUOTED = 30
 MAX_UNQUOTED = 24
@@ -86,7 +91,7 @@ def find_mechanisms(ctx: DocumentContext, regions: DocumentRegions) -> list[Mech
     plan_spans = _plan_spans(text, cues)
     candidates = [
         c
-        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues)
+        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues, ctx.doc_type not in DIRECTIVE_TYPES)
         if not _in_plan(text, c.span, sentences, plan_spans, cues)
     ]
     by_key: dict[str, list[_Candidate]] = {}
@@ -131,7 +136,12 @@ def _quoted_candidates(text: str, cues: dict) -> list[_Candidate]:
             continue
         inner = text[quote.inner.start : quote.inner.end]
         core = name_key(inner)
-        if len(core) < MIN_CORE or len(inner) > MAX_QUOTED or re.search(r"[，。；！？,!?]", inner):
+        if (
+            len(core) < MIN_CORE
+            or inner in cues["mechanism_cues"]
+            or len(inner) > MAX_QUOTED
+            or re.search(r"[，。；！？,!?]", inner)
+        ):
             continue
         if _has_cue(inner, cues):
             if not _is_generic(inner, cues) and not _is_list(inner, cues):
@@ -149,11 +159,12 @@ def _quoted_candidates(text: str, cues: dict) -> list[_Candidate]:
     return found
 
 
-def _unquoted_candidates(text: str, cues: dict) -> list[_Candidate]:
+def _unquoted_candidates(text: str, cues: dict, with_verbs: bool) -> list[_Candidate]:
+    """Known practice names, and (``with_verbs``) names between an action verb and a cue word."""
     found: list[_Candidate] = []
     verbs = sorted(cues["mechanism_verbs"], key=len, reverse=True)
     cue_alternatives = "|".join(sorted(cues["mechanism_cues"], key=len, reverse=True))
-    for m in re.finditer(cue_alternatives, text):
+    for m in re.finditer(cue_alternatives, text) if with_verbs else ():
         start = clause_start(text, m.start(), max(0, m.start() - MAX_UNQUOTED - 6))
         head = text[start : m.start()]
         if any(mark in head for mark in '“”‘’「」《》"') or not head:
