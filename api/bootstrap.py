@@ -18,6 +18,7 @@ from graph.errors import GraphStoreError
 if TYPE_CHECKING:
     from ingest.extractors import ChangeHook, Extractor
     from ingest.pipeline import IngestSummary
+    from search.matching import Matcher
     from search.service import SearchService
 
 GRAPH_DIR_NAME = "graph.lbug"
@@ -113,12 +114,21 @@ class Services:
         """The search service over the configured index back-end (opened on first use)."""
         return open_search_service(self.settings, self.data_dir)
 
+    @cached_property
+    def matcher(self) -> Matcher:
+        """The eligibility matcher over the measures stored in the graph (compiled on first use)."""
+        from search.matching import Matcher
+        from search.measures import measures_from_graph
+
+        return Matcher(measures_from_graph(self.store))
+
     @property
     def extractors(self) -> tuple[Extractor, ...]:
         """Extractors the ingest pipeline runs on every document (conditions, demonstrations …)."""
+        from ingest.conditions import extract_conditions
         from ingest.demonstrations import extract_demonstrations
 
-        return (extract_demonstrations,)
+        return (extract_demonstrations, extract_conditions)
 
     @property
     def hooks(self) -> tuple[ChangeHook, ...]:

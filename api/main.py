@@ -9,7 +9,19 @@ from fastapi import FastAPI
 
 from api.bootstrap import Services, build_services
 from api.errors import install_problem_handlers
-from api.routes import consumers, deliveries, documents, health, practices, profiles, qualifying, subscriptions
+from api.routes import (
+    consumers,
+    deliveries,
+    documents,
+    health,
+    match,
+    practices,
+    profiles,
+    qualifying,
+    search,
+    subscriptions,
+    web,
+)
 
 ROUTERS = [
     health.router,
@@ -19,7 +31,10 @@ ROUTERS = [
     subscriptions.router,
     deliveries.router,
     qualifying.router,
+    match.router,
+    search.router,
     practices.router,
+    web.router,
 ]
 
 

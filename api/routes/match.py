@@ -1,0 +1,36 @@
+"""Eligibility (惠企政策精准送): match a company profile; show a policy's extracted conditions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.commands.match import policy_conditions
+from api.deps import GraphStoreDep, ServicesDep
+from api.errors import PROBLEM_RESPONSES, problem_responses
+from search.profile import EnterpriseProfile
+
+router = APIRouter(tags=["eligibility"], responses=PROBLEM_RESPONSES)
+
+
+@router.post("/match", summary="Support measures a company profile qualifies for, with reasons")
+def match_profile(
+    profile: EnterpriseProfile,
+    services: ServicesDep,
+    as_of: Annotated[date | None, Query(description="Judge on this date (default today).")] = None,
+) -> list[dict[str, Any]]:
+    """Every measure in force in the profile's region: verdict, each condition's outcome, missing facts, benefit."""
+    results = services.matcher.match(profile, as_of=as_of or datetime.now(UTC).date())
+    return [r.to_json() for r in results]
+
+
+@router.get(
+    "/policies/{source_id}/conditions",
+    summary="The support measures of a policy with their conditions",
+    responses=problem_responses(404),
+)
+def read_policy_conditions(source_id: str, store: GraphStoreDep) -> list[dict[str, Any]]:
+    """Each measure's conditions (dimension, operator, value, text), benefit, validity and jurisdiction."""
+    return policy_conditions(store, source_id)
