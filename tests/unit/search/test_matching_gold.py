@@ -60,3 +60,22 @@ def test_matcher_reproduces_gold_verdicts_and_outcomes_from_gold_conditions() ->
         wrong += result.verdict != v["verdict"] or list(result.outcomes) != gold_outcomes
     assert total == 240
     assert wrong == 0
+
+
+def test_reverse_direction_gives_the_same_verdicts_as_forward_matching() -> None:
+    from search.compiled_conditions import VERDICT_NAMES
+    from search.profile_columns import ProfileColumns
+
+    matcher = Matcher(_gold_measures())
+    lines = (GOLD / "profiles.jsonl").read_text(encoding="utf-8").splitlines()
+    profiles = [EnterpriseProfile.model_validate_json(line) for line in lines]
+    forward = {(p.id, r.measure.clause_id): r.verdict for p in profiles for r in matcher.match(p, as_of=AS_OF)}
+    columns = ProfileColumns.from_profiles(profiles, AS_OF)
+    reverse = {}
+    for index, measure in enumerate(matcher.compiled.measures):
+        inside, verdicts = columns.verdicts(matcher.compiled, index)
+        for row, profile in enumerate(profiles):
+            if inside[row]:
+                reverse[(profile.id, measure.clause_id)] = VERDICT_NAMES[verdicts[row]]
+    assert len(forward) == 225
+    assert reverse == forward

@@ -1,0 +1,125 @@
+"""The eligibility extractor on short policy texts written for these tests."""
+
+from __future__ import annotations
+
+import json
+
+from ingest.conditions import extract_conditions, infer_jurisdiction, validity_end
+from ingest.extractors import DocumentContext
+from ingest.measure_segments import find_measures
+from ingest.normalize import to_simplified
+
+TEXT = (
+    "泰州市人民政府关于支持中小企业渡难关的政策措施 各市（区）人民政府： 现提出如下政策措施： "
+    "一、加大金融支持 1．经发改、工信等部门确定的疫情防控重点保障企业，2020年新增的疫情防控贷款，由财政给予贴息。 "
+    "二、减轻企业负担 2．减免中小企业房租。对承租国有企业经营用房的中小微企业，2020年一季度可减半或全免房租；"
+    "3．对旅游、住宿、餐饮等受影响较大的行业企业，可将应缴社会保险费征收期延长至7月底。"
+    "4．在职职工人数在30人（含）以下的企业，暂免征收残疾人就业保障金。"
+    "5．对受疫情影响较大的困难行业企业，给予最高50万元补助。"
+    "本政策自发布之日起施行，施行期暂定为6个月。 泰州市人民政府 2020年2月4日"
+)
+
+
+def _context(text: str = TEXT) -> DocumentContext:
+    return DocumentContext(
+        doc_id="d1",
+        source_id="s1",
+        text=text,
+        norm_text=to_simplified(text),
+        title=text.split(" ", 1)[0],
+        doc_type="政策文件",
+        region_code=None,
+    )
+
+
+def _measures() -> list[dict]:
+    change = extract_conditions(_context())
+    nodes = {n.id: n.props for n in change.nodes}
+    out = []
+    for node in change.nodes:
+        if node.label == "Benefit":
+            conds = [
+                n.props
+                for n in change.nodes
+                if n.label == "Condition" and n.props["clause_id"] == node.props["clause_id"]
+            ]
+            out.append({"clause": nodes[node.props["clause_id"]], "benefit": node.props, "conditions": conds})
+    return out
+
+
+def _dims(measure: dict) -> dict[str, object]:
+    return {c["dimension"]: json.loads(c["value_json"]) for c in measure["conditions"]}
+
+
+def test_each_numbered_support_measure_becomes_one_clause_with_a_benefit() -> None:
+    measures = _measures()
+    assert [m["clause"]["text"][:2] for m in measures] == ["1．", "2．", "3．", "4．", "5．"]
+    assert [m["benefit"]["type"] for m in measures] == ["贷款贴息", "租金减免", "社保减免缓缴", "税费减免", "资金补贴"]
+
+
+def test_local_measures_carry_the_jurisdiction_as_a_region_condition() -> None:
+    for measure in _measures():
+        assert _dims(measure)["region"] == ["321200"]
+        assert measure["benefit"]["region_code"] == "321200"
+
+
+def test_structured_conditions_by_dimension() -> None:
+    first, rent, social, levy, subsidy = (_dims(m) for m in _measures())
+    assert first["qualification"] == ["疫情防控重点保障企业（全国性名单）", "疫情防控重点保障企业（地方性名单）"]
+    assert rent["scale"] == ["中型", "小型", "微型"]
+    assert {"7291", "786", "61", "62"} <= set(social["industry"])
+    assert levy["employees"] == 30.0
+    assert set(subsidy["industry"]) == {"53", "54", "55", "56", "57", "58", "61", "62", "7291", "786"}
+
+
+def test_unparsed_beneficiary_restrictions_stay_as_other_conditions() -> None:
+    rent = _measures()[1]
+    others = [c["text"] for c in rent["conditions"] if c["dimension"] == "other"]
+    assert any("承租国有企业经营用房" in text for text in others)
+    levy = _measures()[3]
+    assert not [c for c in levy["conditions"] if c["dimension"] in ("other", "behaviour")]
+
+
+def test_new_loan_is_a_behaviour_condition() -> None:
+    facts = {c["fact"] for c in _measures()[0]["conditions"]}
+    assert "new_loan_2020" in facts
+
+
+def test_validity_window_from_signature_date_and_period() -> None:
+    benefit = _measures()[0]["benefit"]
+    assert (benefit["valid_from"], benefit["valid_to"]) == ("2020-02-04", "2020-08-03")
+    assert benefit["max_amount_wan"] is None
+    assert _measures()[4]["benefit"]["max_amount_wan"] == 50.0
+
+
+def test_condition_spans_address_the_document_text() -> None:
+    for measure in _measures():
+        for c in measure["conditions"]:
+            assert TEXT[c["span_start"] : c["span_end"]] == c["text"]
+
+
+def test_national_issuer_without_region_is_national() -> None:
+    text = "国家发展改革委办公厅关于降低企业用电成本的通知 对暂不能正常复工的企业，减免收取容量电费。"
+    assert infer_jurisdiction(text, "国家发展改革委办公厅关于降低企业用电成本的通知").code == "100000"
+    change = extract_conditions(_context(text))
+    assert not [n for n in change.nodes if n.label == "Condition" and n.props["dimension"] == "region"]
+
+
+def test_sub_benefit_for_small_firms_is_not_a_scale_condition() -> None:
+    text = (
+        "福州市人民政府通知 对列入省、市政府疫情防控重点企业支持名单的企业，"
+        "可执行LPR利率下降35个基点，其中小微企业可减50个基点；"
+    )
+    dims = {n.props["dimension"] for n in extract_conditions(_context(text)).nodes if n.label == "Condition"}
+    assert "scale" not in dims and "qualification" in dims
+
+
+def test_heading_joins_the_measure_that_follows_it() -> None:
+    text = "一、总则 12.延迟缴纳社会保险费。将1月、2月应缴社会保险费征收期延长至3月底。"
+    (measure,) = find_measures(text)
+    assert text[measure.start : measure.end] == "12.延迟缴纳社会保险费。将1月、2月应缴社会保险费征收期延长至3月底。"
+
+
+def test_validity_end_reads_explicit_end_dates() -> None:
+    text = "单位费率均为0.5%，执行至2021年7月31日。"
+    assert validity_end(text, 0, len(text), "2020-02-08") == "2021-07-31"
