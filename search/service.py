@@ -45,6 +45,7 @@ GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7
 EMBED_CHUNK = 512
+CACHE_SAVE_EVERY = 8192
 SYNC_BATCH = 200
 _SEARCHABLE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 
@@ -151,9 +152,11 @@ class SearchService:
             return embed(texts)
         cache_name = re.sub(r"[^0-9A-Za-z._-]+", "_", embedder.identity)[-80:]
         cache = VectorCache(self._vector_cache_dir / f"{cache_name}.npz", embedder.dimension)
-        vectors = cache.vectors_for(texts, embed)
-        cache.save()
-        return vectors
+        parts = []
+        for start in range(0, len(texts), CACHE_SAVE_EVERY):  # saved as it goes, so an interrupted sync resumes
+            parts.append(cache.vectors_for(texts[start : start + CACHE_SAVE_EVERY], embed))
+            cache.save()
+        return np.vstack(parts) if parts else np.zeros((0, embedder.dimension), dtype=np.float32)
 
     def index_documents(
         self, documents: Sequence[IndexDocument], deletions: Sequence[str] = (), progress: Progress | None = None

@@ -21,6 +21,7 @@ from search.types import IndexDocument, IndexUnit
 PASSAGE_CHARS = 300
 VECTOR_CHARS = 96
 DOCUMENT_ENTRY_CHARS = 400
+_SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _LEADING_LABEL = re.compile(r"^\s*第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?\s*")
 
@@ -40,7 +41,7 @@ class ClauseRow:
 
 def vector_text(title: str, text: str, *, chars: int = VECTOR_CHARS) -> str:
     """What the embedder sees of a unit: the short title and the opening of the text (article label removed)."""
-    body = _LEADING_LABEL.sub("", text).strip()
+    body = _SPACES.sub(" ", _LEADING_LABEL.sub("", text)).strip()
     return f"{short_title(title)}：{body[:chars]}"
 
 

@@ -1,0 +1,97 @@
+"""The search index as a derived view of the graph: ingest → sync → search, re-ingest, delete, crash repair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.base import GraphChange
+from graph.ladybug_store import LadybugGraphStore
+from ingest.pipeline import delete_source, ingest_paths
+from search.embedded_index import EmbeddedIndex
+from search.embedders.use import UseEmbedder
+from search.service import SearchService
+from search.types import SearchRequest
+
+RENT = (
+    "# 关于小微企业房租减免的办法\n\n2020年2月1日 发布\n\n<!-- INFO END -->\n\n"
+    "第一条 对承租国有房屋的小微企业减免三个月租金。\n\n第二条 个体工商户参照执行。\n"
+)
+LABOUR = (
+    "# 中华人民共和国劳动合同法\n\n<!-- INFO END -->\n\n"
+    "第一条 用人单位应当按时足额支付劳动报酬。\n\n第二条 试用期最长不得超过六个月。\n"
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "rent.md").write_text(RENT, encoding="utf-8")
+    (folder / "labour.md").write_text(LABOUR, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LadybugGraphStore:
+    graph = LadybugGraphStore(tmp_path / "graph.lbug")
+    graph.ensure_schema()
+    yield graph
+    graph.close()
+
+
+def _service(tmp_path: Path) -> SearchService:
+    return SearchService(EmbeddedIndex(tmp_path / "index"), embedder=UseEmbedder(), vector_cache=tmp_path / "vc")
+
+
+def test_sync_indexes_articles_with_their_documents_and_finds_a_paraphrase(
+    tmp_path: Path, corpus: Path, store: LadybugGraphStore
+) -> None:
+    ingest_paths([corpus], store=store)
+    report = _service(tmp_path).sync(store)
+    assert (report.added, report.updated, report.removed, report.units) == (2, 0, 0, 4)
+    service = _service(tmp_path)  # reopened from disk
+    hits = service.search(SearchRequest(query="个体户交的房租能不能少一点")).hits
+    rent = next(h for h in hits if h.title == "关于小微企业房租减免的办法")
+    assert rent.source_id is not None and rent.source_id.endswith("rent.md")
+    assert rent.article in {"第一条", "第二条"} and rent.clause_id is not None
+    assert store.get_node("Clause", rent.clause_id) is not None
+    assert service.sync(store).unchanged == 2
+
+
+def test_sync_replaces_changed_and_removes_deleted_documents(
+    tmp_path: Path, corpus: Path, store: LadybugGraphStore
+) -> None:
+    ingest_paths([corpus], store=store)
+    service = _service(tmp_path)
+    service.sync(store)
+    (corpus / "rent.md").write_text(RENT.replace("三个月", "六个月"), encoding="utf-8")
+    ingest_paths([corpus / "rent.md"], store=store)
+    labour_source = next(h.source_id for h in service.search(SearchRequest(query="试用期", mode="lexical")).hits)
+    assert labour_source is not None
+    delete_source(store, labour_source)
+    report = service.sync(store)
+    assert (report.updated, report.removed) == (1, 1)
+    assert service.search(SearchRequest(query="试用期", mode="lexical")).hits == []
+    assert "六个月" in service.search(SearchRequest(query="小微企业 租金", mode="lexical")).hits[0].snippet
+
+
+def test_a_graph_write_without_index_update_is_repaired_by_the_next_sync(
+    tmp_path: Path, corpus: Path, store: LadybugGraphStore
+) -> None:
+    ingest_paths([corpus], store=store)
+    service = _service(tmp_path)
+    service.sync(store)
+    rent_id = next(iter(store.find_nodes("NormativeDocument", {"title": "关于小微企业房租减免的办法"})))["id"]
+    store.delete_document(rent_id)  # the "crash": the graph changed and the index was never told
+    assert _service(tmp_path).sync(store).removed == 1
+    assert rent_id not in EmbeddedIndex(tmp_path / "index").indexed_documents()
+
+
+def test_placeholders_are_not_indexed(tmp_path: Path, corpus: Path, store: LadybugGraphStore) -> None:
+    from graph.base import NodeRecord
+
+    store.write(GraphChange(nodes=[NodeRecord("NormativeDocument", "work-x", {"title": "某法", "placeholder": True})]))
+    assert _service(tmp_path).sync(store).units == 0
+    assert EmbeddedIndex(tmp_path / "index").indexed_documents() == {}
