@@ -19,7 +19,7 @@ from typing import Any
 from api.errors import ConflictError, NotFoundError
 from api.pagination import PageParams
 from api.push.models import DeliveryAttemptPublic, DeliveryReceipt, EventStatus
-from api.push.registry import count_where, page_where
+from api.push.registry import page_where
 from graph.base import GraphChange, GraphStore, NodeRecord, Row
 
 EVENT = "OutboxEvent"
@@ -203,8 +203,8 @@ def list_receipts(
     where: Row = {"consumer_id": consumer_id}
     if status is not None:
         where["status"] = status.value
-    rows = page_where(store, EVENT, where, page, newest_first=True)
-    return [_receipt(r) for r in rows], count_where(store, EVENT, where)
+    rows, total = page_where(store, EVENT, where, page, newest_first=True)
+    return [_receipt(r) for r in rows], total
 
 
 def _owned_event(store: GraphStore, consumer_id: str, event_id: str) -> Row:

@@ -44,8 +44,17 @@ def count_where(store: GraphStore, label: str, where: Row) -> int:
     return int(store.query(statement, where)[0]["c"])
 
 
-def page_where(store: GraphStore, label: str, where: Row, page: PageParams, *, newest_first: bool = False) -> list[Row]:
-    """One page of ``label`` nodes with the given property values, ordered by id (or newest first)."""
+def page_where(
+    store: GraphStore, label: str, where: Row, page: PageParams, *, newest_first: bool = False
+) -> tuple[list[Row], int]:
+    """One page of ``label`` nodes with the given property values (ordered by id, or newest first) and the total.
+
+    LadybugDB 0.22 crashes (segfault) on ``ORDER BY … SKIP n`` when ``n`` exceeds the matching rows, so a page
+    past the end is answered without querying and the skip is clamped to the count.
+    """
+    total = count_where(store, label, where)
+    if page.offset >= total:
+        return [], total
     conditions = " AND ".join(f"n.{p} = ${p}" for p in where)
     order = "n.created_at DESC, n.id" if newest_first else "n.id"
     statement = (
@@ -55,7 +64,7 @@ def page_where(store: GraphStore, label: str, where: Row, page: PageParams, *, n
     )
     ids = [r["id"] for r in store.query(statement, {**where, "skip": page.offset, "limit": page.limit})]
     nodes = [store.get_node(label, node_id) for node_id in ids]
-    return [n for n in nodes if n is not None]
+    return [n for n in nodes if n is not None], total
 
 
 # --- profiles -------------------------------------------------------------------------------------------
@@ -85,9 +94,8 @@ def _stored_profile(row: Row) -> StoredProfile:
 
 def list_profiles(store: GraphStore, consumer_id: str, page: PageParams) -> tuple[list[EnterpriseProfile], int]:
     """One page of a consumer's profiles and how many it has in all."""
-    where = {"consumer_id": consumer_id}
-    rows = page_where(store, PROFILE, where, page)
-    return [_stored_profile(r).profile for r in rows], count_where(store, PROFILE, where)
+    rows, total = page_where(store, PROFILE, {"consumer_id": consumer_id}, page)
+    return [_stored_profile(r).profile for r in rows], total
 
 
 def get_profile(store: GraphStore, consumer_id: str, profile_id: str) -> EnterpriseProfile:
@@ -163,10 +171,8 @@ def create_subscription(
 
 def list_subscriptions(store: GraphStore, consumer_id: str, page: PageParams) -> tuple[list[SubscriptionPublic], int]:
     """One page of a consumer's subscriptions and how many it has in all."""
-    where = {"consumer_id": consumer_id}
-    return [_subscription(r) for r in page_where(store, SUBSCRIPTION, where, page)], count_where(
-        store, SUBSCRIPTION, where
-    )
+    rows, total = page_where(store, SUBSCRIPTION, {"consumer_id": consumer_id}, page)
+    return [_subscription(r) for r in rows], total
 
 
 def subscription_secret(store: GraphStore, subscription_id: str) -> tuple[str, str] | None:

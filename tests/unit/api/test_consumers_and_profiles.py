@@ -59,3 +59,10 @@ def test_one_consumer_never_sees_anothers_profiles_or_subscriptions(client: Test
     client.put("/profiles", json={"profiles": [PROFILES[0]]}, headers=bob)
     assert client.get("/profiles/ent-1", headers=alice).json()["employees"] == 10
     assert client.get("/profiles", headers=alice).json()["total"] == 3
+
+
+def test_page_past_the_end_is_empty(client: TestClient) -> None:
+    headers = register(client)
+    client.put("/profiles", json={"profiles": PROFILES}, headers=headers)
+    page = client.get("/profiles", params={"offset": 860_811, "limit": 49}, headers=headers).json()
+    assert page == {"items": [], "total": 3, "limit": 49, "offset": 860_811, "next_offset": None}

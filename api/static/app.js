@@ -1,0 +1,252 @@
+// policykg web page: search, enterprise self-check and the demonstrations/practices browser.
+// Plain browser JavaScript over the HTTP API; errors arrive as RFC 9457 problem+json and are shown as such.
+"use strict";
+
+const VERDICT_LABELS = { eligible: "符合", undetermined: "待确认", ineligible: "不符合" };
+const OUTCOME_LABELS = { met: "满足", unmet: "不满足", unknown: "缺少信息" };
+const DIMENSION_LABELS = {
+  region: "地区", scale: "规模", industry: "行业", ownership: "所有制", age_years: "成立年限",
+  employees: "从业人数", revenue_wan: "营业收入", qualification: "资质", behaviour: "经营行为", other: "其他",
+};
+const KIND_LABELS = { area: "示范地区", project: "示范项目" };
+const BATCH_LABELS = ["", "第一批", "第二批", "第三批", "第四批", "第五批"];
+
+const $ = (selector) => document.querySelector(selector);
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+// Snippets mark matched words with 【】: escape first, then turn the brackets into <mark>.
+function highlight(snippet) {
+  return escapeHtml(snippet).replace(/【/g, "<mark>").replace(/】/g, "</mark>");
+}
+
+function listOf(data) {
+  if (Array.isArray(data)) return data;
+  return data?.items ?? data?.results ?? data?.hits ?? data?.matches ?? [];
+}
+
+async function problemText(response) {
+  try {
+    const problem = await response.json();
+    const fields = (problem.errors ?? []).map((e) => `${e.field}：${e.message}`).join("；");
+    return fields || problem.detail || problem.title || `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+async function callApi(path, options = {}) {
+  const response = await fetch(path, { headers: { Accept: "application/json", ...(options.headers ?? {}) }, ...options });
+  if (!response.ok) throw new Error(await problemText(response));
+  return response.json();
+}
+
+function setStatus(element, text, isError = false) {
+  element.textContent = text;
+  element.classList.toggle("error", isError);
+}
+
+function formParams(form) {
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) {
+    if (String(value).trim() !== "") params.append(name, String(value).trim());
+  }
+  return params;
+}
+
+// --- tabs ---------------------------------------------------------------------------------------------
+function showTab(name) {
+  for (const tab of document.querySelectorAll("nav [role=tab]")) {
+    const selected = tab.dataset.tab === name;
+    tab.setAttribute("aria-selected", String(selected));
+    $(`#panel-${tab.dataset.tab}`).hidden = !selected;
+  }
+  if (name === "practices" && !$("#demo-table tbody").dataset.loaded) loadPractices();
+}
+
+// --- search -------------------------------------------------------------------------------------------
+async function runSearch(event) {
+  event.preventDefault();
+  const status = $("#search-status");
+  const list = $("#search-results");
+  const params = formParams(event.target);
+  params.set("top", "20");
+  setStatus(status, "检索中…");
+  list.innerHTML = "";
+  try {
+    const data = await callApi(`/search?${params}`);
+    const hits = listOf(data);
+    setStatus(status, hits.length ? `找到 ${hits.length} 条结果` : "没有找到相关条款，请换个说法或放宽筛选条件");
+    list.innerHTML = hits.map(renderHit).join("");
+  } catch (error) {
+    setStatus(status, `检索失败：${error.message}`, true);
+  }
+}
+
+function renderHit(hit) {
+  const meta = [hit.doc_type, hit.region_code, hit.date_published, hit.status, (hit.issuers ?? []).join("、")]
+    .filter(Boolean).map(escapeHtml).join(" · ");
+  return `<li class="hit">
+    <h3>${escapeHtml(hit.title)}${hit.article ? ` <small>${escapeHtml(hit.article)}</small>` : ""}</h3>
+    <div class="meta">${meta}</div>
+    <p class="snippet">${highlight(hit.snippet)}</p>
+  </li>`;
+}
+
+// --- enterprise self-check ----------------------------------------------------------------------------
+function profileFromForm(form) {
+  const data = new FormData(form);
+  const text = (name) => String(data.get(name) ?? "").trim();
+  const number = (name) => (text(name) === "" ? undefined : Number(text(name)));
+  const profile = {
+    id: "self-check",
+    name: text("name"),
+    region_code: text("region_code"),
+    industry_code: text("industry_code"),
+    established: text("established") || undefined,
+    employees: number("employees"),
+    annual_revenue_wan: number("annual_revenue_wan"),
+    total_assets_wan: number("total_assets_wan"),
+    scale: text("scale") || undefined,
+    ownership: text("ownership") || undefined,
+    description: text("description"),
+  };
+  if (text("qualifications")) profile.qualifications = text("qualifications").split(/[,，、]\s*/).filter(Boolean);
+  if (text("facts")) {
+    try {
+      profile.facts = JSON.parse(text("facts"));
+    } catch {
+      throw new Error("其他事实：不是合法的 JSON");
+    }
+  }
+  return profile;
+}
+
+async function runCheck(event) {
+  event.preventDefault();
+  const status = $("#check-status");
+  const box = $("#check-results");
+  box.innerHTML = "";
+  try {
+    const profile = profileFromForm(event.target);
+    const asOf = String(new FormData(event.target).get("as_of") ?? "");
+    setStatus(status, "匹配中…");
+    const data = await callApi(`/match${asOf ? `?as_of=${asOf}` : ""}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(profile),
+    });
+    const matches = listOf(data).filter((m) => m.verdict !== "ineligible");
+    const eligible = matches.filter((m) => m.verdict === "eligible").length;
+    setStatus(status, `可享受 ${eligible} 项，待补充信息 ${matches.length - eligible} 项`);
+    box.innerHTML = matches.map(renderMatch).join("") || "<p>暂未找到适用的惠企政策。</p>";
+  } catch (error) {
+    setStatus(status, `自检失败：${error.message}`, true);
+  }
+}
+
+function renderCondition(condition) {
+  const dimension = DIMENSION_LABELS[condition.dimension] ?? condition.dimension;
+  const outcome = OUTCOME_LABELS[condition.outcome] ?? condition.outcome;
+  return `<li class="outcome-${escapeHtml(condition.outcome)}">${escapeHtml(dimension)}：${escapeHtml(condition.text)}（${escapeHtml(outcome)}）</li>`;
+}
+
+function renderMatch(match) {
+  const benefit = match.benefit
+    ? `${escapeHtml(match.benefit.type)}：${escapeHtml(match.benefit.text)}${match.benefit.max_amount_wan ? `（最高 ${match.benefit.max_amount_wan} 万元）` : ""}`
+    : "";
+  const missing = (match.missing_facts ?? []).length
+    ? `<div class="meta">需补充：${match.missing_facts.map(escapeHtml).join("、")}</div>` : "";
+  const dates = [match.valid_to && `有效期至 ${match.valid_to}`, match.deadline && `申报截止 ${match.deadline}`]
+    .filter(Boolean).map(escapeHtml).join(" · ");
+  return `<article class="match">
+    <h3><span class="badge ${escapeHtml(match.verdict)}">${VERDICT_LABELS[match.verdict] ?? escapeHtml(match.verdict)}</span>${escapeHtml(match.title || match.source_id)}</h3>
+    <p>${escapeHtml(match.clause_text)}</p>
+    <div class="meta">${benefit}${dates ? ` · ${dates}` : ""}</div>
+    <ul class="conditions">${(match.conditions ?? []).map(renderCondition).join("")}</ul>
+    ${missing}
+  </article>`;
+}
+
+// --- demonstrations and practices ---------------------------------------------------------------------
+async function loadPractices(event) {
+  event?.preventDefault();
+  const status = $("#practices-status");
+  const params = formParams($("#demo-form"));
+  const demoParams = new URLSearchParams(params);
+  demoParams.delete("topic");
+  const mechanismParams = new URLSearchParams();
+  if (params.get("region")) mechanismParams.set("region", params.get("region"));
+  if (params.get("topic")) mechanismParams.set("topic", params.get("topic"));
+  setStatus(status, "加载中…");
+  try {
+    const [designations, mechanisms] = await Promise.all([
+      callApi(`/demonstrations?${demoParams}`),
+      callApi(`/mechanisms?${mechanismParams}`),
+    ]);
+    const rows = listOf(designations);
+    $("#demo-table tbody").innerHTML = rows.map(renderDesignation).join("") || `<tr><td colspan="6">没有符合条件的示范命名</td></tr>`;
+    $("#demo-table tbody").dataset.loaded = "1";
+    const cards = listOf(mechanisms);
+    $("#mechanism-cards").innerHTML = cards.map((m) => renderMechanism(m, true)).join("") || "<p>没有符合条件的机制做法</p>";
+    setStatus(status, `示范命名 ${rows.length} 项，机制做法 ${cards.length} 项`);
+  } catch (error) {
+    setStatus(status, `加载失败：${error.message}`, true);
+  }
+}
+
+function renderDesignation(d) {
+  return `<tr><td>${escapeHtml(BATCH_LABELS[d.batch] ?? d.batch ?? "")}</td><td>${escapeHtml(d.year ?? "")}</td>
+    <td>${escapeHtml(KIND_LABELS[d.kind] ?? d.kind)}</td><td>${escapeHtml(d.region)}</td>
+    <td>${escapeHtml(d.name || "—")}</td><td>${escapeHtml(d.source_id ?? "")}</td></tr>`;
+}
+
+function renderMechanism(m, withSimilarButton) {
+  const topics = (m.topics ?? []).map((t) => `<span>${escapeHtml(t)}</span>`).join("");
+  const claims = (m.claims ?? []).length ? `<div class="claims">${m.claims.map(escapeHtml).join("、")}</div>` : "";
+  const basis = (m.legal_basis ?? []).length ? `<div class="meta">依据：${m.legal_basis.map(escapeHtml).join("、")}</div>` : "";
+  const score = typeof m.score === "number" ? ` <small>相似度 ${m.score.toFixed(2)}</small>` : "";
+  const button = withSimilarButton ? `<button type="button" class="similar" data-name="${escapeHtml(m.name)}">相似做法</button>` : "";
+  return `<article class="mechanism">
+    <h3>${escapeHtml(m.name)}${score}</h3>
+    <div class="meta">${escapeHtml(m.region ?? "")}${m.agency ? ` · ${escapeHtml(m.agency)}` : ""}${m.since ? ` · ${escapeHtml(m.since)}起` : ""}</div>
+    ${claims}
+    <p>${escapeHtml(m.description ?? "")}</p>
+    ${basis}
+    <div class="tags">${topics}</div>
+    ${button}
+  </article>`;
+}
+
+async function findSimilar(query) {
+  const status = $("#practices-status");
+  if (!query) return;
+  setStatus(status, "查找相似做法…");
+  try {
+    const data = await callApi(`/practices/similar?${new URLSearchParams({ q: query })}`);
+    const found = listOf(data);
+    $("#similar-title").hidden = false;
+    $("#similar-title").textContent = `与“${query}”相似的做法`;
+    $("#similar-cards").innerHTML = found.map((m) => renderMechanism(m, false)).join("") || "<p>没有找到相似做法</p>";
+    setStatus(status, `找到 ${found.length} 个相似做法`);
+    $("#similar-title").scrollIntoView({ behavior: "smooth" });
+  } catch (error) {
+    setStatus(status, `查找失败：${error.message}`, true);
+  }
+}
+
+// --- wiring -------------------------------------------------------------------------------------------
+for (const tab of document.querySelectorAll("nav [role=tab]")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
+$("#search-form").addEventListener("submit", runSearch);
+$("#check-form").addEventListener("submit", runCheck);
+$("#demo-form").addEventListener("submit", loadPractices);
+$("#similar-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  findSimilar($("#similar-q").value.trim());
+});
+$("#mechanism-cards").addEventListener("click", (event) => {
+  const button = event.target.closest("button.similar");
+  if (button) findSimilar(button.dataset.name);
+});

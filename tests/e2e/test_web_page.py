@@ -1,0 +1,162 @@
+"""The web page in headless Chromium: a search, the enterprise self-check, the practices browser; a screenshot.
+
+The service runs as a subprocess (``policykg serve``) over a data dir holding a support-measure policy and
+the demonstration seeds (ingested with ``policykg ingest``). Chromium and chromedriver come from the Debian
+packages ``chromium`` and ``chromium-driver``; without them the test is skipped, saying so. The screenshot is
+written to ``docs/screenshot.png`` (the README shows it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOT = REPO / "docs" / "screenshot.png"
+POLICYKG = Path(sys.executable).parent / "policykg"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+POLICY = """北京市人民政府办公厅关于支持小微企业发展的若干措施
+
+京政办发〔2026〕12号
+
+各区人民政府，市政府各委、办、局：
+
+一、本市小微企业可以申请一次性经营补贴，每家企业最高10万元。
+
+二、对本市小微企业承租市属国有企业房产的，免收3个月房租。
+
+三、本措施自2026年11月1日起施行，有效期至2027年12月31日。
+
+北京市人民政府办公厅
+2026年10月20日
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Iterator[str]:
+    """The app on a free port over a data dir with the test policy and the demonstration seeds."""
+    root = tmp_path_factory.mktemp("web")
+    policy = root / "beijing-measures.txt"
+    policy.write_text(POLICY, encoding="utf-8")
+    seeds = sorted(str(p) for p in (shared_dir / "corpora" / "seeds").glob("*.txt"))
+    env = {**os.environ, "POLICYKG_DATA_DIR": str(root / "data"), "POLICYKG_EMBEDDER": "none"}
+    ingest = subprocess.run(
+        [str(POLICYKG), "ingest", str(policy), *seeds], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert ingest.returncode == 0, ingest.stderr[-2000:]
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(POLICYKG), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("policykg serve did not start")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Headless Chromium driven by chromedriver, with a fresh profile folder."""
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        pytest.skip("headless Chromium is not installed: apt-get install -y chromium chromium-driver fonts-noto-cjk")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is part of the test extra")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1600",
+        "--lang=zh-CN",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _wait(driver, condition, timeout_s: float = 30):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout_s).until(condition)
+
+
+def test_search_self_check_and_practices(service: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(service + "/")
+    assert driver.title.startswith("policykg")
+
+    driver.find_element(By.ID, "search-q").send_keys("小微企业 房租")
+    driver.find_element(By.CSS_SELECTOR, "#search-form button[type=submit]").click()
+    hits = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results .hit"))
+    assert "北京市" in hits[0].text
+    assert driver.find_elements(By.CSS_SELECTOR, "#search-results mark"), "matched words are highlighted"
+
+    driver.find_element(By.ID, "tab-check").click()
+    form = driver.find_element(By.ID, "check-form")
+    for name, value in (("name", "北京甲科技有限公司"), ("region_code", "110112"), ("industry_code", "I6513")):
+        form.find_element(By.NAME, name).send_keys(value)
+    form.find_element(By.NAME, "scale").send_keys("小型")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    badges = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#check-results .badge.eligible"))
+    assert badges[0].text == "符合"
+    assert driver.find_elements(By.CSS_SELECTOR, "#check-results .conditions li.outcome-met")
+
+    driver.find_element(By.ID, "tab-practices").click()
+    rows = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr td:nth-child(4)"))
+    regions = " ".join(r.text for r in rows)
+    assert "海淀" in regions and "通州" in regions
+    cards = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#mechanism-cards button.similar"))
+    cards[0].click()
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#similar-cards .mechanism"))
+    assert "error" not in driver.find_element(By.ID, "practices-status").get_attribute("class")
+
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0)")
+    assert driver.save_screenshot(str(SCREENSHOT))
