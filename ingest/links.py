@@ -118,12 +118,19 @@ def _innermost(clauses: Sequence[ClauseRef], start: int, end: int) -> ClauseRef 
     return holder
 
 
-def mention_change(doc_id: str, norm_text: str, home_code: str, *, body_start: int = 0) -> GraphChange:
+def mention_change(
+    doc_id: str,
+    norm_text: str,
+    home_code: str,
+    *,
+    body_start: int = 0,
+    surfaces: Sequence[tuple[int, int, str]] | None = None,
+) -> GraphChange:
     """MENTIONS edges to the regions and bodies the text names (first span each), Agency nodes for the bodies,
     and DatedEvent nodes (kind 提及) for the dates it mentions (first span of each date, at most 50)."""
     change = GraphChange()
     context = [home_code]
-    regions = [m for m in find_regions(norm_text, context) if m.start >= body_start]
+    regions = [m for m in find_regions(norm_text, context, surfaces=surfaces) if m.start >= body_start]
     seen: set[str] = set()
     for region in regions:
         if region.value not in seen:

@@ -1,11 +1,11 @@
 """Find what a text mentions: regions (gazetteer names), government bodies, dates and 《…》 titles.
 
 Pure functions over the Simplified twin of the stored text (same length, so spans are spans of both).
-Region names are matched with one regular expression compiled from a trie of the gazetteer's names
-(linear in the text, where trying every name at every position is not), then resolved by the gazetteer
-with the document's own region as context. Bodies are national names from ``resources/agencies.txt`` or a
-region name followed by a body suffix (重庆市江津区司法局); short forms such as 市政务服务局 are completed
-with the document's region and ``resources/agency_aliases.tsv``.
+Region names are matched with an Aho-Corasick automaton of the gazetteer's names (linear in the text;
+trying every name at every position, or one regular expression of them all, is 2–20 times slower on
+statutes), then resolved by the gazetteer with the document's own region as context. Bodies are national
+names from ``resources/agencies.txt`` or a region name followed by a body suffix (重庆市江津区司法局);
+short forms such as 市政务服务局 are completed with the document's region and ``resources/agency_aliases.tsv``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import ahocorasick
 
 from ontology.model import RegionLevel
 from ontology.reference import Gazetteer, Region, load_gazetteer
@@ -46,38 +48,18 @@ class Mention:
     region_code: str | None = None
 
 
-def _trie_pattern(words: Sequence[str]) -> str:
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
-        if not branches:
-            return ""
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return build(trie)
-
-
 @lru_cache(maxsize=1)
-def _region_matcher() -> tuple[Gazetteer, re.Pattern[str]]:
+def _region_matcher() -> tuple[Gazetteer, ahocorasick.Automaton]:
     gazetteer = load_gazetteer()
-    names: set[str] = set()
+    automaton = ahocorasick.Automaton()
     for region in gazetteer.by_code.values():
         if region.level is RegionLevel.TOWNSHIP:
             continue
         for name in (region.name, region.full_name, _REGION_SUFFIXES.sub("", region.name)):
             if len(name) >= 2 and gazetteer.candidates(name):
-                names.add(name)
-    # Longest first at each position: the trie regex is greedy per branch, and alternatives are tried in
-    # order, so a full name (北京市通州区) wins over its prefix (北京市).
-    return gazetteer, re.compile(_trie_pattern(sorted(names, key=len, reverse=True)))
+                automaton.add_word(name, name)
+    automaton.make_automaton()
+    return gazetteer, automaton
 
 
 def gazetteer() -> Gazetteer:
@@ -85,14 +67,25 @@ def gazetteer() -> Gazetteer:
     return _region_matcher()[0]
 
 
-def find_regions(norm_text: str, context: Sequence[str] = ()) -> list[Mention]:
-    """Region names in a Simplified text (province, city, county levels), resolved in ``context`` codes."""
-    found_gazetteer, pattern = _region_matcher()
+def region_surfaces(norm_text: str) -> list[tuple[int, int, str]]:
+    """Spans of gazetteer names in a Simplified text: leftmost-longest, non-overlapping."""
+    _, automaton = _region_matcher()
+    return [(end - len(name) + 1, end + 1, name) for end, name in automaton.iter_long(norm_text)]
+
+
+def find_regions(
+    norm_text: str, context: Sequence[str] = (), *, surfaces: Sequence[tuple[int, int, str]] | None = None
+) -> list[Mention]:
+    """Region names in a Simplified text (province, city, county levels), resolved in ``context`` codes.
+
+    ``surfaces`` (from ``region_surfaces``) saves scanning the same text twice.
+    """
+    found_gazetteer, _ = _region_matcher()
     mentions = []
-    for m in pattern.finditer(norm_text):
-        region = found_gazetteer.resolve(m.group(), context)
+    for start, end, surface in region_surfaces(norm_text) if surfaces is None else surfaces:
+        region = found_gazetteer.resolve(surface, context)
         if region is not None:
-            mentions.append(Mention(m.start(), m.end(), m.group(), region.code, region.code))
+            mentions.append(Mention(start, end, surface, region.code, region.code))
     return mentions
 
 

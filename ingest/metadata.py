@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import lawrefbook
-from ingest.mentions import Mention, canonical_body_name, find_bodies, find_regions, gazetteer
+from ingest.mentions import Mention, canonical_body_name, find_bodies, find_regions, gazetteer, region_surfaces
 from ingest.readers import SourceDocument
 from ingest.structure import body_start
 from ontology.model import DocumentType, RegionLevel
@@ -108,6 +108,7 @@ class DocumentMetadata:
     version_date: str | None = None
     expired: bool = False
     events: list[EventDraft] = field(default_factory=list)
+    region_surfaces: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def extract_metadata(source: SourceDocument, text: str, norm_text: str) -> DocumentMetadata:
@@ -123,7 +124,8 @@ def extract_metadata(source: SourceDocument, text: str, norm_text: str) -> Docum
     meta.doc_number = _doc_number(norm_text, header_end)
     meta.version_date = _version_date(path, entry, events)
     meta.doc_type = _doc_type(source, path, entry, norm_text, meta, events, news)
-    regions = find_regions(norm_text)
+    meta.region_surfaces = region_surfaces(norm_text)
+    regions = find_regions(norm_text, surfaces=meta.region_surfaces)
     home = _home_region(path, entry, meta, regions, norm_text)
     meta.region_code = home.code
     meta.level = home.level.value

@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 PIPELINE_VERSION = "1"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# New documents are written in batches: one transaction holds up to this many complete documents, which
+# spreads the fixed cost of each statement; a crash still leaves every document whole or absent.
+BATCH_DOCUMENTS = 64
+BATCH_ROWS = 40_000
 NORMATIVE_TYPES = frozenset(
     {
         DocumentType.CONSTITUTION,
@@ -68,6 +72,9 @@ class IngestSummary:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    phase_seconds: dict[str, float] = field(
+        default_factory=lambda: {"read": 0.0, "analyse": 0.0, "link": 0.0, "write": 0.0}
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data."""
@@ -96,6 +103,45 @@ class _Known:
     placeholder: bool
     expired: bool = False
     status: str | None = None
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What the pure steps make of one source document (no store involved)."""
+
+    source: SourceDocument
+    doc_id: str
+    digest: str
+    cleaned: CleanText
+    norm_text: str
+    meta: DocumentMetadata
+    drafts: list[ClauseDraft]
+    title_norm: str
+    work_id: str
+
+
+@dataclass
+class _Pending:
+    """A document's complete change, waiting in the batch."""
+
+    source_path: str
+    source_id: str
+    change: GraphChange
+    known: _Known
+    placeholders: dict[str, str]
+    clauses: int
+    entities: int
+
+
+def _analyse(source: SourceDocument, doc_id: str, digest: str) -> _Analysis:
+    cleaned = clean_text(source.text)
+    norm_text = to_simplified(cleaned.text)
+    meta = extract_metadata(source, cleaned.text, norm_text)
+    drafts = parse_clauses(cleaned.text)
+    title_norm = normalise_title(meta.title)
+    work_key = f"{title_norm}/{normalise_title(meta.subtitle or '')}"
+    work_id = "work-" + hashlib.sha1(work_key.encode("utf-8")).hexdigest()[:16]
+    return _Analysis(source, doc_id, digest, cleaned, norm_text, meta, drafts, title_norm, work_id)
 
 
 def document_id(source_id: str) -> str:
@@ -158,6 +204,7 @@ def ingest_paths(
         run.ingest_file(path, max_bytes)
         if progress is not None:
             progress(done, len(files), str(path))
+    run.flush()
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -188,6 +235,8 @@ class _Run:
         self.summary = summary
         self.known: dict[str, _Known] = {}
         self.by_hash: dict[str, str] = {}
+        self.pending: list[_Pending] = []
+        self.pending_rows = 0
         rows = store.query(
             "MATCH (n:NormativeDocument) RETURN n.id AS id, n.title_norm AS title_norm, n.work_id AS work_id, "
             "n.version_date AS version_date, n.content_hash AS content_hash, n.source_id AS source_id, "
@@ -218,6 +267,7 @@ class _Run:
         if reason is not None:
             self.summary.skipped.append((str(path), reason))
             return
+        started = time.perf_counter()
         try:
             sources = read_documents(path, source_id=source_id_for(path), max_bytes=max_bytes)
         except IngestError as e:
@@ -226,6 +276,8 @@ class _Run:
         except OSError as e:
             self.summary.failed.append((str(path), f"{path.name}: cannot read ({e.strerror})"))
             return
+        finally:
+            self.summary.phase_seconds["read"] += time.perf_counter() - started
         for source in sources:
             self.ingest_document(source)
 
@@ -242,53 +294,111 @@ class _Run:
             self.summary.skipped.append((source.source_path, f"duplicate of {other} (same content)"))
             return
         try:
-            change, counts, known = self._document_change(source, doc_id, digest, replacing=previous is not None)
-            self.store.write(change)
-        except (GraphStoreError, IngestError) as e:
+            started = time.perf_counter()
+            analysis = _analyse(source, doc_id, digest)
+            self.summary.phase_seconds["analyse"] += time.perf_counter() - started
+            if previous is not None or self._touches_pending(analysis):
+                self.flush()
+            started = time.perf_counter()
+            pending = _Pending(source.source_path, source.source_id, *self._document_change(analysis, previous))
+            self.summary.phase_seconds["link"] += time.perf_counter() - started
+        except IngestError as e:
             self.summary.failed.append((source.source_path, f"{source.source_id}: {e}"))
             return
-        self._remember(known)
-        self.summary.documents += 1
-        self.summary.doc_ids.append(doc_id)
-        self.summary.clauses += counts[0]
-        self.summary.entities += counts[1]
+        if previous is not None:
+            self._write([pending])
+            return
+        self.pending.append(pending)
+        self._remember(pending.known)
+        self.pending_rows += len(pending.change.nodes) + len(pending.change.rels)
+        if len(self.pending) >= BATCH_DOCUMENTS or self.pending_rows >= BATCH_ROWS:
+            self.flush()
+
+    def _touches_pending(self, analysis: _Analysis) -> bool:
+        """Whether the document is a version of, or fills a placeholder of, a document not yet written."""
+        placeholder = links.placeholder_id(analysis.title_norm)
+        for pending in self.pending:
+            if pending.known.work_id == analysis.work_id or placeholder in pending.placeholders:
+                return True
+        return False
+
+    def flush(self) -> None:
+        """Write the documents waiting in the batch: one transaction for all of them (each is complete)."""
+        batch, self.pending, self.pending_rows = self.pending, [], 0
+        if batch:
+            self._write(batch)
+
+    def _write(self, batch: list[_Pending]) -> None:
+        change = GraphChange(replace_document=batch[0].change.replace_document if len(batch) == 1 else None)
+        for pending in batch:
+            change.extend(pending.change)
+        started = time.perf_counter()
+        try:
+            self.store.write(change)
+        except GraphStoreError as e:
+            if len(batch) > 1:  # find the document at fault: write each on its own
+                for pending in batch:
+                    self._write([pending])
+                return
+            self.known.pop(batch[0].known.id, None)
+            self.by_hash.pop(batch[0].known.content_hash or "", None)
+            self.summary.failed.append((batch[0].source_path, f"{batch[0].source_id}: {e}"))
+            return
+        finally:
+            self.summary.phase_seconds["write"] += time.perf_counter() - started
+        for pending in batch:
+            self._remember(pending.known)
+            for placeholder, title_norm in pending.placeholders.items():
+                if placeholder not in self.known:
+                    self._remember(_Known(placeholder, title_norm, None, None, None, None, True))
+            self.summary.documents += 1
+            self.summary.doc_ids.append(pending.known.id)
+            self.summary.clauses += pending.clauses
+            self.summary.entities += pending.entities
 
     def _document_change(
-        self, source: SourceDocument, doc_id: str, digest: str, *, replacing: bool
-    ) -> tuple[GraphChange, tuple[int, int], _Known]:
-        cleaned = clean_text(source.text)
-        norm_text = to_simplified(cleaned.text)
-        meta = extract_metadata(source, cleaned.text, norm_text)
-        drafts = parse_clauses(cleaned.text)
-        title_norm = normalise_title(meta.title)
-        work_id = (
-            "work-" + hashlib.sha1(f"{title_norm}/{normalise_title(meta.subtitle or '')}".encode()).hexdigest()[:16]
-        )
-        change = GraphChange(replace_document=doc_id if replacing else None)
+        self, analysis: _Analysis, previous: _Known | None
+    ) -> tuple[GraphChange, _Known, dict[str, str], int, int]:
+        source, meta, drafts, doc_id = analysis.source, analysis.meta, analysis.drafts, analysis.doc_id
+        text, norm_text = analysis.cleaned.text, analysis.norm_text
+        change = GraphChange(replace_document=doc_id if previous is not None else None)
         clause_ids = [f"{doc_id}/c{i + 1}" for i in range(len(drafts))]
         change.extend(_clause_change(doc_id, drafts, clause_ids))
         change.extend(_event_change(doc_id, meta))
-        start = body_start(cleaned.text)
+        start = body_start(text)
         refs = [links.ClauseRef(clause_ids[i], d.kind, d.start, d.end) for i, d in enumerate(drafts)]
-        change.extend(links.citation_change(doc_id, title_norm, norm_text, refs, self._resolve, body_start=start))
-        change.extend(links.mention_change(doc_id, norm_text, meta.region_code, body_start=start))
+        citations = links.citation_change(doc_id, analysis.title_norm, norm_text, refs, self._resolve, body_start=start)
+        placeholders = {n.id: n.props["title_norm"] for n in citations.nodes if n.props.get("placeholder")}
+        change.extend(citations)
+        change.extend(
+            links.mention_change(doc_id, norm_text, meta.region_code, body_start=start, surfaces=meta.region_surfaces)
+        )
         for issuer in meta.issuers:
             change.nodes.append(links.agency_node(issuer, None))
             change.rels.append(RelRecord("ISSUED_BY", "NormativeDocument", doc_id, "Agency", links.agency_id(issuer)))
         change.rels.append(RelRecord("JURISDICTION", "NormativeDocument", doc_id, "Region", meta.region_code))
-        known = _Known(doc_id, title_norm, work_id, meta.version_date, digest, source.source_id, False, meta.expired)
+        known = _Known(
+            doc_id,
+            analysis.title_norm,
+            analysis.work_id,
+            meta.version_date,
+            analysis.digest,
+            source.source_id,
+            False,
+            meta.expired,
+        )
         status, is_current = self._version_change(change, known, meta.doc_type)
-        change.extend(self._placeholder_change(doc_id, title_norm))
-        doc_node = _document_node(source, doc_id, cleaned, meta, title_norm, work_id, digest, len(drafts))
+        change.extend(self._placeholder_change(doc_id, analysis.title_norm))
+        doc_node = _document_node(analysis, len(drafts))
         doc_node.props.update(status=status, is_current=is_current)
         change.nodes.insert(0, doc_node)
-        context = _context(source, doc_id, cleaned.text, norm_text, meta, drafts, clause_ids)
+        context = _context(source, doc_id, text, norm_text, meta, drafts, clause_ids)
         for extractor in self.extractors:
             change.extend(extractor(context))
         for hook in self.hooks:
             change.extend(hook(context, change))
         entities = sum(1 for n in change.nodes if n.label not in ("NormativeDocument", "Clause"))
-        return change, (len(drafts), entities), known
+        return change, known, placeholders, len(drafts), entities
 
     def _resolve(self, title_norm: str) -> str | None:
         versions = [k for k in self.known.values() if k.title_norm == title_norm and not k.placeholder]
@@ -390,24 +500,16 @@ def _event_change(doc_id: str, meta: DocumentMetadata) -> GraphChange:
     return change
 
 
-def _document_node(
-    source: SourceDocument,
-    doc_id: str,
-    cleaned: CleanText,
-    meta: DocumentMetadata,
-    title_norm: str,
-    work_id: str,
-    digest: str,
-    clause_count: int,
-) -> NodeRecord:
+def _document_node(analysis: _Analysis, clause_count: int) -> NodeRecord:
+    meta, source = analysis.meta, analysis.source
     return NodeRecord(
         "NormativeDocument",
-        doc_id,
+        analysis.doc_id,
         {
             "source_id": source.source_id,
             "source_path": source.source_path,
             "title": meta.title,
-            "title_norm": title_norm,
+            "title_norm": analysis.title_norm,
             "subtitle": meta.subtitle,
             "doc_number": meta.doc_number,
             "doc_type": meta.doc_type.value,
@@ -418,10 +520,10 @@ def _document_node(
             "date_published": meta.date_published,
             "date_effective": meta.date_effective,
             "version_date": meta.version_date,
-            "work_id": work_id,
-            "content_hash": digest,
-            "text": cleaned.text,
-            "source_offsets": cleaned.offsets.to_json() if cleaned.offsets.breakpoints else "",
+            "work_id": analysis.work_id,
+            "content_hash": analysis.digest,
+            "text": analysis.cleaned.text,
+            "source_offsets": analysis.cleaned.offsets.to_json() if analysis.cleaned.offsets.breakpoints else "",
             "placeholder": False,
             "format": source.format,
             "clause_count": clause_count,

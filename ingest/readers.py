@@ -66,6 +66,8 @@ def skip_reason(path: Path) -> str | None:
     """Why a file is not a document to ingest (a corpus README, a folder index page), or ``None``."""
     if path.name in CORPUS_DOC_NAMES:
         return "corpus documentation, not a document"
+    if path.name == "db.sqlite3":
+        return "LawRefBook catalogue (read for metadata), not a document"
     if path.name == "_index.md":
         return "folder index page (_index.md)"
     if path.suffix.lower() in (".md", ".markdown"):
@@ -89,7 +91,7 @@ def read_documents(path: Path, *, source_id: str, max_bytes: int) -> list[Source
     size = path.stat().st_size
     if size > max_bytes:
         raise FileTooLargeError(
-            f"{path.name}: {size / 1e6:.1f} MB is above the ingest size limit of {max_bytes / 1e6:.0f} MB "
+            f"{path.name}: {size / 2**20:.1f} MB is above the ingest size limit of {max_bytes / 2**20:.0f} MB "
             "(POLICYKG_INGEST_MAX_MB); not read"
         )
     if size == 0:
