@@ -158,5 +158,6 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     assert "error" not in driver.find_element(By.ID, "practices-status").get_attribute("class")
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
-    driver.execute_script("window.scrollTo(0, 0)")
+    driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
+    _wait(driver, lambda d: d.execute_script("return window.scrollY") == 0, 5)
     assert driver.save_screenshot(str(SCREENSHOT))
