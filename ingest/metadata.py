@@ -232,7 +232,7 @@ def _doc_type(
                 return DocumentType.LAW
             if part in _FOLDER_TYPES:
                 return _FOLDER_TYPES[part]
-    if events:
+    if events or body_start(norm_text):
         return _statute_type(" ".join(e.text for e in events), meta.title)
     head = norm_text[:2000]
     title = meta.title
@@ -248,7 +248,8 @@ def _doc_type(
 
 
 def _statute_type(event_text: str, title: str) -> DocumentType:
-    """The type of a statute outside a catalogue, from the body that passed it (its header events)."""
+    """The type of a statute outside a catalogue, from the body that passed it (its header events), else from
+    its title."""
     if "全国人民代表大会" in event_text:
         return DocumentType.CONSTITUTION if title.endswith("宪法") else DocumentType.LAW
     if "最高人民法院" in event_text or "最高人民检察院" in event_text:
@@ -261,6 +262,25 @@ def _statute_type(event_text: str, title: str) -> DocumentType:
         return DocumentType.LOCAL_GOVERNMENT_RULE
     if "令" in event_text:
         return DocumentType.DEPARTMENTAL_RULE
+    return _statute_type_from_title(title)
+
+
+def _statute_type_from_title(title: str) -> DocumentType:
+    """A statute whose header names no event: 宪法, …法 (a law), <地方>…条例 (local), …条例 (State Council)."""
+    bare = title.removeprefix("中华人民共和国")
+    local = bool(find_regions(_simplified(bare))) and not bare.startswith("全国")
+    if bare.endswith("宪法"):
+        return DocumentType.CONSTITUTION
+    if bare.endswith("法") and not local:
+        return DocumentType.LAW
+    if bare.endswith("条例"):
+        return (
+            DocumentType.LOCAL_REGULATION
+            if local and find_regions(_simplified(bare))[0].start == 0
+            else (DocumentType.ADMINISTRATIVE_REGULATION)
+        )
+    if bare.startswith("最高人民"):
+        return DocumentType.JUDICIAL_INTERPRETATION
     return DocumentType.NORMATIVE_DOCUMENT
 
 

@@ -49,6 +49,7 @@ _LAWREF_HEADER = re.compile(r"^# .+\n(?:.*\n)*?<!-- INFO END -->", re.M)
 _ID_FIELDS = ("docid", "doc_id", "id", "source_id")
 _TEXT_FIELDS = ("text", "content", "body")
 _SAMPLE = 8192
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)
@@ -156,18 +157,25 @@ def _first_line_is_json_object(head: str) -> bool:
 
 
 def decode_bytes(data: bytes, *, name: str) -> str:
-    """Decode text: UTF-8 (BOM allowed), UTF-16 with a BOM, GB18030, then charset-normalizer's best guess.
+    """Decode text: UTF-8 (BOM allowed), UTF-16 with a BOM, GB18030 (unless it yields private-use code points,
+    the mark of another double-byte encoding read as GB18030), then charset-normalizer's best guess.
 
     Raises:
         DecodingError: no encoding gives readable text.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        # Big5 and other double-byte text often decodes as GB18030 too, into private-use code points.
+        if not _PRIVATE_USE.search(text):
+            return text
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
