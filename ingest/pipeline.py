@@ -235,6 +235,8 @@ class _Run:
         self.summary = summary
         self.known: dict[str, _Known] = {}
         self.by_hash: dict[str, str] = {}
+        self.by_title: dict[str, set[str]] = {}
+        self.by_work: dict[str, set[str]] = {}
         self.pending: list[_Pending] = []
         self.pending_rows = 0
         rows = store.query(
@@ -259,6 +261,10 @@ class _Run:
 
     def _remember(self, known: _Known) -> None:
         self.known[known.id] = known
+        if known.title_norm:
+            self.by_title.setdefault(known.title_norm, set()).add(known.id)
+        if known.work_id:
+            self.by_work.setdefault(known.work_id, set()).add(known.id)
         if known.content_hash:
             self.by_hash[known.content_hash] = known.id
 
@@ -401,14 +407,18 @@ class _Run:
         return change, known, placeholders, len(drafts), entities
 
     def _resolve(self, title_norm: str) -> str | None:
-        versions = [k for k in self.known.values() if k.title_norm == title_norm and not k.placeholder]
+        candidates = (self.known.get(i) for i in self.by_title.get(title_norm, ()))
+        versions = [k for k in candidates if k is not None and k.title_norm == title_norm and not k.placeholder]
         if not versions:
             return None
         return max(versions, key=lambda k: (not k.expired, k.version_date or "")).id
 
     def _version_change(self, change: GraphChange, doc: _Known, doc_type: DocumentType) -> tuple[str, bool]:
         """Status and currency of ``doc`` among its work's stored versions; older/newer neighbours updated."""
-        others = [k for k in self.known.values() if k.work_id == doc.work_id and k.id != doc.id and not k.placeholder]
+        candidates = (self.known.get(i) for i in self.by_work.get(doc.work_id or "", ()))
+        others = [
+            k for k in candidates if k is not None and k.work_id == doc.work_id and k.id != doc.id and not k.placeholder
+        ]
         versions = sorted([*others, doc], key=lambda k: k.version_date or "")
         position = versions.index(doc)
         older = versions[position - 1] if position > 0 else None
