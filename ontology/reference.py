@@ -204,6 +204,8 @@ def _iter_regions() -> Iterator[Region]:
     for row in _read_csv("areas.csv"):
         parent_code, parent_full = cities[row["cityCode"]]
         counties[row["code"]] = parent_full + row["name"]
+        if row["code"] == parent_code:  # cities without counties (东莞, 中山, 儋州) list themselves as their county
+            continue
         yield Region(row["code"], row["name"], parent_full + row["name"], RegionLevel.COUNTY, parent_code)
     for row in _read_csv("streets.csv.gz"):
         parent_full = counties.get(row["areaCode"], "")
