@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import ladybug
 
@@ -71,11 +70,17 @@ class LadybugGraphStore(GraphStore):
             for statement in schema_statements():
                 self._execute(statement)
 
-    def _execute(self, statement: str, params: Row | None = None) -> Any:
+    def _execute(self, statement: str, params: Row | None = None) -> list[Row]:
+        """Run one statement and return its rows; the native result is closed here, under the lock."""
         try:
-            return self._conn.execute(statement, params or {})
+            result = self._conn.execute(statement, params or {})
         except RuntimeError as e:
             raise GraphStoreError(f"LadybugDB: {e}") from e
+        try:
+            columns = result.get_column_names()
+            return [dict(zip(columns, row, strict=True)) for row in result.get_all()]
+        finally:
+            result.close()
 
     def _run_in_transaction(self, statements: Sequence[tuple[str, Row]]) -> None:
         with self._lock:
@@ -98,9 +103,7 @@ class LadybugGraphStore(GraphStore):
 
     def _read(self, statement: str, params: Row | None = None) -> list[Row]:
         with self._lock:
-            result = self._execute(statement, params)
-            columns = result.get_column_names()
-            return [dict(zip(columns, row, strict=True)) for row in result.get_all()]
+            return self._execute(statement, params)
 
     def close(self) -> None:
         """Close the connection and the database files."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from api.errors import NotFoundError
-from api.pagination import PageParams
+from api.pagination import PageParams, query_page
 from api.push.models import SubscriptionCreate, SubscriptionCreated, SubscriptionFilters, SubscriptionPublic
 from api.push.targets import check_webhook_target
 from api.security import utc_now
@@ -47,22 +47,16 @@ def count_where(store: GraphStore, label: str, where: Row) -> int:
 def page_where(
     store: GraphStore, label: str, where: Row, page: PageParams, *, newest_first: bool = False
 ) -> tuple[list[Row], int]:
-    """One page of ``label`` nodes with the given property values (ordered by id, or newest first) and the total.
-
-    LadybugDB 0.22 crashes (segfault) on ``ORDER BY … SKIP n`` when ``n`` exceeds the matching rows, so a page
-    past the end is answered without querying and the skip is clamped to the count.
-    """
+    """One page of ``label`` nodes with the given property values (ordered by id, or newest first) and the total."""
     total = count_where(store, label, where)
     if page.offset >= total:
         return [], total
     conditions = " AND ".join(f"n.{p} = ${p}" for p in where)
     order = "n.created_at DESC, n.id" if newest_first else "n.id"
     statement = (
-        f"MATCH (n:{label})"
-        + (f" WHERE {conditions}" if conditions else "")
-        + f" RETURN n.id AS id ORDER BY {order} SKIP $skip LIMIT $limit"
+        f"MATCH (n:{label})" + (f" WHERE {conditions}" if conditions else "") + f" RETURN n.id AS id ORDER BY {order}"
     )
-    ids = [r["id"] for r in store.query(statement, {**where, "skip": page.offset, "limit": page.limit})]
+    ids = [r["id"] for r in query_page(store, statement, where, page)]
     nodes = [store.get_node(label, node_id) for node_id in ids]
     return [n for n in nodes if n is not None], total
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import GraphStoreDep
 from api.errors import NotFoundError
-from api.pagination import Page, PageDep
+from api.pagination import Page, PageDep, query_page
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -78,10 +78,11 @@ def read_documents(store: GraphStoreDep, page: PageDep) -> Page[DocumentPublic]:
     """Stored documents (placeholders of cited works left out), ordered by source id."""
     returns = ", ".join(f"n.{name} AS {name}" for name in _SUMMARY_FIELDS)
     total = store.query("MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN count(n) AS c")[0]["c"]
-    rows = store.query(
-        f"MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN {returns} "
-        "ORDER BY n.source_id SKIP $offset LIMIT $limit",
-        {"offset": page.offset, "limit": page.limit},
+    rows = query_page(
+        store,
+        f"MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN {returns} ORDER BY n.source_id",
+        {},
+        page,
     )
     return Page[DocumentPublic].of([DocumentPublic(**_public(r)) for r in rows], int(total), page)
 
