@@ -100,3 +100,13 @@ def test_cli_reports_failures_with_exit_code_1_and_keeps_what_was_stored(
         assert store.find_nodes("NormativeDocument", {"title": "关于支持中小企业发展的通知"})
     finally:
         store.close()
+    deleted = subprocess.run(
+        [POLICYKG, "--data-dir", data_dir, "delete", "seeds/001_a3537d6f8fba1534.txt"], capture_output=True, text=True
+    )
+    assert deleted.returncode == 0, deleted.stderr
+    listing = subprocess.run([POLICYKG, "--data-dir", data_dir, "documents", "--json"], capture_output=True, text=True)
+    assert [d["title"] for d in json.loads(listing.stdout)] == ["关于支持中小企业发展的通知"]
+    again = subprocess.run(
+        [POLICYKG, "--data-dir", data_dir, "delete", "seeds/001_a3537d6f8fba1534.txt"], capture_output=True, text=True
+    )
+    assert again.returncode == 1 and "no document with source id" in again.stderr

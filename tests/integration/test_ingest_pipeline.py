@@ -113,3 +113,10 @@ def test_a_file_copied_elsewhere_is_a_duplicate(shared_dir: Path, tmp_path: Path
     summary = ingest_paths([seed, copy], store=ladybug_store)
     assert summary.documents == 1
     assert summary.skipped[0][1].startswith("duplicate of seeds/001_a3537d6f8fba1534.txt")
+
+
+def test_globs_expand_and_missing_paths_are_reported(shared_dir: Path, ladybug_store: GraphStore) -> None:
+    pattern = str(shared_dir / "corpora/seeds/00[01]_*.txt")
+    summary = ingest_paths([pattern, shared_dir / "corpora/seeds/nothing.txt"], store=ladybug_store)
+    assert summary.documents == 2
+    assert summary.failed == [(str(shared_dir / "corpora/seeds/nothing.txt"), "no such file or folder")]
