@@ -18,6 +18,8 @@ from ontology.model import NODE_CLASSES, RELATIONSHIPS, PropertyType
 from ontology.vocabulary import PKG, PKGID, RDF, XSD, bind_prefixes, relationship_predicate
 
 ExportFormat = Literal["turtle", "json-ld"]
+PRIVATE_LABELS: tuple[str, ...] = ("EnterpriseProfile", "ApiConsumer", "Subscription", "OutboxEvent", "DeliveryAttempt")
+"""Consumers' data (profiles, key hashes, webhook secrets, deliveries): never exported."""
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("turtle", "json-ld")
 
 # Strings are simple literals (RDF 1.1: implicitly xsd:string; rdflib compares them unlike typed ones).
@@ -44,9 +46,12 @@ def _literals(kind: PropertyType, value: Any) -> list[RdfLiteral]:
 
 
 def to_rdf(store: GraphStore, *, labels: tuple[str, ...] | None = None) -> Graph:
-    """The store's nodes (of ``labels``, default all classes) and the relationships between them, as RDF."""
+    """The store's nodes (of ``labels``, default all public classes) and the relationships between them, as RDF.
+
+    Consumers' private data (``PRIVATE_LABELS``) is left out whatever ``labels`` says.
+    """
     graph = bind_prefixes(Graph())
-    wanted = set(labels or NODE_CLASSES)
+    wanted = set(labels or NODE_CLASSES) - set(PRIVATE_LABELS)
     for label in wanted:
         cls = NODE_CLASSES[label]
         for node in store.find_nodes(label):

@@ -94,3 +94,21 @@ def test_turtle_and_json_ld_carry_the_same_triples(ladybug_store: GraphStore) ->
 
     assert json.loads(json_ld_text)
     assert len(turtle) == len(json_ld) > 30
+
+
+def test_consumers_private_data_is_never_exported(ladybug_store: GraphStore) -> None:
+    small_policy_graph(ladybug_store)
+    ladybug_store.upsert_nodes(
+        [
+            NodeRecord("ApiConsumer", "c1", {"name": "园区平台", "key_hash": "0" * 64}),
+            NodeRecord("Subscription", "s1", {"consumer_id": "c1", "secret": "whsec-top-secret"}),
+            NodeRecord("EnterpriseProfile", "c1/p1", {"consumer_id": "c1", "name": "某公司（虚构）"}),
+        ]
+    )
+
+    turtle = export_rdf(ladybug_store, "turtle")
+
+    assert "whsec-top-secret" not in turtle
+    assert "0" * 64 not in turtle
+    assert "某公司" not in turtle
+    assert "关于应对疫情影响支持中小微企业的若干措施" in turtle
