@@ -15,7 +15,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from graph.base import GraphChange, NodeRecord, RelRecord
-from ingest.mentions import Mention, find_bodies, find_book_titles, find_dates, find_regions, gazetteer
+from ingest.mentions import (
+    Mention,
+    body_region,
+    find_bodies,
+    find_book_titles,
+    find_dates,
+    find_regions,
+    gazetteer,
+)
 from ingest.normalize import normalise_title
 from ingest.structure import CONTAINER_KINDS
 from ontology.model import ClauseKind, DocumentStatus
@@ -142,15 +150,27 @@ def mention_change(
         node_id = agency_id(body.value)
         if node_id not in seen:
             seen.add(node_id)
-            change.nodes.append(agency_node(body.value, body.region_code))
+            change.extend(agency_change(body.value))
             change.rels.append(_mention("Agency", doc_id, node_id, body))
     change.extend(date_change(doc_id, norm_text, body_start=body_start))
     return change
 
 
-def agency_node(name: str, region_code: str | None) -> NodeRecord:
-    """An Agency node (shared by every document that names the body)."""
-    return NodeRecord("Agency", agency_id(name), {"name": name, "name_norm": name, "region_code": region_code})
+def agency_node(name: str, region_code: str | None = None) -> NodeRecord:
+    """An Agency node (shared by every document that names the body); without ``region_code`` the region
+    is derived from the name alone, so every document writes the same properties for the same body."""
+    code = region_code if region_code is not None else body_region(name)
+    return NodeRecord("Agency", agency_id(name), {"name": name, "name_norm": name, "region_code": code})
+
+
+def agency_change(name: str) -> GraphChange:
+    """``agency_node`` for a body named in a text, with AGENCY_IN to its region when the name tells it (a
+    leading region name, else 全国 for a national body)."""
+    node = agency_node(name)
+    change = GraphChange(nodes=[node])
+    if node.props["region_code"] is not None:
+        change.rels.append(RelRecord("AGENCY_IN", "Agency", node.id, "Region", node.props["region_code"]))
+    return change
 
 
 def _mention(label: str, doc_id: str, target: str, mention: Mention) -> RelRecord:

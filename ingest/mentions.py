@@ -109,6 +109,15 @@ def _aliases() -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def body_region(name: str) -> str | None:
+    """The region of a body from its name: a region name it starts with, 全国 for a national body, else None."""
+    surfaces = region_surfaces(name)
+    if surfaces and surfaces[0][0] == 0:
+        region = gazetteer().resolve(surfaces[0][2])
+        return region.code if region is not None else None
+    return "100000" if _national_bodies().fullmatch(name) else None
+
+
 def canonical_body_name(name: str) -> str:
     """A body's name with a short suffix written out (北京市政务服务局 → 北京市政务服务管理局)."""
     for short, full in _aliases():

@@ -380,7 +380,7 @@ class _Run:
             links.mention_change(doc_id, norm_text, meta.region_code, body_start=start, surfaces=meta.region_surfaces)
         )
         for issuer in meta.issuers:
-            change.nodes.append(links.agency_node(issuer, None))
+            change.extend(links.agency_change(issuer))
             change.rels.append(RelRecord("ISSUED_BY", "NormativeDocument", doc_id, "Agency", links.agency_id(issuer)))
         change.rels.append(RelRecord("JURISDICTION", "NormativeDocument", doc_id, "Region", meta.region_code))
         known = _Known(
