@@ -8,7 +8,8 @@ and individual Rank Learning Methods", SIGIR 2009):
 A unit missing from a list gets nothing from it. Ranks, not scores, are fused, so BM25 scores and cosine
 similarities never need calibrating against each other, and every back-end (embedded or Elasticsearch) fuses
 the same way on the client. Boosts then multiply the fused score: a document whose short title the query
-names (劳动合同法 in "劳动合同法规定试用期多长"), and current versions over superseded ones.
+names (劳动合同法 in "劳动合同法规定试用期多长"), current versions over superseded ones, and a prior by
+document type (a question is answered first by a 法律 before the 行政法规 and 部门规章 implementing it).
 """
 
 from __future__ import annotations
@@ -62,14 +63,18 @@ def boosted(
     is_current: Mapping[Key, bool | None],
     title_boost: float,
     superseded_factor: float,
+    prior: Mapping[Key, float] | None = None,
 ) -> dict[Key, float]:
     """Fused scores times ``1 + title_boost`` when the query names the title, times ``superseded_factor`` for
-    versions known to be superseded (``is_current`` False; unknown counts as current)."""
+    versions known to be superseded (``is_current`` False; unknown counts as current), times a per-key prior
+    (the document type's weight; 1 when absent)."""
     out: dict[Key, float] = {}
     for key, score in fused.items():
         factor = 1.0 + title_boost if title_named.get(key) else 1.0
         if is_current.get(key) is False:
             factor *= superseded_factor
+        if prior is not None:
+            factor *= prior.get(key, 1.0)
         out[key] = score * factor
     return out
 

@@ -39,3 +39,15 @@ def test_boosts_favour_named_titles_and_current_versions() -> None:
         superseded_factor=0.5,
     )
     assert scores == {"old": 0.5, "named": 1.5, "plain": 1.0}
+
+
+def test_prior_multiplies_and_defaults_to_one() -> None:
+    scores = boosted(
+        {"law": 1.0, "rule": 1.0},
+        title_named={},
+        is_current={},
+        title_boost=0.5,
+        superseded_factor=0.5,
+        prior={"rule": 0.7},
+    )
+    assert scores == {"law": 1.0, "rule": 0.7}

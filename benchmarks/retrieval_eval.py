@@ -1,0 +1,122 @@
+"""Retrieval evaluation runner: ingest a labelled corpus through the real pipeline, sync the search index from
+the graph, answer the labelled queries in BM25-only, vector-only and hybrid mode, and score each run with
+``../shared/eval/retrieval_eval.py``.
+
+Usage::
+
+    python benchmarks/retrieval_eval.py stard [--data-dir /tmp/pkg-eval-stard] [--modes lexical,vector,hybrid]
+    python benchmarks/retrieval_eval.py ncp   [--data-dir /tmp/pkg-eval-ncp]
+
+stard: STARD train queries over every national LawRefBook document (all folders but DLC/).
+ncp: NCP dev questions over the 599 NCP policy documents.
+The data dir is reused: a graph that already holds documents is not re-ingested, and the vector cache in it
+means a second run embeds nothing. Runs are written next to the data dir as ``run-<set>-<mode>.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from api.bootstrap import build_services
+from api.commands.search import run_batch
+from api.settings import Settings
+from ingest.pipeline import ingest_paths
+from ingest.reference import reference_change
+from search.types import SearchRequest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EVAL_SCRIPT = SHARED / "eval" / "retrieval_eval.py"
+LAWREFBOOK = SHARED / "corpora" / "lawrefbook"
+NCP = SHARED / "corpora" / "ncp-policies"
+SETS = {
+    "stard": (SHARED / "corpora" / "stard" / "queries.train.json", None),
+    "ncp": (NCP / "questions.dev.jsonl", NCP / "docs.jsonl"),
+}
+
+
+JSONL_CHUNK = 100
+
+
+def corpus_paths(name: str, scratch: Path) -> list[Path]:
+    """The files a labelled set is searched over (a JSONL corpus is cut into files of 100 records in
+    ``scratch``: ingesting all 599 NCP records from one file grew past 16 GB of memory here)."""
+    if name == "stard":
+        return sorted(p for p in LAWREFBOOK.iterdir() if p.is_dir() and p.name != "DLC")
+    corpus = SETS[name][1]
+    assert corpus is not None
+    lines = [line for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    scratch.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for start in range(0, len(lines), JSONL_CHUNK):
+        path = scratch / f"{corpus.stem}-{start // JSONL_CHUNK:03d}.jsonl"
+        path.write_text("\n".join(lines[start : start + JSONL_CHUNK]) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def score(name: str, run: Path) -> dict[str, float]:
+    """The eval script's scores of one run."""
+    out = subprocess.run(
+        [sys.executable, str(EVAL_SCRIPT), "score", name, str(SETS[name][0]), str(run), "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    scores: dict[str, float] = json.loads(out.stdout)
+    return scores
+
+
+def main() -> None:
+    """Run the evaluation and print one line of scores per mode."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("set", choices=sorted(SETS))
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--modes", default="lexical,vector,hybrid")
+    parser.add_argument("--top", type=int, default=100)
+    args = parser.parse_args()
+    data_dir: Path = args.data_dir or Path(f"/tmp/pkg-eval-{args.set}")
+    services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]
+    store = services.store
+    if store.counts()["NormativeDocument"] == 0:
+        started = time.perf_counter()
+        store.write(reference_change())
+        summary = ingest_paths(corpus_paths(args.set, data_dir / "corpus-chunks"), store=store)
+        print(f"ingest: {summary.documents} documents in {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    report = services.search.sync(store)
+    print(
+        f"sync: {report.added} added, {report.updated} updated, {report.removed} removed, {report.units} units "
+        f"in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    queries = subprocess.run(
+        [sys.executable, str(EVAL_SCRIPT), "queries", args.set, str(SETS[args.set][0])],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    count = queries.count("\n")
+    print(f"{'mode':8} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}")
+    for mode in args.modes.split(","):
+        run = data_dir.parent / f"run-{args.set}-{mode}.jsonl"
+        template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        with run.open("w", encoding="utf-8") as out:
+            run_batch(services.search, iter(queries.splitlines(keepends=True)), out, template)
+        per_query = (time.perf_counter() - started) * 1000 / max(count, 1)
+        s = score(args.set, run)
+        print(
+            f"{mode:8} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
+            f"{per_query:9.1f}",
+            flush=True,
+        )
+    services.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Search benchmark over the national LawRefBook articles (65k units): index build, latency, throughput, memory.
+
+Usage::
+
+    python benchmarks/retrieval_eval.py stard            # once: ingests LawRefBook into /tmp/pkg-eval-stard
+    python benchmarks/search_bench.py [--data-dir /tmp/pkg-eval-stard] [--queries 500]
+
+It rebuilds the index from the graph into a fresh folder (tokenising every article, BM25, vectors from the data
+dir's vector cache), times embedding on a sample of articles the cache is not asked for, then answers STARD
+questions in process, BM25-only first (the baseline, same run) and hybrid second, and reports p50/p99 latency,
+queries per second, peak memory and the index size on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from api.bootstrap import SEARCH_DIR_NAME, build_services
+from api.settings import Settings
+from search.embedded_index import EmbeddedIndex
+from search.service import SearchService, read_documents
+from search.types import SearchRequest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+STARD = SHARED / "corpora" / "stard" / "queries.train.json"
+EMBED_SAMPLE = 500
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def time_queries(service: SearchService, queries: list[str], mode: str) -> tuple[list[float], float]:
+    """Latencies (ms) of each query and the total wall time (s)."""
+    latencies = []
+    started = time.perf_counter()
+    for query in queries:
+        began = time.perf_counter()
+        service.search(SearchRequest(query=query, top=10, mode=mode))  # type: ignore[arg-type]
+        latencies.append((time.perf_counter() - began) * 1000)
+    return latencies, time.perf_counter() - started
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes under ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/pkg-eval-stard"))
+    parser.add_argument("--queries", type=int, default=500)
+    args = parser.parse_args()
+    services = build_services(Settings(policykg_data_dir=args.data_dir))  # type: ignore[call-arg]
+    if services.store.counts()["Clause"] == 0:
+        raise SystemExit(f"{args.data_dir} holds no graph: run `python benchmarks/retrieval_eval.py stard` first")
+    template = services.search
+    scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        service = SearchService(
+            EmbeddedIndex(scratch / "index"),
+            analyzer=template.analyzer,
+            embedder=template.embedder,
+            vector_cache=args.data_dir / SEARCH_DIR_NAME / "vector-cache",
+        )
+        started = time.perf_counter()
+        report = service.sync(services.store)
+        build_s = time.perf_counter() - started
+        print(f"index build from the graph (vectors cached): {report.units} units in {build_s:.1f} s")
+        if service.embedder is not None:
+            sample_ids = [
+                r["id"] for r in services.store.query("MATCH (d:NormativeDocument) RETURN d.id AS id LIMIT 40")
+            ]
+            texts = [u.vector_text for d in read_documents(services.store, sample_ids) for u in d.units][:EMBED_SAMPLE]
+            started = time.perf_counter()
+            service.embedder.embed(texts)
+            rate = len(texts) / (time.perf_counter() - started)
+            print(
+                f"embedding ({service.embedder.identity}): {rate:.0f} units/s → {report.units / rate / 60:.1f} min "
+                f"for all {report.units} units without the cache"
+            )
+        questions = [q["问题"] for q in json.loads(STARD.read_text(encoding="utf-8"))][: args.queries]
+        service.search(SearchRequest(query=questions[0]))  # warm-up: load the models
+        print(f"{'mode':8} {'p50 ms':>8} {'p99 ms':>8} {'q/s':>7}")
+        baseline_p50 = None
+        for mode in ("lexical", "hybrid"):
+            latencies, wall = time_queries(service, questions, mode)
+            p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+            ratio = f"  ({p50 / baseline_p50:.2f}x BM25-only p50)" if baseline_p50 else ""
+            baseline_p50 = baseline_p50 or p50
+            print(f"{mode:8} {p50:8.1f} {p99:8.1f} {len(questions) / wall:7.1f}{ratio}")
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS {peak_mb:.0f} MB; index on disk {folder_size(scratch / 'index') / 2**20:.0f} MB")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        services.close()
+
+
+if __name__ == "__main__":
+    main()
