@@ -192,7 +192,7 @@ def _read_jsonl(path: Path, text: str) -> Iterator[SourceDocument]:
             continue
         try:
             record = json.loads(line)
-        except ValueError as e:
+        except json.JSONDecodeError as e:
             raise CorruptFileError(f"{path.name} line {number}: not a JSON object ({e.msg})") from e
         if not isinstance(record, dict):
             raise CorruptFileError(f"{path.name} line {number}: not a JSON object")

@@ -97,5 +97,5 @@ def read_document(doc_id: str, store: GraphStoreDep) -> DocumentDetail:
     return DocumentDetail(
         **_public(node),
         text=node.get("text"),
-        clauses=[ClausePublic(**{k: c.get(k) for k in ClausePublic.model_fields}) for c in clauses],
+        clauses=[ClausePublic.model_validate({k: c.get(k) for k in ClausePublic.model_fields}) for c in clauses],
     )
