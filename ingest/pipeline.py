@@ -58,6 +58,10 @@ Progress = Callable[[int, int, str], None]
 """Called after each file with (files done, files in all, the file's path)."""
 
 
+REFERENCE_RELS = ("CITES", "RESTS_ON")
+"""Relationships that name a document by title and so may point at a placeholder until it is ingested."""
+
+
 @dataclass
 class IngestSummary:
     """What one ingest run did."""
@@ -447,14 +451,18 @@ class _Run:
         return doc.status, not doc.expired
 
     def _placeholder_change(self, doc_id: str, title_norm: str) -> GraphChange:
-        """Re-point the CITES edges of a placeholder for this title to the document, and delete it."""
+        """Re-point the edges into a placeholder for this title (citations, mechanisms' legal basis) to the
+        document, and delete the placeholder."""
         change = GraphChange()
         placeholder = links.placeholder_id(title_norm)
         if placeholder not in self.known or not self.known[placeholder].placeholder:
             return change
-        for edge in self.store.neighbours("NormativeDocument", placeholder, rel_types=["CITES"], direction="in"):
+        incoming = self.store.neighbours("NormativeDocument", placeholder, rel_types=REFERENCE_RELS, direction="in")
+        for edge in incoming:
             if edge.id != doc_id:
-                change.rels.append(RelRecord("CITES", edge.label, edge.id, "NormativeDocument", doc_id, edge.rel_props))
+                change.rels.append(
+                    RelRecord(edge.rel_type, edge.label, edge.id, "NormativeDocument", doc_id, edge.rel_props)
+                )
         change.delete_nodes.append(("NormativeDocument", placeholder))
         self.known[placeholder].placeholder = False  # gone once this change is written; never resolved again
         self.known[placeholder].title_norm = None
