@@ -45,6 +45,17 @@ def upsert_nodes(label: str, props: Mapping[str, str], dialect: Dialect) -> list
     return [create_missing, f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}){set_clause}"]
 
 
+def create_nodes(label: str, props: Mapping[str, str], dialect: Dialect) -> str:
+    """CREATE nodes of one class from ``$rows`` with every property set: for ids known not to exist."""
+    values = ", ".join(
+        f"{name}: CAST(r.{name} AS {_KUZU_CASTS[kind]})"
+        if dialect == "kuzu" and kind in _KUZU_CASTS
+        else f"{name}: r.{name}"
+        for name, kind in props.items()
+    )
+    return f"UNWIND $rows AS r CREATE (n:{label} {{id: r.id" + (f", {values}" if values else "") + "})"
+
+
 def upsert_relationships(rel_type: str, source: str, target: str, props: Mapping[str, str], dialect: Dialect) -> str:
     """MERGE relationships of one type between existing nodes named in ``$rows`` (source, target ids).
 

@@ -63,6 +63,9 @@ class LadybugGraphStore(GraphStore):
             raise GraphStoreError(f"cannot open LadybugDB at {path}: {e}") from e
         self._lock = threading.RLock()
         self.path = path
+        if not read_only:
+            # Checkpoint the write-ahead log every 256 MB instead of 16 MB: ingest commits many transactions.
+            self._execute("CALL checkpoint_threshold=268435456")
 
     def ensure_schema(self) -> None:
         """Declare the node and relationship tables of the ontology (idempotent)."""

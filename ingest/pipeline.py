@@ -371,7 +371,10 @@ class _Run:
     ) -> tuple[GraphChange, _Known, dict[str, str], int, int]:
         source, meta, drafts, doc_id = analysis.source, analysis.meta, analysis.drafts, analysis.doc_id
         text, norm_text = analysis.cleaned.text, analysis.norm_text
-        change = GraphChange(replace_document=doc_id if previous is not None else None)
+        change = GraphChange(
+            replace_document=doc_id if previous is not None else None,
+            new_documents={doc_id} if previous is None else set(),
+        )
         clause_ids = [f"{doc_id}/c{i + 1}" for i in range(len(drafts))]
         change.extend(_clause_change(doc_id, drafts, clause_ids))
         change.extend(_event_change(doc_id, meta))

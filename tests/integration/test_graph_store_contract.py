@@ -105,6 +105,21 @@ class TestWrites:
         assert graph_store.counts() == before
         assert graph_store.get_node("Topic", "t1") is None
 
+    def test_new_documents_are_created_and_a_clash_fails_the_whole_change(self, graph_store: GraphStore) -> None:
+        first = make_document("d1", "c1", "c2")
+        first.replace_document, first.new_documents = None, {"d1"}
+        graph_store.write(first)
+        clash = make_document("d2", "e1")
+        clash.nodes.append(NodeRecord("Clause", "c1", {"doc_id": "d2", "kind": "条"}))  # c1 exists (owned by d1)
+        clash.replace_document, clash.new_documents = None, {"d2"}
+
+        with pytest.raises(GraphStoreError):
+            graph_store.write(clash)
+
+        assert [c["id"] for c in graph_store.find_nodes("Clause")] == ["c1", "c2"]
+        assert graph_store.get_node("Clause", "c1")["doc_id"] == "d1"
+        assert graph_store.get_node("NormativeDocument", "d2") is None
+
     def test_batches_larger_than_one_statement(self, graph_store: GraphStore) -> None:
         n = BATCH_SIZE + 7
         change = GraphChange(nodes=[NodeRecord("Topic", f"t{i}", {"name": f"主题{i}"}) for i in range(n)])
