@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--modes", default="lexical,vector,hybrid")
     parser.add_argument("--top", type=int, default=100)
+    parser.add_argument("--weights", default="", help="lexical:vector RRF weights of the hybrid runs, e.g. 1:0.3,1:1")
     args = parser.parse_args()
     data_dir: Path = args.data_dir or Path(f"/tmp/pkg-eval-{args.set}")
     services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]
@@ -101,17 +102,23 @@ def main() -> None:
         text=True,
     ).stdout
     count = queries.count("\n")
-    print(f"{'mode':8} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}")
-    for mode in args.modes.split(","):
-        run = data_dir.parent / f"run-{args.set}-{mode}.jsonl"
+    print(f"{'mode':14} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}")
+    service = services.search
+    runs = [(mode, None) for mode in args.modes.split(",")]
+    runs += [("hybrid", tuple(float(w) for w in pair.split(":"))) for pair in args.weights.split(",") if pair]
+    for mode, weights in runs:
+        if weights is not None:
+            service.lexical_weight, service.vector_weight = weights
+        label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
+        run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
         template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
         started = time.perf_counter()
         with run.open("w", encoding="utf-8") as out:
-            run_batch(services.search, iter(queries.splitlines(keepends=True)), out, template)
+            run_batch(service, iter(queries.splitlines(keepends=True)), out, template)
         per_query = (time.perf_counter() - started) * 1000 / max(count, 1)
         s = score(args.set, run)
         print(
-            f"{mode:8} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
+            f"{label:14} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
             f"{per_query:9.1f}",
             flush=True,
         )

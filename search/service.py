@@ -24,7 +24,7 @@ from search.analysis import Analyzer, normalise, to_simplified
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
 from search.index_base import IndexSchema, SearchIndex
-from search.ranking import RankedList, boosted, reciprocal_rank_fusion, title_named_in, top_keys
+from search.ranking import RankedList, boosted, reciprocal_rank_fusion, short_title, title_named_in, top_keys
 from search.snippets import highlight
 from search.types import (
     Filters,
@@ -35,27 +35,29 @@ from search.types import (
     SearchResponse,
     StoredUnit,
 )
-from search.units import ClauseRow, build_units, with_units
+from search.units import DOCUMENT_ENTRY_SUFFIX, ClauseRow, build_units, with_units
 from search.vector_cache import VectorCache
 
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 200
+UNITS_VERSION = "u2"  # bump when what goes into a unit's tokens changes, so stored indexes are rebuilt
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7
+VECTOR_WEIGHT = 0.4  # RRF weight of the vector list against 1 for BM25 (see ranking.RRF_K for the tuning)
 # Prior by document type, by the legal hierarchy (立法法): laws and the constitution first, then judicial
 # interpretations, administrative regulations, rules. Tuned on STARD's train split (benchmarks/retrieval_eval.py);
 # types not listed (policies, normative documents) keep 1.
 DOC_TYPE_PRIOR: dict[str, float] = {
     "宪法": 1.0,
     "法律": 1.0,
-    "司法解释": 0.9,
-    "行政法规": 0.8,
-    "部门规章": 0.7,
-    "地方性法规": 0.8,
-    "地方政府规章": 0.7,
-    "案例": 0.6,
+    "司法解释": 0.8,
+    "行政法规": 0.5,
+    "部门规章": 0.4,
+    "地方性法规": 0.5,
+    "地方政府规章": 0.4,
+    "案例": 0.4,
 }
 EMBED_CHUNK = 512
 CACHE_SAVE_EVERY = 8192
@@ -111,7 +113,7 @@ class SearchService:
         embedder: Embedder | None = None,
         vector_cache: Path | None = None,
         lexical_weight: float = 1.0,
-        vector_weight: float = 1.0,
+        vector_weight: float = VECTOR_WEIGHT,
         title_boost: float = TITLE_BOOST,
         superseded_factor: float = SUPERSEDED_FACTOR,
         doc_type_prior: dict[str, float] | None = None,
@@ -132,14 +134,15 @@ class SearchService:
     @property
     def schema(self) -> IndexSchema:
         """The schema this service's analyzer and embedder produce."""
+        analysis = f"{self.analyzer.fingerprint}-{UNITS_VERSION}"
         if self.embedder is None:
-            return IndexSchema(self.analyzer.fingerprint, "none", 0)
-        return IndexSchema(self.analyzer.fingerprint, self.embedder.identity, self.embedder.dimension)
+            return IndexSchema(analysis, "none", 0)
+        return IndexSchema(analysis, self.embedder.identity, self.embedder.dimension)
 
     # --- indexing -----------------------------------------------------------------------------------------
     def prepare(self, documents: Sequence[IndexDocument], progress: Progress | None = None) -> list[PreparedDocument]:
         """Tokens and vectors for every unit of ``documents`` (vectors from the cache where it has them)."""
-        tokens = [tuple(tuple(self.analyzer.tokens(u.text)) for u in d.units) for d in documents]
+        tokens = [self._unit_tokens(d) for d in documents]
         if self.embedder is None:
             return [PreparedDocument(d, t, None) for d, t in zip(documents, tokens, strict=True)]
         texts = [u.vector_text for d in documents for u in d.units]
@@ -150,6 +153,17 @@ class SearchService:
             prepared.append(PreparedDocument(document, unit_tokens, vectors[offset : offset + count]))
             offset += count
         return prepared
+
+    def _unit_tokens(self, document: IndexDocument) -> tuple[tuple[str, ...], ...]:
+        """BM25 tokens of each unit: the document's short title, then the unit's text. A passage or article
+        rarely repeats who issued it for where, and questions name both (陕西省 … 医保基金)."""
+        title = tuple(self.analyzer.tokens(short_title(document.title)))
+        return tuple(
+            tuple(self.analyzer.tokens(u.text))
+            if u.id.endswith(DOCUMENT_ENTRY_SUFFIX)
+            else title + tuple(self.analyzer.tokens(u.text))
+            for u in document.units
+        )
 
     def _vectors_for(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
         assert self.embedder is not None

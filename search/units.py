@@ -21,6 +21,7 @@ from search.types import IndexDocument, IndexUnit
 PASSAGE_CHARS = 300
 VECTOR_CHARS = 96
 DOCUMENT_ENTRY_CHARS = 400
+DOCUMENT_ENTRY_SUFFIX = "#doc"
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _LEADING_LABEL = re.compile(r"^\s*第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?\s*")
@@ -64,7 +65,9 @@ def passage_units(doc_id: str, title: str, text: str, clauses: Sequence[ClauseRo
     """A whole-document entry and sentence-aligned passages of a document without articles."""
     units = []
     opening = text[:DOCUMENT_ENTRY_CHARS]
-    units.append(IndexUnit(f"{doc_id}#doc", None, None, f"{title}\n{opening}", vector_text(title, opening)))
+    units.append(
+        IndexUnit(f"{doc_id}{DOCUMENT_ENTRY_SUFFIX}", None, None, f"{title}\n{opening}", vector_text(title, opening))
+    )
     spans = [c for c in clauses if c.span_start is not None and c.span_end is not None]
     for number, (start, end) in enumerate(passages(text)):
         passage = text[start:end]
