@@ -219,8 +219,35 @@ def delete_source(store: GraphStore, source_id: str) -> str | None:
     found = store.find_nodes("NormativeDocument", {"source_id": source_id}, limit=1)
     if not found:
         return None
-    store.delete_document(found[0]["id"])
-    return str(found[0]["id"])
+    doc = found[0]
+    change = GraphChange(replace_document=doc["id"], delete_nodes=[("NormativeDocument", doc["id"])])
+    change.extend(_version_gap_change(store, doc))
+    store.write(change)
+    return str(doc["id"])
+
+
+def _version_gap_change(store: GraphStore, doc: dict[str, Any]) -> GraphChange:
+    """What keeps a work's version chain whole when ``doc`` is deleted: its newer version now supersedes its
+    older one, and if ``doc`` was current, the newest remaining version in force becomes current again."""
+    change = GraphChange()
+    chain = store.neighbours("NormativeDocument", doc["id"], rel_types=["SUPERSEDES"])
+    newer = [n for n in chain if n.direction == "in"]
+    older = [n for n in chain if n.direction == "out"]
+    for n in newer:
+        for o in older:
+            change.rels.append(RelRecord("SUPERSEDES", "NormativeDocument", n.id, "NormativeDocument", o.id))
+    if doc.get("is_current") and doc.get("work_id"):
+        versions = [
+            v
+            for v in store.find_nodes("NormativeDocument", {"work_id": doc["work_id"]})
+            if v["id"] != doc["id"] and not v.get("placeholder") and v.get("status") != DocumentStatus.REPEALED.value
+        ]
+        if versions:
+            promoted = max(versions, key=lambda v: v.get("version_date") or "")
+            node_id = promoted.pop("id")
+            promoted.update(is_current=True, status=doc.get("status"))
+            change.nodes.append(NodeRecord("NormativeDocument", node_id, promoted))
+    return change
 
 
 class _Run:

@@ -67,6 +67,21 @@ def test_versions_are_chained_and_the_newest_is_current(shared_dir: Path, ladybu
     assert [n.id for n in older] == [versions["2017-09-01"]["id"]]
 
 
+def test_deleting_the_current_version_makes_the_previous_one_current(
+    shared_dir: Path, ladybug_store: GraphStore
+) -> None:
+    folder = shared_dir / LAWREF / "诉讼与非诉讼程序法"
+    ingest_paths(sorted(folder.glob("行政复议法*.md")), store=ladybug_store)
+    newest = max(
+        ladybug_store.find_nodes("NormativeDocument", {"title_norm": "行政复议法"}), key=lambda d: d["version_date"]
+    )
+
+    delete_source(ladybug_store, newest["source_id"])
+
+    [left] = ladybug_store.find_nodes("NormativeDocument", {"title_norm": "行政复议法"})
+    assert (left["version_date"], left["status"], left["is_current"]) == ("2017-09-01", "现行有效", True)
+
+
 def test_placeholder_of_a_cited_law_is_filled_by_its_later_ingest(shared_dir: Path, ladybug_store: GraphStore) -> None:
     seed = shared_dir / "corpora/seeds/002_3cdd26ce39aa6b6f.txt"
     ingest_paths([seed], store=ladybug_store)
