@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -83,7 +84,8 @@ def _looks_like_date(value: object) -> bool:
     return isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
 
 
-def _number(value: object) -> float:
+def as_number(value: object) -> float:
+    """A condition value or fact as a number: booleans 1/0, ISO dates as ordinals, NaN when not a number."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if _looks_like_date(value):
@@ -125,6 +127,26 @@ class CompiledMeasures:
     def size(self) -> int:
         """Number of measures."""
         return len(self.measures)
+
+    @property
+    def set_conds(self) -> npt.NDArray[np.intp]:
+        """Indices of the set conditions, ascending (each has at least one token pair)."""
+        return np.flatnonzero(self.cond_is_set)
+
+    @property
+    def number_conds(self) -> npt.NDArray[np.intp]:
+        """Indices of the number conditions, ascending."""
+        return np.flatnonzero(~self.cond_is_set)
+
+    @property
+    def pair_starts(self) -> npt.NDArray[np.intp]:
+        """Where each set condition's run of (condition, token) pairs starts (for ``reduceat``)."""
+        return np.searchsorted(self.pair_cond, self.set_conds)
+
+    @property
+    def conditioned_measures(self) -> npt.NDArray[np.bool_]:
+        """Which measures have at least one condition (the others are met by everyone)."""
+        return self.measure_cond_count > 0
 
 
 # which profile attribute being unknown makes a set condition unknown (0 = never unknown)
@@ -170,7 +192,7 @@ def compile_measures(measures: Sequence[MeasureSpec]) -> CompiledMeasures:
             feature.append(_feature_slot(condition, facts))
             ops.append(_NUMERIC_OPS[op])
             value = _as_list(condition.value)[0] if condition.value is not None else None
-            thresholds.append(_number(value) if value is not None else 1.0)
+            thresholds.append(as_number(value) if value is not None else 1.0)
     return CompiledMeasures(
         measures=list(measures),
         conditions=conditions,
@@ -216,15 +238,23 @@ def _feature_slot(condition: ConditionSpec, facts: dict[str, int]) -> int:
 # --- the profile side ------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def region_tokens(region_code: str) -> tuple[str, ...]:
+    """The region tokens of a profile registered in ``region_code``: 全国 and the region up to its province."""
+    return (f"r:{NATIONAL_CODE}", *(f"r:{region.code}" for region in load_gazetteer().ancestors(region_code)))
+
+
+@lru_cache(maxsize=65536)
+def industry_tokens(industry_code: str) -> tuple[str, ...]:
+    """The industry tokens of a GB/T 4754 code: its section letter and each digit level (2, 3, 4)."""
+    digits = industry_code[1:]
+    return (f"i:{industry_code[0]}", *(f"i:{digits[:n]}" for n in (2, 3, 4) if len(digits) >= n))
+
+
 def profile_token_strings(profile: EnterpriseProfile) -> list[str]:
     """Every token a profile holds: its regions up to 全国, industry levels, scale, ownership, qualifications,
     and its text-valued facts."""
-    toks = [f"r:{NATIONAL_CODE}"]
-    toks += [f"r:{region.code}" for region in load_gazetteer().ancestors(profile.region_code)]
-    code = profile.industry_code
-    digits = code[1:]
-    toks.append(f"i:{code[0]}")
-    toks += [f"i:{digits[:n]}" for n in (2, 3, 4) if len(digits) >= n]
+    toks = [*region_tokens(profile.region_code), *industry_tokens(profile.industry_code)]
     scale = profile.effective_scale
     if scale is not None:
         toks.append(f"s:{scale.value}")
@@ -262,7 +292,7 @@ def profile_features(profile: EnterpriseProfile, facts: dict[str, int], as_of: d
     for key, value in profile.facts.items():
         slot = facts.get(key)
         if slot is not None and not isinstance(value, str):
-            out[FIRST_FACT_SLOT + slot] = _number(value)
+            out[FIRST_FACT_SLOT + slot] = as_number(value)
     return out
 
 
