@@ -9,8 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import NotFoundError
 from api.push.models import VERDICT_RANK, Verdict
-from api.push.registry import all_profiles
-from api.push.rematch import match_profiles, measures_from_change
+from api.push.rematch import ProfileSet, match_profiles, measures_from_change
 from graph.base import GraphChange, GraphStore, NodeRecord
 from ingest.extractors import DocumentContext
 from search.measures import MeasureSpec
@@ -88,20 +87,19 @@ def qualifying_profiles(
 ) -> list[QualifyingProfile]:
     """Stored profiles (one consumer's, or all) whose verdict on a measure of the policy is at least ``min_verdict``.
 
+    The profiles are laid out as columns once for the request and judged all at once per measure.
     Ordered by verdict (eligible first), then profile id and clause id.
     """
     measures = policy_measures(store, source_id)
-    profiles = all_profiles(store, [consumer_id] if consumer_id is not None else None)
+    profiles = ProfileSet.read(store, [consumer_id] if consumer_id is not None else None, as_of)
     found = []
-    for stored, result in match_profiles(measures, profiles, as_of):
-        if VERDICT_RANK[Verdict(result.verdict)] < VERDICT_RANK[min_verdict]:
-            continue
+    for row, result in match_profiles(measures, profiles, at_least=min_verdict):
         answer = result.to_json()
         found.append(
             QualifyingProfile(
-                profile_id=stored.profile.id,
-                profile_name=stored.profile.name,
-                consumer_id=None if consumer_id is not None else stored.consumer_id,
+                profile_id=profiles.profile_id(row),
+                profile_name=profiles.names[row],
+                consumer_id=None if consumer_id is not None else profiles.consumer_ids[row],
                 clause_id=result.measure.clause_id,
                 verdict=Verdict(result.verdict),
                 conditions=answer["conditions"],

@@ -6,6 +6,9 @@ writes the ``OutboxEvent`` nodes it returns in the same transaction — the docu
 are stored together or not at all. Each (subscription, profile, clause) result has a fingerprint (verdict,
 per-condition outcomes, benefit, clause text, dates); its idempotency key is derived from it, so re-ingesting
 an unchanged document adds no event, and a changed result adds exactly one.
+
+The subscribed profiles are read and laid out as columns (``search.profile_columns``) once per hook — one
+ingest run — and each document's measures are judged against all of them at once.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+
 from api.push.models import VERDICT_RANK, SubscriptionFilters, Verdict
 from api.push.outbox import NewEvent, event_id_for, event_node, existing_event_ids, format_time, idempotency_key
 from api.push.registry import StoredProfile, active_subscriptions, all_profiles
@@ -24,8 +29,10 @@ from graph.base import GraphChange, GraphStore, NodeRecord
 from ingest.extractors import DocumentContext
 from ingest.normalize import OffsetMap
 from ontology.reference import NATIONAL_CODE, contains
+from search.compiled_conditions import VERDICT_NAMES
 from search.matching import Matcher, MatchResult
 from search.measures import BenefitSpec, MeasureSpec, condition_from_node
+from search.profile_columns import ProfileColumns
 
 EVENT_TYPE = "policy.matched"
 
@@ -91,29 +98,83 @@ def fingerprint(result: MatchResult) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@dataclass
+class ProfileSet:
+    """Stored profiles laid out as columns once (per ingest run, per request), with whose each row is.
+
+    Only the columns and the few strings an event names are kept, not the profile objects.
+    """
+
+    node_ids: list[str]
+    consumer_ids: list[str]
+    names: list[str]
+    columns: ProfileColumns
+
+    @classmethod
+    def of(cls, profiles: Sequence[StoredProfile], as_of: date) -> ProfileSet:
+        """Lay out ``profiles`` for judging as of ``as_of``."""
+        return cls(
+            [s.node_id for s in profiles],
+            [s.consumer_id for s in profiles],
+            [s.profile.name for s in profiles],
+            ProfileColumns.from_profiles([s.profile for s in profiles], as_of),
+        )
+
+    @classmethod
+    def read(cls, store: GraphStore, consumer_ids: Sequence[str] | None, as_of: date) -> ProfileSet:
+        """The stored profiles of ``consumer_ids`` (every consumer's when ``None``), laid out as of ``as_of``."""
+        return cls.of(all_profiles(store, consumer_ids), as_of)
+
+    def profile_id(self, row: int) -> str:
+        """The consumer's id of the profile in ``row``."""
+        return self.columns.ids[row]
+
+
 def match_profiles(
-    measures: Sequence[MeasureSpec], profiles: Sequence[StoredProfile], as_of: date
-) -> Iterator[tuple[StoredProfile, MatchResult]]:
-    """Every (profile, result) of ``measures`` for ``profiles``: measures in the profile's jurisdiction and in force."""
-    if not measures:
+    measures: Sequence[MeasureSpec], profiles: ProfileSet, *, at_least: Verdict = Verdict.INELIGIBLE
+) -> Iterator[tuple[int, MatchResult]]:
+    """(profile row, result) of every measure in force and in the profile's jurisdiction, with a verdict of at
+    least ``at_least``: all profiles judged at once per block (``ProfileColumns.judge``).
+
+    Profiles with the same outcome on every condition of a measure share one ``MatchResult`` (its reasons, JSON
+    and fingerprint are the same), so per-result work is done once per distinct outcome pattern.
+    """
+    if not measures or not len(profiles.columns):
         return
     matcher = Matcher(measures)
-    for stored in profiles:
-        for result in matcher.match(stored.profile, as_of=as_of):
-            yield stored, result
+    compiled = matcher.compiled
+    worst = VERDICT_NAMES.index(at_least.value)
+    shared: dict[tuple[int, tuple[int, ...]], MatchResult] = {}
+    for judged in profiles.columns.blocks(compiled):
+        chosen = profiles.columns.selected(compiled, judged) & (judged.verdicts <= worst)
+        for index in np.flatnonzero(chosen.any(axis=0)).tolist():
+            rows = np.flatnonzero(chosen[:, index])
+            first = int(compiled.measure_first_cond[index])
+            codes = judged.outcomes[rows, first : first + int(compiled.measure_cond_count[index])]
+            patterns, which = np.unique(codes, axis=0, return_inverse=True)
+            results = []
+            for pattern in patterns.tolist():
+                key = (index, tuple(pattern))
+                if key not in shared:
+                    verdict = VERDICT_NAMES[max(pattern, default=0)]
+                    shared[key] = MatchResult(compiled.measures[index], matcher.reasons[index], verdict, pattern, 0.0)
+                results.append(shared[key])
+            for row, pattern_index in zip((rows + judged.start).tolist(), which.ravel().tolist(), strict=True):
+                yield row, results[pattern_index]
 
 
-def payload(event_id: str, subscription_id: str, stored: StoredProfile, result: MatchResult, now: datetime) -> str:
-    """The JSON body POSTed to the webhook for one match."""
+def payload(
+    event_id: str, subscription_id: str, profile_id: str, profile_name: str, match_text: str, created_at: str
+) -> str:
+    """The JSON body POSTed to the webhook for one match (``match_text``: the match's JSON text)."""
     body = {
         "type": EVENT_TYPE,
         "event_id": event_id,
-        "created_at": format_time(now),
+        "created_at": created_at,
         "subscription_id": subscription_id,
-        "profile": {"id": stored.profile.id, "name": stored.profile.name},
-        "match": result.to_json(),
+        "profile": {"id": profile_id, "name": profile_name},
     }
-    return json.dumps(body, ensure_ascii=False, default=str)
+    return f'{json.dumps(body, ensure_ascii=False)[:-1]}, "match": {match_text}}}'
 
 
 @dataclass
@@ -127,13 +188,13 @@ class RematchHook:
 
     store: GraphStore
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    _profiles: dict[tuple[str, ...], list[StoredProfile]] = field(default_factory=dict, init=False, repr=False)
+    _profiles: dict[tuple[tuple[str, ...], date], ProfileSet] = field(default_factory=dict, init=False, repr=False)
 
-    def _profiles_of(self, consumer_ids: Sequence[str]) -> list[StoredProfile]:
-        """The subscribed consumers' profiles, read once per hook (one ingest run) rather than per document."""
-        key = tuple(sorted(consumer_ids))
+    def profiles_of(self, consumer_ids: Sequence[str], as_of: date) -> ProfileSet:
+        """The subscribed consumers' profiles as columns, read and laid out once per hook (one ingest run)."""
+        key = (tuple(sorted(consumer_ids)), as_of)
         if key not in self._profiles:
-            self._profiles[key] = all_profiles(self.store, key)
+            self._profiles[key] = ProfileSet.read(self.store, key[0], as_of)
         return self._profiles[key]
 
     def __call__(self, context: DocumentContext, change: GraphChange) -> GraphChange:
@@ -146,24 +207,36 @@ class RematchHook:
         for subscription_id, consumer_id, filters in subscriptions:
             by_consumer.setdefault(consumer_id, []).append((subscription_id, filters))
         now = self.clock()
+        created_at = format_time(now)
+        at_least = min((f.min_verdict for _, _, f in subscriptions), key=VERDICT_RANK.__getitem__)
+        profiles = self.profiles_of(list(by_consumer), now.date())
+        told: dict[tuple[str, MatchResult], bool] = {}
+        texts: dict[MatchResult, tuple[str, str]] = {}  # result → (fingerprint, JSON text)
         candidates: dict[str, NewEvent] = {}
-        profiles = self._profiles_of(list(by_consumer))
-        for stored, result in match_profiles(measures, profiles, now.date()):
-            digest = fingerprint(result)
-            for subscription_id, filters in by_consumer[stored.consumer_id]:
-                if not passes(filters, result):
+        for row, result in match_profiles(measures, profiles, at_least=at_least):
+            if result not in texts:
+                texts[result] = (fingerprint(result), result.json_text())
+            digest, match_text = texts[result]
+            consumer_id, node_id = profiles.consumer_ids[row], profiles.node_ids[row]
+            for subscription_id, filters in by_consumer[consumer_id]:
+                if (subscription_id, result) not in told:
+                    told[subscription_id, result] = passes(filters, result)
+                if not told[subscription_id, result]:
                     continue
-                key = idempotency_key(subscription_id, stored.node_id, result.measure.clause_id, digest)
+                key = idempotency_key(subscription_id, node_id, result.measure.clause_id, digest)
                 event_id = event_id_for(key)
+                profile_id = profiles.profile_id(row)
                 candidates[event_id] = NewEvent(
-                    consumer_id=stored.consumer_id,
+                    consumer_id=consumer_id,
                     subscription_id=subscription_id,
-                    profile_id=stored.profile.id,
+                    profile_id=profile_id,
                     policy_doc_id=context.doc_id,
                     source_id=context.source_id,
                     clause_id=result.measure.clause_id,
                     verdict=result.verdict,
-                    payload_json=payload(event_id, subscription_id, stored, result, now),
+                    payload_json=payload(
+                        event_id, subscription_id, profile_id, profiles.names[row], match_text, created_at
+                    ),
                     idempotency_key=key,
                 )
         known = existing_event_ids(self.store, candidates)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, date, datetime
 
 from api.push.models import SubscriptionCreate, SubscriptionFilters, Verdict
+from api.push.outbox import event_id_for
 from api.push.qualifying import qualifying_profiles
-from api.push.registry import create_subscription, upsert_profiles
-from api.push.rematch import RematchHook, measures_from_change
+from api.push.registry import StoredProfile, create_subscription, upsert_profiles
+from api.push.rematch import ProfileSet, RematchHook, match_profiles, measures_from_change
 from graph.base import GraphStore
+from search.matching import Matcher
 from search.profile import EnterpriseProfile
+from tests.support.matching_cases import varied_measures, varied_profiles
 from tests.support.push_fixtures import ELIGIBLE, POLICY_TEXT, PROFILES, UNDETERMINED, policy_change
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -87,3 +91,41 @@ def test_qualifying_lists_profiles_with_reasons(ladybug_store: GraphStore) -> No
     assert qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2026, 11, 22), consumer_id="c_2") == []
     expired = qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2028, 1, 1), consumer_id="c_1")
     assert expired == []
+
+
+def test_column_wise_rematching_equals_matching_each_profile() -> None:
+    rng = random.Random(7)
+    measures = varied_measures(120, rng)
+    stored = [StoredProfile(f"c_{i % 2}/{p.id}", f"c_{i % 2}", p) for i, p in enumerate(varied_profiles(80, rng))]
+    as_of = date(2020, 3, 1)
+    profiles = ProfileSet.of(stored, as_of)
+    matcher = Matcher(measures)
+    expected = {
+        (s.node_id, r.measure.span, r.verdict, json.dumps(r.to_json(), ensure_ascii=False))
+        for s in stored
+        for r in matcher.match(s.profile, as_of=as_of)
+    }
+    found = [
+        (profiles.node_ids[row], r.measure.span, r.verdict, r.json_text())
+        for row, r in match_profiles(measures, profiles)
+    ]
+    assert len(found) == len(set(found)) and set(found) == expected
+    assert {"eligible", "undetermined", "ineligible"} == {row[2] for row in expected}
+    qualifying = {(row[0], row[1]) for row in expected if row[2] != "ineligible"}
+    at_least = match_profiles(measures, profiles, at_least=Verdict.UNDETERMINED)
+    assert {(profiles.node_ids[row], r.measure.span) for row, r in at_least} == qualifying
+
+
+def test_event_payload_carries_the_full_answer(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store, SubscriptionFilters(min_verdict=Verdict.UNDETERMINED))
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    (measure,) = measures_from_change(*policy_change())
+    matcher = Matcher([measure])
+    profiles = {p["id"]: EnterpriseProfile.model_validate(p) for p in PROFILES}
+    for event in events:
+        body = json.loads(str(event["payload_json"]))
+        (expected,) = matcher.match(profiles[str(event["profile_id"])], as_of=NOW.date())
+        assert body["match"] == expected.to_json()
+        assert body["profile"] == {"id": event["profile_id"], "name": profiles[str(event["profile_id"])].name}
+        assert body["event_id"] == event_id_for(str(event["idempotency_key"]))
+        assert body["subscription_id"] == event["subscription_id"]
