@@ -55,7 +55,7 @@ def print_response(response: SearchResponse) -> None:
     for rank, hit in enumerate(response.hits, start=1):
         where = f" {hit.article}" if hit.article else ""
         console.print(f"[bold]{rank:>3}. {hit.title}{where}[/bold]  [dim]{hit.score:.4f} {hit.doc_id}[/dim]")
-        console.print(f"     {hit.snippet}", markup=False)
+        console.print("     " + " ".join(hit.snippet.split()), markup=False)
 
 
 def register(app: typer.Typer) -> None:
