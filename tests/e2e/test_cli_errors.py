@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-POLICYKG = shutil.which("policykg")
+from tests.support.cli import POLICYKG
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    assert POLICYKG, "the policykg console script is installed with the package"
     return subprocess.run(
-        [POLICYKG, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
+        [str(POLICYKG), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120
     )
 
 

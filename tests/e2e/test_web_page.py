@@ -13,7 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,12 +20,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.cli import POLICYKG
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 # Tests write under tests/artifacts (ignored by git); POLICYKG_SCREENSHOT=docs/screenshot.png refreshes the README's.
 SCREENSHOT = Path(os.environ.get("POLICYKG_SCREENSHOT", REPO / "tests" / "artifacts" / "screenshot.png"))
-POLICYKG = Path(sys.executable).parent / "policykg"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
@@ -159,6 +159,5 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     assert "error" not in driver.find_element(By.ID, "practices-status").get_attribute("class")
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
-    _wait(driver, lambda d: d.execute_script("return window.scrollY") == 0, 5)
+    driver.execute_script("window.scrollTo(0, 0)")  # the screenshot shows the page from its top
     assert driver.save_screenshot(str(SCREENSHOT))

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from api.push.signing import verify_signature
+from tests.support.cli import POLICYKG
 from tests.support.webhook_receiver import run_receiver
 
 POLICY = """北京市人民政府办公厅关于支持小微企业发展的若干措施
@@ -44,7 +45,6 @@ PROFILES = [
     {"id": "ent-3", "name": "北京丙制造股份公司", "region_code": "110112", "industry_code": "C3311", "scale": "大型"},
 ]
 QUALIFYING = {"ent-1", "ent-2"}
-POLICYKG = Path(sys.executable).parent / "policykg"
 
 # The ingest as ``policykg ingest`` runs it, with the eligibility extractor and the services' hooks.
 INGEST_SCRIPT = """

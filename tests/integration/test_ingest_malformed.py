@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ import pytest
 from graph.base import GraphStore
 from graph.ladybug_store import LadybugGraphStore
 from ingest.pipeline import ingest_paths
+from tests.support.cli import POLICYKG
 
 MALFORMED = Path(__file__).resolve().parent.parent / "data" / "malformed"
-POLICYKG = Path(sys.executable).parent / "policykg"
 
 
 def minimal_pdf(text: str) -> bytes:
