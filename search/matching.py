@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -75,6 +75,7 @@ class MeasureReasons:
     head_text: str  # the answer's JSON text up to the verdict's value
     condition_texts: tuple[tuple[str, ...], ...]  # each condition's JSON text per outcome code
     tail_text: str  # the JSON text after the missing facts
+    answer_texts: dict[tuple[int, ...], str] = field(default_factory=dict)  # whole answers by outcome codes
 
     @classmethod
     def of(cls, measure: MeasureSpec) -> MeasureReasons:
@@ -97,11 +98,11 @@ class MeasureReasons:
         conditions = tuple(
             tuple({**_condition_json(c), "outcome": outcome} for outcome in OUTCOME_NAMES) for c in measure.conditions
         )
-        head = {**template, "source_span": list(measure.source_span)}
+        answer = {**template, "source_span": list(measure.source_span)}
         keys = list(template)
         verdict_at, tail_at = keys.index("verdict"), keys.index("missing_facts") + 1
-        head_text = "{" + "".join(f"{_dumps(k)}: {_dumps(head[k])}, " for k in keys[:verdict_at]) + '"verdict": '
-        tail_text = "".join(f", {_dumps(k)}: {_dumps(head[k])}" for k in keys[tail_at:]) + "}"
+        head_text = _dumps({k: answer[k] for k in keys[:verdict_at]})[:-1] + ', "verdict": '
+        tail_text = ", " + _dumps({k: answer[k] for k in keys[tail_at:]})[1:]
         return cls(
             template,
             conditions,
@@ -152,22 +153,33 @@ class MatchResult:
         return answer
 
     def json_text(self) -> str:
-        """``json.dumps(self.to_json(), ensure_ascii=False)``, assembled from text prepared per measure."""
+        """``json.dumps(self.to_json(), ensure_ascii=False)``, assembled from text prepared per measure.
+
+        The answer depends only on the outcome codes (the verdict is their maximum), so each measure keeps the
+        text of every outcome pattern it has answered (at most 3 ** conditions, in practice a handful).
+        """
         reasons = self._reasons
-        conditions = ", ".join([texts[c] for texts, c in zip(reasons.condition_texts, self.codes)])  # noqa: B905
-        missing = self.missing_facts
-        return (
-            f"{reasons.head_text}{_VERDICT_TEXT[self.verdict]}, "
-            f'"conditions": [{conditions}], "missing_facts": {_dumps(list(missing)) if missing else "[]"}'
-            f"{reasons.tail_text}"
-        )
+        codes = tuple(self.codes)
+        text = reasons.answer_texts.get(codes)
+        if text is None:
+            conditions = ", ".join([texts[c] for texts, c in zip(reasons.condition_texts, codes)])  # noqa: B905
+            missing = self.missing_facts
+            text = reasons.answer_texts[codes] = (
+                f"{reasons.head_text}{_VERDICT_TEXT[self.verdict]}, "
+                f'"conditions": [{conditions}], "missing_facts": {_dumps(list(missing)) if missing else "[]"}'
+                f"{reasons.tail_text}"
+            )
+        return text
 
 
 _VERDICT_TEXT = {name: f'"{name}"' for name in VERDICT_NAMES}
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # = json.dumps(value, ensure_ascii=False), one encoder for all
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def answer_json(results: Sequence[MatchResult]) -> str:
@@ -212,7 +224,7 @@ class Matcher:
 
     def __init__(self, measures: Sequence[MeasureSpec]) -> None:
         self.compiled: CompiledMeasures = compile_measures(measures)
-        self.reasons = [MeasureReasons.of(m) for m in self.compiled.measures]
+        self._reasons: list[MeasureReasons | None] = [None] * self.compiled.size
         self._amount = np.asarray(
             [-((m.benefit.max_amount_wan if m.benefit else None) or 0.0) for m in self.compiled.measures]
         )
@@ -223,6 +235,13 @@ class Matcher:
     def size(self) -> int:
         """Number of measures compiled."""
         return self.compiled.size
+
+    def reasons(self, index: int) -> MeasureReasons:
+        """The reasons template of measure ``index`` (prepared the first time a result needs it)."""
+        prepared = self._reasons[index]
+        if prepared is None:
+            prepared = self._reasons[index] = MeasureReasons.of(self.compiled.measures[index])
+        return prepared
 
     @cached_property
     def bigrams(self) -> BigramIndex:
@@ -299,9 +318,11 @@ class Matcher:
             ends[-1] if len(ends) else 0
         )
         codes = outcomes[positions].tolist()
-        measures, reasons = self.compiled.measures, self.reasons
+        measures, reasons, prepare = self.compiled.measures, self._reasons, self.reasons
         return [
-            MatchResult(measures[index], reasons[index], VERDICT_NAMES[verdict], codes[start:end], rel)
+            MatchResult(
+                measures[index], reasons[index] or prepare(index), VERDICT_NAMES[verdict], codes[start:end], rel
+            )
             for index, verdict, start, end, rel in zip(
                 chosen.tolist(),
                 verdict_codes[order].tolist(),

@@ -124,6 +124,7 @@ def test_event_payload_carries_the_full_answer(ladybug_store: GraphStore) -> Non
     profiles = {p["id"]: EnterpriseProfile.model_validate(p) for p in PROFILES}
     for event in events:
         body = json.loads(str(event["payload_json"]))
+        assert event["payload_json"] == json.dumps(body, ensure_ascii=False)
         (expected,) = matcher.match(profiles[str(event["profile_id"])], as_of=NOW.date())
         assert body["match"] == expected.to_json()
         assert body["profile"] == {"id": event["profile_id"], "name": profiles[str(event["profile_id"])].name}
