@@ -10,15 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.commands import services_of
 from graph.export import EXPORT_FORMATS, to_rdf, validate_rdf
 from ingest.reference import reference_change
 from ontology.model import NODE_CLASSES
 
 REFERENCE_LABELS = ("Region", "Industry")
-
-
-def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    return ctx.obj
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +24,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def init(ctx: typer.Context) -> None:
         """Create the graph schema and load the reference data (regions, industries)."""
-        services = _state(ctx).services
+        services = services_of(ctx)
         with Console(stderr=True).status("loading regions and industries …"):
             services.store.write(reference_change())
         counts = services.store.counts()
@@ -39,7 +36,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Count nodes by class and relationships by type."""
-        counts = _state(ctx).services.store.counts()
+        counts = services_of(ctx).store.counts()
         if as_json:
             typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
             return
@@ -62,7 +59,7 @@ def register(app: typer.Typer) -> None:
         if fmt not in EXPORT_FORMATS:
             raise typer.BadParameter(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")
         labels = tuple(label for label in NODE_CLASSES if reference or label not in REFERENCE_LABELS)
-        graph = to_rdf(_state(ctx).services.store, labels=labels)
+        graph = to_rdf(services_of(ctx).store, labels=labels)
         text = graph.serialize(format=fmt)
         if output is None:
             typer.echo(text)
@@ -87,6 +84,6 @@ def register(app: typer.Typer) -> None:
 
         from api.main import create_app
 
-        services = _state(ctx).services
+        services = services_of(ctx)
         settings = services.settings
         uvicorn.run(create_app(services), host=host or settings.policykg_host, port=port or settings.policykg_port)

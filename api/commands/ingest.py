@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.bootstrap import Services
+from api.commands import services_of
 from graph.base import GraphStore
 from ingest.pipeline import IngestSummary, delete_source, ingest_paths
 
@@ -110,7 +111,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
         """Ingest documents (text, Markdown, HTML, JSONL, DOCX, PDF); exit code 1 when some files failed."""
-        summary = run_ingest(ctx.obj.services, paths, show_progress=not as_json)
+        summary = run_ingest(services_of(ctx), paths, show_progress=not as_json)
         if as_json:
             typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -124,7 +125,7 @@ def register(app: typer.Typer) -> None:
         source_id: Annotated[str, typer.Argument(help="The source id of the document (see `documents`).")],
     ) -> None:
         """Delete one document (its clauses, events and links) by source id."""
-        services: Services = ctx.obj.services
+        services: Services = services_of(ctx)
         doc_id = delete_source(services.store, source_id)
         if doc_id is None:
             typer.echo(f"policykg: error: no document with source id {source_id!r}", err=True)
@@ -138,7 +139,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """List the stored documents."""
-        listing = list_documents(ctx.obj.services.store)
+        listing = list_documents(services_of(ctx).store)
         if as_json:
             typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
             return
@@ -150,7 +151,7 @@ def register(app: typer.Typer) -> None:
     @app.command("load-demo")
     def load_demo(ctx: typer.Context) -> None:
         """Ingest the bundled demo statutes and normative documents (api/demo_data)."""
-        summary = run_ingest(ctx.obj.services, [str(DEMO_DATA)], show_progress=True)
+        summary = run_ingest(services_of(ctx), [str(DEMO_DATA)], show_progress=True)
         _print_summary(summary)
         if summary.failed:
             raise typer.Exit(1)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from api.commands import services_of
 from api.errors import InvalidInputError, NotFoundError
 from graph.base import GraphStore
 from search.matching import MatchResult
@@ -98,7 +99,7 @@ def register(app: typer.Typer) -> None:
         """Match a company profile against every support measure: verdicts with reasons, ranked."""
         company = read_profile(profile)
         day = parse_as_of(as_of)
-        results = ctx.obj.services.matcher.match(company, as_of=day)
+        results = services_of(ctx).matcher.match(company, as_of=day)
         if verdict:
             unknown = set(verdict) - {"eligible", "undetermined", "ineligible"}
             if unknown:
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Show the support measures of one policy with their extracted conditions and benefits."""
-        found = policy_conditions(ctx.obj.services.store, source_id)
+        found = policy_conditions(services_of(ctx).store, source_id)
         if as_json:
             typer.echo(json.dumps(found, ensure_ascii=False, indent=2))
             return

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.bootstrap import Services
+from api.commands import services_of
 from api.errors import InvalidInputError
 from ontology.reference import load_gazetteer
 from search.embedders import Embedder, build_embedder
@@ -68,7 +69,7 @@ def register(app: typer.Typer) -> None:
         if kind is not None and kind not in ("area", "project"):
             raise InvalidInputError(f"kind: expected area or project, got {kind!r}")
         rows = list_designations(
-            ctx.obj.services.store, batch=batch, year=year, kind=kind, region_code=region_code_of(region)
+            services_of(ctx).store, batch=batch, year=year, kind=kind, region_code=region_code_of(region)
         )
         if as_json:
             _echo_json([{f: getattr(r, f) for f in DESIGNATION_FIELDS} for r in rows])
@@ -86,7 +87,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """List mechanisms and practices by topic and region."""
-        rows = list_mechanisms(ctx.obj.services.store, topic=topic, region_code=region_code_of(region))
+        rows = list_mechanisms(services_of(ctx).store, topic=topic, region_code=region_code_of(region))
         if as_json:
             _echo_json([{f: getattr(r, f) for f in MECHANISM_FIELDS} for r in rows])
             return
@@ -106,7 +107,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Practices like a mechanism or a problem: semantic similarity plus shared topics and legal basis."""
-        services = ctx.obj.services
+        services = services_of(ctx)
         results = similar_practices(services.store, practice_embedder(services), query, top=top)
         if as_json:
             _echo_json([r.to_dict() for r in results])
@@ -130,7 +131,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """A practice card: mechanism, where, who, since when, legal basis, source passages."""
-        found = practice_card(ctx.obj.services.store, name)
+        found = practice_card(services_of(ctx).store, name)
         if as_json:
             _echo_json(found.to_dict())
             return

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 from rich.console import Console
 from rich.table import Table
 
+from api.commands import services_of
 from api.errors import InvalidInputError
 from api.push.models import SubscriptionCreate, SubscriptionFilters, Verdict
 from api.push.qualifying import qualifying_profiles
@@ -23,10 +24,6 @@ from ontology.model import BenefitType
 from search.profile import EnterpriseProfile
 
 _PROFILES = TypeAdapter(list[EnterpriseProfile])
-
-
-def _services(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    return ctx.obj.services
 
 
 def read_profiles(path: Path) -> list[EnterpriseProfile]:
@@ -59,7 +56,7 @@ def register(app: typer.Typer) -> None:
     @consumers.command("add")
     def add_consumer(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Who the consumer is.")]) -> None:
         """Register a consumer and print its API key (shown this once)."""
-        consumer, api_key = create_consumer(_services(ctx).store, name)
+        consumer, api_key = create_consumer(services_of(ctx).store, name)
         typer.echo(json.dumps({"id": consumer.id, "name": consumer.name, "api_key": api_key}, ensure_ascii=False))
 
     @profiles.command("import")
@@ -69,7 +66,7 @@ def register(app: typer.Typer) -> None:
         consumer: Annotated[str, typer.Option("--consumer", help="The consumer id (c_…).")],
     ) -> None:
         """Create or replace a consumer's profiles from a file, all in one transaction."""
-        services = _services(ctx)
+        services = services_of(ctx)
         if services.store.get_node("ApiConsumer", consumer) is None:
             raise InvalidInputError(f"--consumer: no consumer {consumer!r}")
         count = upsert_profiles(services.store, consumer, read_profiles(path))
@@ -87,7 +84,7 @@ def register(app: typer.Typer) -> None:
         min_verdict: Annotated[Verdict, typer.Option("--min-verdict")] = Verdict.ELIGIBLE,
     ) -> None:
         """Register a webhook and print its signing secret (shown this once)."""
-        services = _services(ctx)
+        services = services_of(ctx)
         if services.store.get_node("ApiConsumer", consumer) is None:
             raise InvalidInputError(f"--consumer: no consumer {consumer!r}")
         filters = SubscriptionFilters(regions=region or [], benefit_types=benefit_type or [], min_verdict=min_verdict)
@@ -105,7 +102,7 @@ def register(app: typer.Typer) -> None:
         loop: Annotated[bool, typer.Option("--loop", help="Keep delivering until interrupted.")] = False,
     ) -> None:
         """Deliver the due webhook events once (or in a loop until Ctrl-C)."""
-        services = _services(ctx)
+        services = services_of(ctx)
         with delivery_worker(services) as worker:
             if not loop:
                 report = worker.run_once()
@@ -130,7 +127,7 @@ def register(app: typer.Typer) -> None:
             day = date.fromisoformat(as_of) if as_of else datetime.now(UTC).date()
         except ValueError as e:
             raise InvalidInputError(f"--as-of: not an ISO date {as_of!r}") from e
-        found = qualifying_profiles(_services(ctx).store, source_id, as_of=day, min_verdict=min_verdict)
+        found = qualifying_profiles(services_of(ctx).store, source_id, as_of=day, min_verdict=min_verdict)
         if as_json:
             typer.echo(json.dumps([q.model_dump(mode="json") for q in found], ensure_ascii=False, indent=2))
             return

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TextIO
 import typer
 from rich.console import Console
 
+from api.commands import services_of
 from api.errors import InvalidInputError
 from search.service import SearchService, SyncReport
 from search.types import SearchRequest, SearchResponse
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
             "status": status,
             "as_of": as_of,
         }
-        service = ctx.obj.services.search
+        service = services_of(ctx).search
         if batch is not None:
             template = SearchRequest.model_validate({"query": "-", **filters})
             with batch.open(encoding="utf-8") as queries:
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
     @app.command("search-sync")
     def search_sync(ctx: typer.Context) -> None:
         """Bring the search index in step with the graph (new, changed and deleted documents)."""
-        services = ctx.obj.services
+        services = services_of(ctx)
         console = Console(stderr=True)
         with console.status("syncing the search index …") as status_line:
 
