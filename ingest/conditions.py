@@ -29,6 +29,7 @@ from ingest.condition_rules import (
 )
 from ingest.extractors import ClauseSpan, DocumentContext
 from ingest.measure_segments import MeasureSegment, find_measures
+from ingest.structure import chinese_number
 from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
@@ -44,20 +45,6 @@ _DATELINE = re.compile(r"(新华社|中新社|中新网|人民网|央视网)[^�
 _AUTHORITY_AFTER = re.compile(r"[^，。；\s]{0,8}?(人民政府|政府|委员会|局|厅|委|办公室|新闻发布会)")
 _LOCAL_SCOPE = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|全区|本县|我县|全县|本州|我州|辖区")
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d\d)-(\d{2})-(\d{2})")
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十二": 12,
-}
 _VALID_MONTHS = re.compile(r"(有效期|施行期|实施期|执行期)(暂定)?(为|至)?(\d{1,2}|十二|[一二两三四五六七八九十])个月")
 _VALID_UNTIL = re.compile(
     r"(有效期至|执行至|实施至|施行至|有效期到)\s*(20\d\d年\d{1,2}月\d{1,2}日|20\d\d年\d{1,2}月底)"
@@ -170,7 +157,7 @@ def validity_end(text: str, start: int, end: int, valid_from: str | None) -> str
     m = _VALID_MONTHS.search(text, start, end)
     if m and valid_from:
         raw = m.group(4)
-        months = int(raw) if raw.isdigit() else _CN_DIGITS.get(raw, 0)
+        months = chinese_number(raw) or 0
         return _add_months(valid_from, months) if months else None
     return None
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 from ingest.demonstration_text import (
     DocumentRegions,
     Span,
@@ -35,6 +33,7 @@ from ingest.demonstration_text import (
     strip_quote_marks,
 )
 from ingest.extractors import DocumentContext
+from ingest.structure import chinese_number
 from ontology.model import DesignationKind, RegionLevel
 from ontology.reference import Region, RegionMention, load_gazetteer
 
@@ -78,11 +77,7 @@ def batch_number(surface: str) -> int | None:
     """``首批`` → 1, ``第二批`` → 2, ``第3批`` → 3."""
     if surface == "首批":
         return 1
-    digits = surface.removeprefix("第").removesuffix("批")
-    try:
-        return int(cn2an.cn2an(digits, "smart"))
-    except (ValueError, KeyError):
-        return None
+    return chinese_number(surface.removeprefix("第").removesuffix("批"))
 
 
 def find_designations(ctx: DocumentContext, regions: DocumentRegions) -> list[DesignationFact]:
