@@ -150,8 +150,12 @@ class CompiledMeasures:
 
 
 # which profile attribute being unknown makes a set condition unknown (0 = never unknown)
-_ATTR_CODES = {Dim.SCALE: 1, Dim.OWNERSHIP: 2, Dim.QUALIFICATION: 3}
-FACT_ATTR_CODE = 4
+SCALE_ATTR_CODE, OWNERSHIP_ATTR_CODE, QUALIFICATIONS_ATTR_CODE, FACT_ATTR_CODE = 1, 2, 3, 4
+_ATTR_CODES = {
+    Dim.SCALE: SCALE_ATTR_CODE,
+    Dim.OWNERSHIP: OWNERSHIP_ATTR_CODE,
+    Dim.QUALIFICATION: QUALIFICATIONS_ATTR_CODE,
+}
 
 
 def compile_measures(measures: Sequence[MeasureSpec]) -> CompiledMeasures:

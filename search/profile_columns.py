@@ -26,7 +26,10 @@ from search.compiled_conditions import (
     FACT_ATTR_CODE,
     FIRST_FACT_SLOT,
     MET,
+    OWNERSHIP_ATTR_CODE,
+    QUALIFICATIONS_ATTR_CODE,
     REVENUE_SLOT,
+    SCALE_ATTR_CODE,
     UNKNOWN,
     UNMET,
     CompiledMeasures,
@@ -110,7 +113,8 @@ class ProfileColumns:
             r, c, v = zip(*number_facts, strict=True)
             features[np.asarray(r), FIRST_FACT_SLOT + np.asarray(c)] = v
         unknown = np.zeros((len(profiles), FACT_ATTR_CODE + 1), dtype=bool)
-        unknown[:, 1], unknown[:, 2], unknown[:, 3] = scales, ownerships, qualifications
+        unknown[:, SCALE_ATTR_CODE], unknown[:, OWNERSHIP_ATTR_CODE] = scales, ownerships
+        unknown[:, QUALIFICATIONS_ATTR_CODE] = qualifications
         known = np.zeros((len(profiles), len(text_facts)), dtype=bool)
         if text_fact_cells:
             r, c = zip(*text_fact_cells, strict=True)
