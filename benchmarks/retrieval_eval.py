@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--modes", default="lexical,vector,hybrid")
     parser.add_argument("--top", type=int, default=100)
-    parser.add_argument("--weights", default="", help="lexical:vector RRF weights of the hybrid runs, e.g. 1:0.3,1:1")
+    parser.add_argument("--weights", default="", help="lexical:vector weights of the hybrid runs, e.g. 1:0.3,1:1")
     args = parser.parse_args()
     data_dir: Path = args.data_dir or Path(f"/tmp/pkg-eval-{args.set}")
     services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]

@@ -4,7 +4,7 @@ The index is a derived view of the graph. ``sync`` compares the graph's document
 placeholders skipped) with what the index holds, (re)indexes new and changed documents from their Clause
 nodes, removes deleted ones, and applies it all in one atomic index update; a crash between a graph write and
 the index update is repaired by the next sync. ``search`` analyses the query, asks the back-end for lexical and
-vector candidates, fuses them with weighted RRF (``ranking.py``), boosts, filters, groups and highlights.
+vector candidates, fuses their min-max normalised scores (``ranking.py``), boosts, filters, groups and highlights.
 """
 
 from __future__ import annotations
@@ -24,7 +24,16 @@ from search.analysis import Analyzer, normalise, to_simplified
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
 from search.index_base import IndexSchema, SearchIndex
-from search.ranking import RankedList, boosted, reciprocal_rank_fusion, short_title, title_named_in, top_keys
+from search.ranking import (
+    ScoredList,
+    boosted,
+    confidence_scaled,
+    min_max_combsum,
+    short_title,
+    title_named_in,
+    top_keys,
+    with_document_context,
+)
 from search.snippets import highlight
 from search.types import (
     Filters,
@@ -45,7 +54,7 @@ UNITS_VERSION = "u2"  # bump when what goes into a unit's tokens changes, so sto
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7
-VECTOR_WEIGHT = 0.4  # RRF weight of the vector list against 1 for BM25 (see ranking.RRF_K for the tuning)
+VECTOR_WEIGHT = 0.8  # CombSUM weight of the vector list against 1 for BM25 (tuning: see ranking.py)
 # Prior by document type, by the legal hierarchy (立法法): laws and the constitution first, then judicial
 # interpretations, administrative regulations, rules. Tuned on STARD's train split (benchmarks/retrieval_eval.py);
 # types not listed (policies, normative documents) keep 1.
@@ -102,7 +111,7 @@ class SearchService:
         analyzer: Chinese analysis (built with the reference names when not given).
         embedder: vectors for units and queries; ``None`` = lexical only.
         vector_cache: where vectors are cached by text hash (no cache when ``None``).
-        lexical_weight, vector_weight: the RRF weights of the two lists.
+        lexical_weight, vector_weight: the CombSUM weights of the two lists.
     """
 
     def __init__(
@@ -237,18 +246,24 @@ class SearchService:
         if not _SEARCHABLE.search(query_norm):
             return SearchResponse(query=request.query, mode=request.mode, tokens=[], hits=[])
         limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates, request.top)
-        lists: list[RankedList] = []
+        lexical: list[tuple[str, float]] = []
+        nearest: list[tuple[str, float]] = []
         if request.mode in ("hybrid", "lexical") and tokens:
             lexical = self.index.lexical_search(tokens, filters, limit)
-            lists.append(RankedList([unit_id for unit_id, _ in lexical], self.lexical_weight))
         if request.mode in ("hybrid", "vector") and self.embedder is not None:
-            vector = self.embedder.embed_query(request.query)
-            nearest = self.index.vector_search(vector, filters, limit)
-            lists.append(RankedList([unit_id for unit_id, _ in nearest], self.vector_weight))
-        fused = reciprocal_rank_fusion(lists)
-        units = self.index.get_units([str(k) for k in fused])
+            nearest = self.index.vector_search(self.embedder.embed_query(request.query), filters, limit)
+        units = self.index.get_units(list(dict.fromkeys([u for u, _ in lexical] + [u for u, _ in nearest])))
+        document_of = {u: s.document.doc_id for u, s in units.items()}
+        vector_weight = confidence_scaled(self.vector_weight, lexical, document_of) if lexical else self.vector_weight
+        fused = min_max_combsum(
+            [
+                ScoredList([u for u, _ in lexical], [s for _, s in lexical], self.lexical_weight),
+                ScoredList([u for u, _ in nearest], [s for _, s in nearest], vector_weight),
+            ]
+        )
+        fused = with_document_context({k: v for k, v in fused.items() if k in units}, document_of)
         scores = boosted(
-            {k: v for k, v in fused.items() if k in units},
+            fused,
             title_named={u: title_named_in(query_norm, normalise(s.document.title)) for u, s in units.items()},
             is_current={u: s.document.is_current for u, s in units.items()},
             title_boost=self.title_boost,

@@ -1,24 +1,54 @@
-"""Weighted reciprocal-rank fusion and the boosts."""
+"""Min-max CombSUM fusion, BM25-confidence scaling, document context and the boosts."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.ranking import RRF_K, RankedList, boosted, reciprocal_rank_fusion, short_title, title_named_in, top_keys
+from search.ranking import (
+    ScoredList,
+    boosted,
+    confidence_scaled,
+    min_max_combsum,
+    short_title,
+    title_named_in,
+    top_keys,
+    with_document_context,
+)
 
 
-def test_rrf_sums_weighted_reciprocal_ranks() -> None:
-    fused = reciprocal_rank_fusion([RankedList(["a", "b"], 1.0), RankedList(["b", "c"], 2.0)])
-    assert fused["a"] == pytest.approx(1 / (RRF_K + 1))
-    assert fused["b"] == pytest.approx(1 / (RRF_K + 2) + 2 / (RRF_K + 1))
-    assert fused["c"] == pytest.approx(2 / (RRF_K + 2))
-    assert [k for k, _ in top_keys(fused, 3)] == ["b", "c", "a"]
+def test_combsum_adds_weighted_min_max_normalised_scores() -> None:
+    fused = min_max_combsum(
+        [ScoredList(["a", "b", "c"], [9.0, 5.0, 1.0], 1.0), ScoredList(["c", "d"], [0.8, 0.4], 0.5)]
+    )
+    assert fused["a"] == pytest.approx(1.0)
+    assert fused["b"] == pytest.approx((5 - 1) / (9 - 1))
+    assert fused["c"] == pytest.approx(0.0 + 0.5 * 1.0)
+    assert fused["d"] == pytest.approx(0.0)
+    assert [k for k, _ in top_keys(fused, 2)] == ["a", "b"]
 
 
-def test_a_zero_weight_list_contributes_nothing() -> None:
-    assert reciprocal_rank_fusion([RankedList(["a"], 0.0), RankedList(["b"], 1.0)]) == {
-        "b": pytest.approx(1 / (RRF_K + 1))
-    }
+def test_combsum_gives_equal_scores_full_weight_and_skips_empty_or_zero_weight_lists() -> None:
+    fused = min_max_combsum(
+        [ScoredList(["a", "b"], [2.0, 2.0], 1.0), ScoredList(["z"], [5.0], 0.0), ScoredList([], [], 1.0)]
+    )
+    assert fused == {"a": pytest.approx(1.0), "b": pytest.approx(1.0)}
+
+
+def test_confidence_scaling_uses_the_runner_up_of_another_document() -> None:
+    lexical = [("a1", 10.0), ("a2", 9.0), ("b1", 5.0)]
+    document_of = {"a1": "A", "a2": "A", "b1": "B"}
+    assert confidence_scaled(0.8, lexical, document_of, exponent=2) == pytest.approx(0.8 * 0.5**2)
+    assert confidence_scaled(0.8, [("a1", 10.0), ("a2", 9.0)], document_of) == pytest.approx(0.0)
+    assert confidence_scaled(0.8, [], document_of) == pytest.approx(0.8)
+
+
+def test_document_context_adds_the_best_scores_of_the_same_document() -> None:
+    scores = {"a1": 1.0, "a2": 0.5, "a3": 0.4, "b1": 0.9, "x": 0.3}
+    document_of = {"a1": "A", "a2": "A", "a3": "A", "b1": "B"}
+    out = with_document_context(scores, document_of, weight=0.1, units=2)
+    assert out["a3"] == pytest.approx(0.4 + 0.1 * (1.0 + 0.5))
+    assert out["b1"] == pytest.approx(0.9 + 0.1 * 0.9)
+    assert out["x"] == pytest.approx(0.3)
 
 
 def test_short_title_drops_the_state_name_and_brackets() -> None:
