@@ -13,7 +13,7 @@ from rich.console import Console
 from api.commands import services_of
 from api.errors import InvalidInputError, NotFoundError
 from graph.base import GraphStore
-from search.matching import MatchResult
+from search.matching import MatchResult, answer_json
 from search.measures import measures_from_graph
 from search.profile import EnterpriseProfile
 
@@ -99,14 +99,13 @@ def register(app: typer.Typer) -> None:
         """Match a company profile against every support measure: verdicts with reasons, ranked."""
         company = read_profile(profile)
         day = parse_as_of(as_of)
-        results = services_of(ctx).matcher.match(company, as_of=day)
         if verdict:
             unknown = set(verdict) - {"eligible", "undetermined", "ineligible"}
             if unknown:
                 raise InvalidInputError(f"--verdict: {sorted(unknown)} not in eligible, undetermined, ineligible")
-            results = [r for r in results if r.verdict in verdict]
+        results = services_of(ctx).matcher.match(company, as_of=day, verdicts=verdict or None)
         if as_json:
-            typer.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False))
+            typer.echo(answer_json(results))
             return
         _print_results(results)
 

@@ -5,25 +5,31 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.commands.match import policy_conditions
 from api.deps import GraphStoreDep, ServicesDep
 from api.errors import PROBLEM_RESPONSES, problem_responses
+from search.matching import answer_json
 from search.profile import EnterpriseProfile
 
 router = APIRouter(tags=["eligibility"], responses=PROBLEM_RESPONSES)
 
 
-@router.post("/match", summary="Support measures a company profile qualifies for, with reasons")
+@router.post(
+    "/match",
+    summary="Support measures a company profile qualifies for, with reasons",
+    response_model=list[dict[str, Any]],
+)
 def match_profile(
     profile: EnterpriseProfile,
     services: ServicesDep,
     as_of: Annotated[date | None, Query(description="Judge on this date (default today).")] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     """Every measure in force in the profile's region: verdict, each condition's outcome, missing facts, benefit."""
     results = services.matcher.match(profile, as_of=as_of or datetime.now(UTC).date())
-    return [r.to_json() for r in results]
+    # The answer's JSON is assembled from per-measure text serialised once (search.matching.answer_json).
+    return Response(answer_json(results), media_type="application/json")
 
 
 @router.get(
