@@ -45,8 +45,8 @@ class CliState:
     def services(self) -> Services:
         """The services for this invocation (settings from the environment, ``--data-dir`` on top)."""
         if self._services is None:
-            overrides = {"policykg_data_dir": self.data_dir} if self.data_dir is not None else {}
-            self._services = build_services(Settings(**overrides))  # type: ignore[arg-type]
+            settings = Settings() if self.data_dir is None else Settings(policykg_data_dir=self.data_dir)
+            self._services = build_services(settings)
         return self._services
 
     def close(self) -> None:
