@@ -79,6 +79,8 @@ class LadybugGraphStore(GraphStore):
             result = self._conn.execute(statement, params or {})
         except RuntimeError as e:
             raise GraphStoreError(f"LadybugDB: {e}") from e
+        if isinstance(result, list):  # several statements in one string answer one result each
+            raise GraphStoreError("LadybugDB: run one statement at a time")
         try:
             columns = result.get_column_names()
             return [dict(zip(columns, row, strict=True)) for row in result.get_all()]

@@ -96,7 +96,9 @@ class Neo4jGraphStore(GraphStore):
 
     def _read(self, statement: str, params: Row | None = None) -> list[Row]:
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return [{key: _plain(value) for key, value in record.items()} for record in tx.run(statement, params or {})]
+            records = tx.run(statement, params or {})
+            # A Record iterates over its values, not its keys.
+            return [{k: _plain(v) for k, v in zip(record.keys(), record.values(), strict=True)} for record in records]
 
         with self._session() as session:
             rows: list[Row] = self._guard(lambda: session.execute_read(work))

@@ -5,7 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace  # noqa: F401 - re-exported
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+
+__all__ = [
+    "CCCEV",
+    "DCTERMS",
+    "ELI",
+    "ONTOLOGY_FILE",
+    "ORG",
+    "OWL",
+    "PKG",
+    "PKGID",
+    "PREFIXES",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SHAPES_FILE",
+    "SKOS",
+    "XSD",
+    "bind_prefixes",
+    "load_ontology",
+    "load_shapes",
+    "relationship_predicate",
+]
 
 ONTOLOGY_FILE = Path(__file__).parent / "policykg.ttl"
 SHAPES_FILE = Path(__file__).parent / "shapes.ttl"
