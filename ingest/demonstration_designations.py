@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.demonstration_text import (
     DocumentRegions,
+    Quote,
     Span,
     book_titles,
     clause_start,
@@ -136,7 +138,7 @@ def _statement_designations(ctx: DocumentContext, text: str, regions: DocumentRe
     return facts
 
 
-def _is_national(text: str, m: re.Match[str], sentence: Span, cues: dict) -> bool:
+def _is_national(text: str, m: re.Match[str], sentence: Span, cues: dict[str, Any]) -> bool:
     before = text[max(sentence.start, m.start() - 6) : m.start()]
     if any(word in before for word in cues["local_programme_words"]):
         return False
@@ -146,12 +148,14 @@ def _is_national(text: str, m: re.Match[str], sentence: Span, cues: dict) -> boo
     return any(issuer in sentence_text for issuer in cues["national_issuers"])
 
 
-def _followed_by_plan(text: str, end: int, cues: dict) -> bool:
+def _followed_by_plan(text: str, end: int, cues: dict[str, Any]) -> bool:
     after = text[end : end + 6]
     return any(after.startswith(word) for word in cues["after_target_negatives"])
 
 
-def _naming_verb(text: str, sentence: Span, target_start: int, cues: dict) -> tuple[int, int, Span | None] | None:
+def _naming_verb(
+    text: str, sentence: Span, target_start: int, cues: dict[str, Any]
+) -> tuple[int, int, Span | None] | None:
     """The naming verb before a target: (start, end, subject span when the verb names it: 命名X为)."""
     window_start = max(sentence.start, target_start - MAX_VERB_GAP - 6)
     window = text[window_start:target_start]
@@ -178,7 +182,9 @@ def _naming_verb(text: str, sentence: Span, target_start: int, cues: dict) -> tu
     return None
 
 
-def _is_plan(text: str, sentence: Span, verb_start: int, verb_end: int, target_start: int, cues: dict) -> bool:
+def _is_plan(
+    text: str, sentence: Span, verb_start: int, verb_end: int, target_start: int, cues: dict[str, Any]
+) -> bool:
     """Whether the naming is only aimed at (争创, 力争成为, 拟命名, 申报中 …)."""
     near = text[max(sentence.start, verb_start - 4) : verb_start] + text[verb_end:target_start]
     clause = text[clause_start(text, verb_start, sentence.start) : verb_start]
@@ -239,11 +245,11 @@ def _without_titles(text: str, start: int, end: int) -> str:
     return "".join(chunk)
 
 
-def _in_quote(pos: int, quotes: list) -> bool:
+def _in_quote(pos: int, quotes: list[Quote]) -> bool:
     return any(q.start <= pos < q.end for q in quotes)
 
 
-def _subject_regions(text: str, subject: Span, regions: DocumentRegions, quotes: list) -> list[RegionMention]:
+def _subject_regions(text: str, subject: Span, regions: DocumentRegions, quotes: list[Quote]) -> list[RegionMention]:
     """Region mentions naming the subject (inside quotes or only scoping a claim are left out), each resolved
     in the context of the one before it (北京市海淀区、西城区 → 西城区 of Beijing)."""
     found: list[RegionMention] = []
@@ -272,7 +278,7 @@ def _pronoun_region(text: str, subject: Span, regions: DocumentRegions) -> Regio
 
 
 def _borrowed_subject(
-    text: str, namings: list[_Naming], index: int, regions: DocumentRegions, quotes: list
+    text: str, namings: list[_Naming], index: int, regions: DocumentRegions, quotes: list[Quote]
 ) -> list[RegionMention]:
     """继获评第一批…示范项目后，通州区又获评第二批…: a subject-less naming shares the next one's subject."""
     naming = namings[index]
@@ -286,7 +292,7 @@ def _borrowed_subject(
 
 
 def _facts_of(
-    text: str, naming: _Naming, subject_regions: list[RegionMention], quotes: list, regions: DocumentRegions
+    text: str, naming: _Naming, subject_regions: list[RegionMention], quotes: list[Quote], regions: DocumentRegions
 ) -> list[DesignationFact]:
     named_by = load_resource("batches")["named_by"]
     facts: list[DesignationFact] = []
@@ -307,12 +313,12 @@ def _facts_of(
         return facts
     for quote in subject_quotes:
         before = [m for m in subject_regions if m.end <= quote.start]
-        mention = before[-1] if before else (subject_regions[0] if subject_regions else None)
-        region = mention.region if mention else regions.main
+        anchor = before[-1] if before else (subject_regions[0] if subject_regions else None)
+        region = anchor.region if anchor else regions.main
         if region is None:
             continue
         name = strip_quote_marks(text[quote.start : quote.end])
-        start = min(mention.start, quote.start) if mention else quote.start
+        start = min(anchor.start, quote.start) if anchor else quote.start
         facts.append(_fact(naming, region, name, Span(start, max(quote.end, naming.target_end)), named_by))
     return facts
 
@@ -363,7 +369,7 @@ def _looks_like_list_item(text: str, line: Span) -> bool:
 
 
 def _project_lines(
-    text: str, naming: _Naming, mentions: list[RegionMention], quotes: list, named_by: str
+    text: str, naming: _Naming, mentions: list[RegionMention], quotes: list[Quote], named_by: str
 ) -> list[DesignationFact]:
     line_quotes = [q for q in quotes if naming.subject.start <= q.start and q.end <= naming.subject.end]
     facts: list[DesignationFact] = []

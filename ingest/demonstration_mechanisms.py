@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ingest.demonstration_text import (
     DocumentRegions,
@@ -116,7 +117,7 @@ def find_mechanisms(ctx: DocumentContext, regions: DocumentRegions) -> list[Mech
 # --- candidates ----------------------------------------------------------------------------------------------
 
 
-def _has_cue(name: str, cues: dict) -> bool:
+def _has_cue(name: str, cues: dict[str, Any]) -> bool:
     return any(name.endswith(cue) for cue in cues["mechanism_cues"])
 
 
@@ -125,7 +126,7 @@ def _known_names() -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-def _quoted_candidates(text: str, cues: dict) -> list[_Candidate]:
+def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
     found: list[_Candidate] = []
     known = {name_key(n) for n in _known_names()}
     title_spans = [span for span, _ in book_titles(text)]
@@ -159,7 +160,7 @@ def _quoted_candidates(text: str, cues: dict) -> list[_Candidate]:
     return found
 
 
-def _unquoted_candidates(text: str, cues: dict, with_verbs: bool) -> list[_Candidate]:
+def _unquoted_candidates(text: str, cues: dict[str, Any], with_verbs: bool) -> list[_Candidate]:
     """Known practice names, and (``with_verbs``) names between an action verb and a cue word."""
     found: list[_Candidate] = []
     verbs = sorted(cues["mechanism_verbs"], key=len, reverse=True)
@@ -205,7 +206,7 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
-def _is_list(inner: str, cues: dict) -> bool:
+def _is_list(inner: str, cues: dict[str, Any]) -> bool:
     """大数据、大系统、大平台: an enumeration of short items, not one name."""
     parts = inner.split("、")
     if len(parts) < 2:
@@ -215,14 +216,14 @@ def _is_list(inner: str, cues: dict) -> bool:
     return short_last or every_one_named
 
 
-def _is_generic(name: str, cues: dict) -> bool:
+def _is_generic(name: str, cues: dict[str, Any]) -> bool:
     bare = strip_quote_marks(name)
     if bare in cues["generic_names"]:
         return True
     return any(bare.startswith(word) for word in cues["generic_name_starts"])
 
 
-def _plan_spans(text: str, cues: dict) -> list[Span]:
+def _plan_spans(text: str, cues: dict[str, Any]) -> list[Span]:
     """Sections under a heading that announces plans or problems (下一步工作打算, 存在的不足 …), and appended
     material after the text proper (附1：…, 附件：…)."""
     spans: list[Span] = []
@@ -244,7 +245,7 @@ def _plan_spans(text: str, cues: dict) -> list[Span]:
     return spans
 
 
-def _in_plan(text: str, span: Span, sentences: list[Span], plan_spans: list[Span], cues: dict) -> bool:
+def _in_plan(text: str, span: Span, sentences: list[Span], plan_spans: list[Span], cues: dict[str, Any]) -> bool:
     if any(p.start <= span.start < p.end for p in plan_spans):
         return True
     clause = text[clause_start(text, span.start, enclosing(sentences, span.start).start) : span.start]

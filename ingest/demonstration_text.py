@@ -44,11 +44,8 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(Span):
     """An outermost quotation: ``start`` is the opening mark, ``end`` is just after the closing mark."""
-
-    start: int
-    end: int
 
     @property
     def inner(self) -> Span:

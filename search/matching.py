@@ -40,6 +40,9 @@ from search.measures import ConditionSpec, MeasureSpec
 from search.profile import EnterpriseProfile
 from search.profile_columns import ProfileColumns
 
+# ``ConditionSpec.dimension`` is a plain string: the profile attribute each dimension reads, keyed by its value
+_ATTRIBUTE_BY_DIMENSION: dict[str, str] = {dimension.value: name for dimension, name in PROFILE_ATTRIBUTE.items()}
+
 
 def _condition_json(condition: ConditionSpec) -> dict[str, Any]:
     out = {
@@ -57,7 +60,7 @@ def missing_fact_name(condition: ConditionSpec) -> str:
     """What a profile must add to decide a condition: the fact key, or the profile field it reads."""
     if condition.fact:
         return condition.fact
-    return PROFILE_ATTRIBUTE.get(condition.dimension, f"{condition.dimension}: {condition.text}")  # type: ignore[call-overload]
+    return _ATTRIBUTE_BY_DIMENSION.get(condition.dimension, f"{condition.dimension}: {condition.text}")
 
 
 @dataclass(frozen=True)

@@ -260,7 +260,9 @@ def practice_card(store: GraphStore, name_or_id: str) -> PracticeCard:
                 }
             )
         else:
-            indicators.append({"code": neighbour.props.get("code"), "name": neighbour.props.get("name")})
+            code, name = neighbour.props.get("code"), neighbour.props.get("name")
+            if code is not None and name is not None:
+                indicators.append({"code": code, "name": name})
     passages = [_passage(n, sources) for n in [node, *related_nodes]]
     return PracticeCard(
         mechanism=row,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from api.deps import GraphStoreDep
 from api.errors import AUTH_PROBLEM_RESPONSES
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/profiles", tags=["push"], responses=AUTH_PROBLEM_RES
 
 MAX_PROFILES_PER_REQUEST = 10_000
 
-PROFILE_EXAMPLE = {
+PROFILE_EXAMPLE: JsonDict = {
     "id": "ent-001",
     "name": "北京某某科技有限公司",
     "region_code": "110112",

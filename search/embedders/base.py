@@ -37,8 +37,8 @@ class Embedder(ABC):
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query as a ``(dimension,)`` float32 unit vector."""
-        vectors: np.ndarray = self.embed([text])
-        return vectors[0]
+        vector: np.ndarray = self.embed([text])[0]
+        return vector
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:
