@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or local path (when POLICYKG_EMBEDDER=sentence-transformers).",
     )
     policykg_lexical_weight: float = Field(1.0, ge=0)
-    policykg_vector_weight: float = Field(0.8, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
+    policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
 
     policykg_webhook_allowlist: list[str] = Field(
         default_factory=list, description="Hosts webhooks may target; empty = any."

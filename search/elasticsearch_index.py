@@ -1,8 +1,9 @@
 """The Elasticsearch back-end: the same units, tokens and vectors as the embedded index, stored in two indices.
 
 - ``<name>`` holds one record per unit: the pre-segmented BM25 tokens in a ``text`` field on a whitespace
-  analyzer (our segmentation, so no smartcn/IK plugin is needed), the vector in a ``dense_vector`` field
-  (``dot_product`` on unit vectors = cosine; HNSW kNN), and the document's metadata for filters.
+  analyzer (our segmentation, so no smartcn/IK plugin is needed), one vector per piece of the unit's text in a
+  nested ``dense_vector`` field (``dot_product`` on unit vectors = cosine; HNSW kNN; nested kNN scores a unit by
+  its best piece, Elasticsearch 8.11+), and the document's metadata for filters.
 - ``<name>-documents`` holds one record per document (``doc_id → content_hash``) for ``sync``.
 
 Lexical (``match``) and vector (``knn``) candidates are fetched separately and fused client-side by the search
@@ -26,6 +27,7 @@ from search.embedded_index import effective_date
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema, SearchIndex
 from search.types import Filters, IndexDocument, PreparedDocument, StoredUnit
+from search.units import vector_chunks
 
 NATIONAL_CODE = "100000"
 BULK_CHUNK = 500
@@ -72,11 +74,11 @@ def unit_mapping(schema: IndexSchema) -> dict[str, Any]:
     properties["text"] = {"type": "text", "index": False}
     properties["tokens"] = {"type": "text", "analyzer": "pretokenized", "similarity": "bm25_policykg"}
     if schema.dimension:
-        properties["vector"] = {
-            "type": "dense_vector",
-            "dims": schema.dimension,
-            "index": True,
-            "similarity": "dot_product",
+        properties["vectors"] = {  # one per piece of the unit's text; kNN scores a unit by its best piece
+            "type": "nested",
+            "properties": {
+                "vector": {"type": "dense_vector", "dims": schema.dimension, "index": True, "similarity": "dot_product"}
+            },
         }
     return {
         "settings": {
@@ -128,7 +130,8 @@ def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
     meta["issuers"] = list(document.issuers)
     meta["effective_date"] = effective_date(document)
     vectors = prepared.vectors
-    for row, (unit, tokens) in enumerate(zip(document.units, prepared.tokens, strict=True)):
+    row = 0
+    for unit, tokens in zip(document.units, prepared.tokens, strict=True):
         record = {
             **meta,
             "unit_id": unit.id,
@@ -138,7 +141,10 @@ def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
             "tokens": " ".join(t.replace(" ", "_") for t in tokens),
         }
         if vectors is not None:
-            record["vector"] = np.asarray(vectors[row], dtype=np.float32).tolist()  # type: ignore[index]
+            pieces = len(vector_chunks(unit.vector_text))
+            rows = np.asarray(vectors[row : row + pieces], dtype=np.float32)  # type: ignore[index]
+            record["vectors"] = [{"vector": vector.tolist()} for vector in rows]
+            row += pieces
         yield record
 
 
@@ -235,9 +241,10 @@ class ElasticsearchIndex(SearchIndex):
         return _scored_ids(response)
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
-        """Approximate kNN on the vector field within the filters (similarity mapped back to cosine)."""
+        """Approximate nested kNN on the units' piece vectors (a unit scores its best piece, as the embedded index
+        does) within the filters (similarity mapped back to cosine)."""
         knn: dict[str, Any] = {
-            "field": "vector",
+            "field": "vectors.vector",
             "query_vector": np.asarray(vector, dtype=np.float32).tolist(),
             "k": limit,
             "num_candidates": max(limit * KNN_CANDIDATE_FACTOR, 100),
@@ -258,7 +265,7 @@ class ElasticsearchIndex(SearchIndex):
             self.client.mget,
             index=self.name,
             ids=list(unit_ids),
-            source_excludes=["vector", "tokens"],
+            source_excludes=["vectors", "tokens"],
         )
         found: dict[str, StoredUnit] = {}
         for doc in dict(response)["docs"]:

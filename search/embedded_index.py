@@ -30,6 +30,7 @@ from search.bm25 import Bm25Index
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema, SearchIndex
 from search.types import Filters, IndexDocument, PreparedDocument, StoredUnit
+from search.units import vector_chunks
 from search.vector_index import VectorIndex
 
 CURRENT_FILE = "CURRENT"
@@ -89,6 +90,11 @@ class EmbeddedIndex(SearchIndex):
             self._tokens = text.split("\n")[: len(self._unit_ids)]
         return self._tokens
 
+    @property
+    def vector_rows(self) -> int:
+        """Number of stored vectors (one per piece of unit text)."""
+        return int(self._vectors.matrix.shape[0])
+
     # --- the port -----------------------------------------------------------------------------------------
     def schema(self) -> IndexSchema | None:
         """The schema of the live version."""
@@ -120,24 +126,38 @@ class EmbeddedIndex(SearchIndex):
                     units.append([unit_id, new_number[number], clause_id, article, text])
                     tokens.append(stored_tokens[row])
                     kept_rows.append(row)
-        parts = [np.asarray(self._vectors.matrix[kept_rows], dtype=np.float32)] if kept_rows else []
+        parts, owners = self._kept_vectors(kept_rows) if kept_rows and schema.dimension else ([], [])
         for prepared in upserts:
             number = len(documents)
             documents.append(replace(prepared.document, units=()))
             for unit, unit_tokens in zip(prepared.document.units, prepared.tokens, strict=True):
+                if schema.dimension:
+                    owners.append(np.full(len(vector_chunks(unit.vector_text)), len(units), dtype=np.int64))
                 units.append([unit.id, number, unit.clause_id, unit.article, unit.text])
                 tokens.append(" ".join(t.replace(" ", "_") for t in unit_tokens))
             if prepared.vectors is not None:
                 parts.append(np.asarray(prepared.vectors, dtype=np.float32))
         matrix = np.vstack(parts) if parts else np.zeros((0, schema.dimension), dtype=np.float32)
-        if schema.dimension and matrix.shape[0] != len(units):
-            raise SearchIndexError(f"{matrix.shape[0]} vectors for {len(units)} units: every unit needs a vector")
+        owner_rows = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+        if schema.dimension and matrix.shape[0] != len(owner_rows):
+            raise SearchIndexError(
+                f"{matrix.shape[0]} vectors for {len(owner_rows)} pieces of unit text: every piece needs a vector"
+            )
         bm25 = Bm25Index.build([line.split(" ") if line else [] for line in tokens])
-        vectors = VectorIndex.build(matrix) if schema.dimension else VectorIndex(matrix)
+        vectors = VectorIndex.build(matrix, owner_rows) if schema.dimension else VectorIndex(matrix)
         version = self._write_version(schema, documents, units, tokens, bm25, vectors)
         self._schema, self._documents, self._tokens = schema, documents, tokens
         self._set_units(units)
         self._bm25, self._vectors, self._version = bm25, vectors, version
+
+    def _kept_vectors(self, kept_rows: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The vector rows of the kept units (in order) and their new unit numbers (the kept units come first)."""
+        vectors = self._vectors
+        owners = vectors.owners if vectors.owners is not None else np.arange(vectors.matrix.shape[0])
+        new_number = np.full(len(self._unit_ids), -1, dtype=np.int64)
+        new_number[kept_rows] = np.arange(len(kept_rows))
+        keep = new_number[owners] >= 0
+        return [np.asarray(vectors.matrix[keep], dtype=np.float32)], [new_number[owners[keep]]]
 
     def _write_version(
         self,

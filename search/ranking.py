@@ -19,7 +19,7 @@ of its document (``with_document_context``): ``fused(u) + λ · Σ`` of the ``n`
 document, so an article of a law many of whose articles match ranks above a lone match elsewhere.
 
 Tuned on half of STARD train (even positions) and NCP dev with ``benchmarks/retrieval_eval.py``: vector weight
-0.8, γ = 4, λ = 0.1, n = 2. Boosts then multiply the fused score: a document whose short title the query names
+0.6, γ = 4, λ = 0.2, n = 2. Boosts then multiply the fused score: a document whose short title the query names
 (劳动合同法 in "劳动合同法规定试用期多长"), current versions over superseded ones, and a prior by document
 type (a question is answered first by a 法律 before the 行政法规 and 部门规章 implementing it).
 """
@@ -34,7 +34,7 @@ from typing import TypeVar
 Key = TypeVar("Key", bound=Hashable)
 
 CONFIDENCE_EXPONENT = 4.0
-DOCUMENT_CONTEXT_WEIGHT = 0.1
+DOCUMENT_CONTEXT_WEIGHT = 0.2
 DOCUMENT_CONTEXT_UNITS = 2
 _TITLE_NOISE = re.compile(r"中华人民共和国|[（(][^）)]*[）)]|\s+")
 MIN_SHORT_TITLE = 3

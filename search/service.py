@@ -44,17 +44,17 @@ from search.types import (
     SearchResponse,
     StoredUnit,
 )
-from search.units import DOCUMENT_ENTRY_SUFFIX, ClauseRow, build_units, with_units
+from search.units import DOCUMENT_ENTRY_SUFFIX, ClauseRow, build_units, vector_chunks, with_units
 from search.vector_cache import VectorCache
 
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 200
-UNITS_VERSION = "u2"  # bump when what goes into a unit's tokens changes, so stored indexes are rebuilt
+UNITS_VERSION = "u4"  # bump when what goes into a unit's tokens changes, so stored indexes are rebuilt
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7
-VECTOR_WEIGHT = 0.8  # CombSUM weight of the vector list against 1 for BM25 (tuning: see ranking.py)
+VECTOR_WEIGHT = 0.6  # CombSUM weight of the vector list against 1 for BM25 (tuning: see ranking.py)
 # Prior by document type, by the legal hierarchy (立法法): laws and the constitution first, then judicial
 # interpretations, administrative regulations, rules. Tuned on STARD's train split (benchmarks/retrieval_eval.py);
 # types not listed (policies, normative documents) keep 1.
@@ -69,6 +69,7 @@ DOC_TYPE_PRIOR: dict[str, float] = {
     "案例": 0.4,
 }
 EMBED_CHUNK = 512
+TITLE_CACHE_SIZE = 200_000
 CACHE_SAVE_EVERY = 8192
 SYNC_BATCH = 200
 _SEARCHABLE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
@@ -139,6 +140,7 @@ class SearchService:
         self.candidates = candidates
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
+        self._title_norms: dict[str, str] = {}
 
     @property
     def schema(self) -> IndexSchema:
@@ -150,15 +152,16 @@ class SearchService:
 
     # --- indexing -----------------------------------------------------------------------------------------
     def prepare(self, documents: Sequence[IndexDocument], progress: Progress | None = None) -> list[PreparedDocument]:
-        """Tokens and vectors for every unit of ``documents`` (vectors from the cache where it has them)."""
+        """Tokens and vectors of ``documents``: one vector per piece of each unit's ``vector_text``
+        (``units.vector_chunks``), in unit order (vectors from the cache where it has them)."""
         tokens = [self._unit_tokens(d) for d in documents]
         if self.embedder is None:
             return [PreparedDocument(d, t, None) for d, t in zip(documents, tokens, strict=True)]
-        texts = [u.vector_text for d in documents for u in d.units]
-        vectors = self._vectors_for(texts, progress)
+        pieces = [[p for u in d.units for p in vector_chunks(u.vector_text)] for d in documents]
+        vectors = self._vectors_for([p for document_pieces in pieces for p in document_pieces], progress)
         prepared, offset = [], 0
-        for document, unit_tokens in zip(documents, tokens, strict=True):
-            count = len(document.units)
+        for document, unit_tokens, document_pieces in zip(documents, tokens, pieces, strict=True):
+            count = len(document_pieces)
             prepared.append(PreparedDocument(document, unit_tokens, vectors[offset : offset + count]))
             offset += count
         return prepared
@@ -264,7 +267,7 @@ class SearchService:
         fused = with_document_context({k: v for k, v in fused.items() if k in units}, document_of)
         scores = boosted(
             fused,
-            title_named={u: title_named_in(query_norm, normalise(s.document.title)) for u, s in units.items()},
+            title_named={u: title_named_in(query_norm, self._title_norm(s.document.title)) for u, s in units.items()},
             is_current={u: s.document.is_current for u, s in units.items()},
             title_boost=self.title_boost,
             superseded_factor=self.superseded_factor,
@@ -281,6 +284,15 @@ class SearchService:
         terms = self._highlight_terms(request.query, tokens)
         hits = [_hit(units[str(u)], score, terms) for u, score in ranked[: request.top]]
         return SearchResponse(query=request.query, mode=request.mode, tokens=tokens, hits=hits)
+
+    def _title_norm(self, title: str) -> str:
+        """``normalise(title)``, remembered: the same few thousand titles come back query after query."""
+        found = self._title_norms.get(title)
+        if found is None:
+            if len(self._title_norms) >= TITLE_CACHE_SIZE:
+                self._title_norms.clear()
+            found = self._title_norms[title] = normalise(title)
+        return found
 
     def resolve_filters(self, request: SearchRequest) -> Filters:
         """The request's filters with the region expanded to itself and every region containing it.

@@ -1,7 +1,10 @@
 """Nearest-neighbour search over unit vectors: exact numpy dot products up to ``HNSW_THRESHOLD`` units,
 an hnswlib graph (approximate, inner product) beyond, where brute force stops fitting the latency goal.
 
-Vectors are L2-normalised, so the dot product is the cosine similarity.
+Vectors are L2-normalised, so the dot product is the cosine similarity. A unit may have several vectors (one
+per piece of its text, ``units.vector_chunks``): ``owners[i]`` is the unit of vector row ``i`` (non-decreasing,
+every unit at least once) and a unit's similarity is the best of its vectors' (max-pooling with
+``np.maximum.reduceat`` over each unit's run of rows).
 """
 
 from __future__ import annotations
@@ -16,27 +19,45 @@ HNSW_THRESHOLD = 100_000
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 128
+VECTOR_ROWS_PER_UNIT_FETCHED = 3  # hnswlib returns vector rows; ask for this many per unit wanted
 MATRIX_FILE = "vectors.npy"
+OWNERS_FILE = "owners.npy"
 HNSW_FILE = "vectors.hnsw"
 
 
 class VectorIndex:
-    """Cosine search over a ``(n, dimension)`` float32 matrix; rows are units in indexing order."""
+    """Cosine search over a ``(vectors, dimension)`` float32 matrix whose rows belong to units ``owners``
+    (``None``: row ``i`` is unit ``i``)."""
 
-    def __init__(self, matrix: np.ndarray, *, hnsw: object | None = None) -> None:
+    def __init__(self, matrix: np.ndarray, owners: np.ndarray | None = None, *, hnsw: object | None = None) -> None:
         self.matrix = matrix
+        self.owners = owners
+        self._starts = None if owners is None else np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         self._hnsw = hnsw
 
     @property
     def size(self) -> int:
-        """Number of vectors."""
-        return int(self.matrix.shape[0])
+        """Number of units."""
+        return int(self.matrix.shape[0]) if self._starts is None else len(self._starts)
 
     @classmethod
-    def build(cls, matrix: np.ndarray) -> VectorIndex:
-        """Index the rows of ``matrix`` (an hnswlib graph is built when there are many)."""
+    def build(cls, matrix: np.ndarray, owners: np.ndarray | None = None) -> VectorIndex:
+        """Index the rows of ``matrix`` (an hnswlib graph is built when there are many).
+
+        Raises:
+            SearchIndexError: ``owners`` is not non-decreasing from unit 0 without gaps, one per row.
+        """
         matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        return cls(matrix, hnsw=_build_hnsw(matrix) if matrix.shape[0] > HNSW_THRESHOLD else None)
+        if owners is not None:
+            owners = np.asarray(owners, dtype=np.int64)
+            steps = np.diff(owners)
+            if len(owners) != matrix.shape[0] or (
+                len(owners) and (owners[0] != 0 or steps.min(initial=0) < 0 or steps.max(initial=0) > 1)
+            ):
+                raise SearchIndexError("vector owners must number the units 0, 1, … in order, one per vector row")
+            if len(owners) == 0 or owners[-1] == len(owners) - 1:
+                owners = None  # one vector per unit
+        return cls(matrix, owners, hnsw=_build_hnsw(matrix) if matrix.shape[0] > HNSW_THRESHOLD else None)
 
     def search(self, query: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """Row numbers and similarities of the ``limit`` rows nearest ``query`` among those ``mask`` allows."""
@@ -45,6 +66,8 @@ class VectorIndex:
         if self._hnsw is not None:
             return self._search_hnsw(query, mask, limit)
         similarities = self.matrix @ np.asarray(query, dtype=np.float32)
+        if self._starts is not None:
+            similarities = np.maximum.reduceat(similarities, self._starts)
         if mask is not None:
             similarities = np.where(mask, similarities, -np.inf)
         allowed = int(mask.sum()) if mask is not None else self.size
@@ -61,14 +84,26 @@ class VectorIndex:
         count = min(limit, self.size if mask is None else int(mask.sum()))
         if count == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        index.set_ef(max(HNSW_EF_SEARCH, count))  # type: ignore[attr-defined]
-        labels, distances = index.knn_query(query[None, :], k=count, filter=allowed)  # type: ignore[attr-defined]
-        return labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+        owners = self.owners
+        if owners is not None and mask is not None:
+            allowed = lambda row: bool(mask[owners[row]])  # noqa: E731 - hnswlib wants a callable
+        vectors = int(self.matrix.shape[0])
+        k = count if owners is None else min(vectors, count * VECTOR_ROWS_PER_UNIT_FETCHED)
+        index.set_ef(max(HNSW_EF_SEARCH, k))  # type: ignore[attr-defined]
+        labels, distances = index.knn_query(query[None, :], k=k, filter=allowed)  # type: ignore[attr-defined]
+        rows, similarities = labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
+        if owners is None:
+            return rows, similarities
+        units, first = np.unique(owners[rows], return_index=True)  # best row of each unit (rows come best first)
+        order = np.argsort(first)[:count]
+        return units[order], similarities[first[order]]
 
     def save(self, folder: Path) -> None:
         """Write the matrix (and the hnswlib graph when there is one) into ``folder``."""
         folder.mkdir(parents=True, exist_ok=True)
         np.save(folder / MATRIX_FILE, self.matrix)
+        if self.owners is not None:
+            np.save(folder / OWNERS_FILE, self.owners)
         if self._hnsw is not None:
             self._hnsw.save_index(str(folder / HNSW_FILE))  # type: ignore[attr-defined]
 
@@ -82,13 +117,14 @@ class VectorIndex:
             matrix = np.load(path, mmap_mode="r")
         except (OSError, ValueError) as e:
             raise SearchIndexError(f"cannot read vectors in {path}: {e}") from e
+        owners = np.load(folder / OWNERS_FILE) if (folder / OWNERS_FILE).exists() else None
         hnsw = None
         if (folder / HNSW_FILE).exists():
             import hnswlib
 
             hnsw = hnswlib.Index(space="ip", dim=int(matrix.shape[1]))
             hnsw.load_index(str(folder / HNSW_FILE), max_elements=int(matrix.shape[0]))
-        return cls(matrix, hnsw=hnsw)
+        return cls(matrix, owners, hnsw=hnsw)
 
 
 def _build_hnsw(matrix: np.ndarray) -> object:

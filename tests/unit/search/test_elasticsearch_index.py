@@ -23,6 +23,7 @@ from search.elasticsearch_index import ElasticsearchIndex, filter_clauses, unit_
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema
 from search.types import Filters, PreparedDocument
+from search.units import vector_chunks
 from tests.unit.search.conftest import FakeEmbedder, make_document
 
 
@@ -114,21 +115,21 @@ SCHEMA = IndexSchema("fp", "fake", 64)
 def _prepared(analyzer: Analyzer) -> PreparedDocument:
     document = make_document("rent", "房租减免办法", ["小微企业房租减免"], doc_type="政策文件", region_code="110112")
     tokens = tuple(tuple(analyzer.tokens(u.text)) for u in document.units)
-    return PreparedDocument(document, tokens, FakeEmbedder().embed([u.vector_text for u in document.units]))
+    return PreparedDocument(
+        document, tokens, FakeEmbedder().embed([p for u in document.units for p in vector_chunks(u.vector_text)])
+    )
 
 
 def test_mapping_segments_on_whitespace_and_stores_unit_vectors() -> None:
     mapping = unit_mapping(SCHEMA)
     assert mapping["settings"]["analysis"]["analyzer"]["pretokenized"]["tokenizer"] == "whitespace"
     assert mapping["mappings"]["properties"]["tokens"]["analyzer"] == "pretokenized"
-    assert mapping["mappings"]["properties"]["vector"] == {
-        "type": "dense_vector",
-        "dims": 64,
-        "index": True,
-        "similarity": "dot_product",
+    assert mapping["mappings"]["properties"]["vectors"] == {
+        "type": "nested",
+        "properties": {"vector": {"type": "dense_vector", "dims": 64, "index": True, "similarity": "dot_product"}},
     }
     assert mapping["mappings"]["_meta"]["schema"] == {"analyzer": "fp", "embedder": "fake", "dimension": 64}
-    assert "vector" not in unit_mapping(IndexSchema("fp", "none", 0))["mappings"]["properties"]
+    assert "vectors" not in unit_mapping(IndexSchema("fp", "none", 0))["mappings"]["properties"]
 
 
 def test_filters_become_bool_filter_clauses() -> None:
@@ -170,7 +171,7 @@ def test_apply_creates_the_indices_then_replaces_units_before_document_records(
     record = unit_lines[1]
     assert record["unit_id"] == "rent-a0" and record["region_code"] == "110112"
     assert "小微企业" in record["tokens"].split(" ")
-    assert len(record["vector"]) == 64
+    assert [len(piece["vector"]) for piece in record["vectors"]] == [64]
     document_lines = [b for m, p, b in state.requests if p == "/_bulk"][1]
     assert document_lines[1] == {"doc_id": "rent", "content_hash": "h-rent"}
     assert index.schema() == SCHEMA
@@ -194,7 +195,12 @@ def test_lexical_and_vector_search_send_match_and_knn_and_parse_hits(es_server: 
     found = index.vector_search(np.ones(4, dtype=np.float32) / 2, filters, 20)
     assert found[0][0] == "u3" and found[0][1] == pytest.approx(0.8)
     knn = state.requests[-1][2]["knn"]
-    assert knn["k"] == 20 and knn["num_candidates"] == 100 and knn["query_vector"] == [0.5] * 4
+    assert (
+        knn["field"] == "vectors.vector"
+        and knn["k"] == 20
+        and knn["num_candidates"] == 100
+        and knn["query_vector"] == [0.5] * 4
+    )
     assert knn["filter"] == {"bool": {"filter": [{"terms": {"doc_type": ["法律"]}}]}}
     assert index.lexical_search([], filters, 5) == []
 

@@ -11,8 +11,10 @@ from search.analysis import Analyzer
 from search.bm25 import Bm25Index
 from search.embedded_index import CURRENT_FILE, EmbeddedIndex, document_mask
 from search.embedders.base import normalise_rows
+from search.errors import SearchIndexError
 from search.index_base import IndexSchema
 from search.types import Filters, PreparedDocument
+from search.units import vector_chunks
 from search.vector_cache import VectorCache
 from search.vector_index import VectorIndex
 from tests.unit.search.conftest import FakeEmbedder, make_document
@@ -55,6 +57,31 @@ def test_vector_index_uses_hnsw_beyond_the_threshold(monkeypatch: pytest.MonkeyP
     assert VectorIndex.load(tmp_path, 16).search(matrix[42], None, 1)[0].tolist() == [42]
 
 
+def test_a_unit_with_several_vectors_scores_its_best_one() -> None:
+    matrix = normalise_rows(np.array([[0, 1], [1, 0], [0.6, 0.8], [0.8, 0.6]], dtype=np.float32))
+    index = VectorIndex.build(matrix, np.array([0, 0, 1, 2]))
+    assert index.size == 3
+    rows, similarities = index.search(np.array([1, 0], dtype=np.float32), None, 3)
+    assert rows.tolist() == [0, 2, 1]
+    assert similarities.tolist() == pytest.approx([1.0, 0.8, 0.6])
+    rows, _ = index.search(np.array([1, 0], dtype=np.float32), np.array([False, True, True]), 3)
+    assert rows.tolist() == [2, 1]
+    with pytest.raises(SearchIndexError, match="owners"):
+        VectorIndex.build(matrix, np.array([0, 2, 2, 3]))
+
+
+def test_hnsw_search_pools_the_vectors_of_a_unit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr("search.vector_index.HNSW_THRESHOLD", 10)
+    rng = np.random.default_rng(11)
+    matrix = normalise_rows(rng.normal(size=(300, 16)))
+    owners = np.repeat(np.arange(100), 3)
+    index = VectorIndex.build(matrix, owners)
+    rows, _ = index.search(matrix[130], None, 4)  # row 130 is the second vector of unit 43
+    assert rows[0] == 43 and len(set(rows.tolist())) == len(rows)
+    index.save(tmp_path)
+    assert VectorIndex.load(tmp_path, 16).search(matrix[130], None, 1)[0].tolist() == [43]
+
+
 def test_vector_cache_embeds_each_text_once(tmp_path: Path) -> None:
     calls: list[list[str]] = []
     embedder = FakeEmbedder()
@@ -76,7 +103,9 @@ def _prepared(analyzer: Analyzer, embedder: FakeEmbedder, *documents: object) ->
     for document in documents:
         units = document.units  # type: ignore[attr-defined]
         tokens = tuple(tuple(analyzer.tokens(u.text)) for u in units)
-        out.append(PreparedDocument(document, tokens, embedder.embed([u.vector_text for u in units])))  # type: ignore[arg-type]
+        out.append(
+            PreparedDocument(document, tokens, embedder.embed([p for u in units for p in vector_chunks(u.vector_text)]))
+        )  # type: ignore[arg-type]
     return out
 
 
@@ -103,6 +132,24 @@ def test_embedded_index_replaces_and_removes_documents_and_survives_reopening(
     assert (tmp_path / "idx" / CURRENT_FILE).read_text() == next((tmp_path / "idx").glob("v-*")).name
 
 
+def test_units_of_several_pieces_keep_their_vectors_when_other_documents_change(
+    tmp_path: Path, analyzer: Analyzer, fake_embedder: FakeEmbedder
+) -> None:
+    schema = IndexSchema(analyzer.fingerprint, fake_embedder.identity, fake_embedder.dimension)
+    index = EmbeddedIndex(tmp_path / "idx")
+    long_text = "甲" * 100 + "房租减免" * 10
+    rent = make_document("rent", "减免办法", [long_text, "申请程序"])
+    assert len(vector_chunks(rent.units[0].vector_text)) == 2
+    tax = make_document("tax", "税收优惠办法", ["增值税免征"])
+    index.apply(schema, _prepared(analyzer, fake_embedder, tax, rent), [])
+    query = fake_embedder.embed_query("减免办法：" + "房租减免" * 10)
+    assert index.vector_search(query, Filters(), 1)[0][0] == "rent-a0"
+    index.apply(schema, [], ["tax"])
+    reopened = EmbeddedIndex(tmp_path / "idx")
+    found = reopened.vector_search(query, Filters(), 5)
+    assert found[0][0] == "rent-a0" and len(found) == 2
+
+
 def test_a_failed_write_keeps_the_previous_version(
     tmp_path: Path, analyzer: Analyzer, fake_embedder: FakeEmbedder
 ) -> None:
@@ -111,7 +158,7 @@ def test_a_failed_write_keeps_the_previous_version(
     index.apply(schema, _prepared(analyzer, fake_embedder, make_document("a", "甲法", ["房租"])), [])
     broken = _prepared(analyzer, fake_embedder, make_document("b", "乙法", ["税收"]))[0]
     mismatched = PreparedDocument(broken.document, broken.tokens, np.zeros((3, 64), dtype=np.float32))
-    with pytest.raises(Exception, match="every unit needs a vector"):
+    with pytest.raises(Exception, match="every piece needs a vector"):
         index.apply(schema, [mismatched], [])
     assert EmbeddedIndex(tmp_path / "idx").indexed_documents() == {"a": "h-a"}
 
