@@ -45,7 +45,7 @@ def time_queries(service: SearchService, queries: list[str], mode: str) -> tuple
     started = time.perf_counter()
     for query in queries:
         began = time.perf_counter()
-        service.search(SearchRequest(query=query, top=10, mode=mode))  # type: ignore[arg-type]
+        service.search(SearchRequest(query=query, top=10, mode=mode))
         latencies.append((time.perf_counter() - began) * 1000)
     return latencies, time.perf_counter() - started
 
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/pkg-eval-stard"))
     parser.add_argument("--queries", type=int, default=500)
     args = parser.parse_args()
-    services = build_services(Settings(policykg_data_dir=args.data_dir))  # type: ignore[call-arg]
+    services = build_services(Settings(policykg_data_dir=args.data_dir))
     if services.store.counts()["Clause"] == 0:
         raise SystemExit(f"{args.data_dir} holds no graph: run `python benchmarks/retrieval_eval.py stard` first")
     template = services.search

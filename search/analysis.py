@@ -89,8 +89,8 @@ class Analyzer:
                 self.synonyms[word] = group[0]
                 words.setdefault(word, DEFAULT_WORD_FREQ)
         self._words = words
-        for word, freq in words.items():
-            self._jieba.add_word(word, freq, None)
+        for word, frequency in words.items():
+            self._jieba.add_word(word, frequency, None)
         self.add_words(extra_words)
 
     def add_words(self, words: Iterable[str]) -> None:

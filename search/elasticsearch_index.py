@@ -288,10 +288,8 @@ def _scored_ids(response: Any) -> list[tuple[str, float]]:
 
 def stored_unit(source: dict[str, Any]) -> StoredUnit:
     """A stored unit from a unit record's ``_source``."""
-    document = IndexDocument(
-        **{name: source.get(name) for name in DOCUMENT_FIELDS if name != "issuers"},
-        issuers=tuple(source.get("issuers") or ()),
-    )
+    fields: dict[str, Any] = {name: source.get(name) for name in DOCUMENT_FIELDS if name != "issuers"}
+    document = IndexDocument(**fields, issuers=tuple(source.get("issuers") or ()))
     return StoredUnit(
         source["unit_id"], document, source.get("clause_id"), source.get("article"), source.get("text", "")
     )

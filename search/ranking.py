@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -41,18 +41,18 @@ MIN_SHORT_TITLE = 3
 
 
 @dataclass(frozen=True)
-class ScoredList:
+class ScoredList(Generic[Key]):
     """One retriever's candidates, best first, with their raw scores and the weight the list carries."""
 
-    keys: Sequence[Hashable]
+    keys: Sequence[Key]
     scores: Sequence[float]
     weight: float
 
 
-def min_max_combsum(lists: Iterable[ScoredList]) -> dict[Hashable, float]:
+def min_max_combsum(lists: Iterable[ScoredList[Key]]) -> dict[Key, float]:
     """CombSUM of min-max normalised scores: ``Σ w_s · (x − min_s) / (max_s − min_s)`` per key (1 when a list's
     scores are all equal); a key missing from a list gets nothing from it."""
-    fused: dict[Hashable, float] = {}
+    fused: dict[Key, float] = {}
     for scored in lists:
         if scored.weight <= 0 or not scored.keys:
             continue
@@ -78,7 +78,7 @@ def confidence_scaled(
     first_key, best = lexical[0]
     first_document = document_of.get(first_key)
     runner_up = next((s for k, s in lexical[1:] if document_of.get(k) != first_document), 0.0)
-    return weight * (max(runner_up, 0.0) / best) ** exponent
+    return weight * float((max(runner_up, 0.0) / best) ** exponent)
 
 
 def with_document_context(

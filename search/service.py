@@ -275,12 +275,10 @@ class SearchService:
         )
         ranked = top_keys(scores, len(scores))
         if request.group_by_document:
-            seen: set[str] = set()
-            ranked = [
-                (u, s)
-                for u, s in ranked
-                if not (units[str(u)].document.doc_id in seen or seen.add(units[str(u)].document.doc_id))
-            ]
+            best_of_document: dict[str, tuple[str, float]] = {}
+            for unit_id, score in ranked:  # best first, so the first unit of a document is its best
+                best_of_document.setdefault(units[unit_id].document.doc_id, (unit_id, score))
+            ranked = list(best_of_document.values())
         terms = self._highlight_terms(request.query, tokens)
         hits = [_hit(units[str(u)], score, terms) for u, score in ranked[: request.top]]
         return SearchResponse(query=request.query, mode=request.mode, tokens=tokens, hits=hits)

@@ -9,7 +9,9 @@ every unit at least once) and a unit's similarity is the best of its vectors' (m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -79,18 +81,17 @@ class VectorIndex:
         return rows.astype(np.int64), similarities[rows].astype(np.float32)
 
     def _search_hnsw(self, query: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
-        index = self._hnsw
-        allowed = None if mask is None else (lambda row: bool(mask[row]))
+        index: Any = self._hnsw
         count = min(limit, self.size if mask is None else int(mask.sum()))
         if count == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         owners = self.owners
-        if owners is not None and mask is not None:
-            allowed = lambda row: bool(mask[owners[row]])  # noqa: E731 - hnswlib wants a callable
-        vectors = int(self.matrix.shape[0])
-        k = count if owners is None else min(vectors, count * VECTOR_ROWS_PER_UNIT_FETCHED)
-        index.set_ef(max(HNSW_EF_SEARCH, k))  # type: ignore[attr-defined]
-        labels, distances = index.knn_query(query[None, :], k=k, filter=allowed)  # type: ignore[attr-defined]
+        allowed: Callable[[int], bool] | None = None
+        if mask is not None:
+            allowed = (lambda row: bool(mask[row])) if owners is None else (lambda row: bool(mask[owners[row]]))
+        k = count if owners is None else min(int(self.matrix.shape[0]), count * VECTOR_ROWS_PER_UNIT_FETCHED)
+        index.set_ef(max(HNSW_EF_SEARCH, k))
+        labels, distances = index.knn_query(query[None, :], k=k, filter=allowed)
         rows, similarities = labels[0].astype(np.int64), (1.0 - distances[0]).astype(np.float32)
         if owners is None:
             return rows, similarities
