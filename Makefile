@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    create .venv, install, load the bundled demo data, serve on http://127.0.0.1:8000
-#   make test   create .venv, install with the test extras, run ruff and the whole test suite
+#   make test   create .venv, install with the test extras, run ruff, mypy --strict and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -36,6 +36,7 @@ browser:
 
 test: $(VENV)/.installed browser
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(VENV)/.installed
