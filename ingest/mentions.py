@@ -19,7 +19,7 @@ from pathlib import Path
 import ahocorasick
 
 from ontology.model import RegionLevel
-from ontology.reference import Gazetteer, Region, load_gazetteer
+from ontology.reference import NATIONAL_CODE, Gazetteer, Region, load_gazetteer
 
 RESOURCES = Path(__file__).parent / "resources"
 _REGION_SUFFIXES = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
@@ -115,7 +115,7 @@ def body_region(name: str) -> str | None:
     if surfaces and surfaces[0][0] == 0:
         region = gazetteer().resolve(surfaces[0][2])
         return region.code if region is not None else None
-    return "100000" if _national_bodies().fullmatch(name) else None
+    return NATIONAL_CODE if _national_bodies().fullmatch(name) else None
 
 
 def canonical_body_name(name: str) -> str:
@@ -131,7 +131,7 @@ def find_bodies(norm_text: str, regions: Sequence[Mention], home: Region | None 
     (区司法局) completed with the document's ``home`` region."""
     found: dict[int, Mention] = {}
     for m in _national_bodies().finditer(norm_text):
-        found[m.start()] = Mention(m.start(), m.end(), m.group(), m.group(), "100000")
+        found[m.start()] = Mention(m.start(), m.end(), m.group(), m.group(), NATIONAL_CODE)
     for region in regions:
         suffix = _BODY_SUFFIX.match(norm_text, region.end)
         if suffix and suffix.end() > region.end:

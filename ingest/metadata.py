@@ -18,9 +18,8 @@ from ingest.mentions import Mention, canonical_body_name, find_bodies, find_regi
 from ingest.readers import SourceDocument
 from ingest.structure import body_start
 from ontology.model import DocumentType, RegionLevel
-from ontology.reference import Region
+from ontology.reference import NATIONAL_CODE, Region
 
-NATIONAL = "100000"
 _MD_HEADING = re.compile(r"^#[ \t]+(?P<text>[^\n]*?)\s*(?:<!--.*?-->)?\s*$", re.M)
 _EVENT_LINE = re.compile(
     r"^[ \t\u3000]*(?P<date>(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日)"
@@ -99,7 +98,7 @@ class DocumentMetadata:
     subtitle: str | None = None
     doc_number: str | None = None
     doc_type: DocumentType = DocumentType.OTHER
-    region_code: str = NATIONAL
+    region_code: str = NATIONAL_CODE
     level: str = RegionLevel.COUNTRY.value
     issuers: list[str] = field(default_factory=list)
     date_written: str | None = None
@@ -312,15 +311,15 @@ def _home_region(
         DocumentType.CASE,
     )
     if statute or entry is not None:
-        return g.get(NATIONAL)
-    return _majority_region(regions) or g.get(NATIONAL)
+        return g.get(NATIONAL_CODE)
+    return _majority_region(regions) or g.get(NATIONAL_CODE)
 
 
 def _majority_region(regions: list[Mention]) -> Region | None:
     """The most specific region that most mentions fall in, not counting mentions of its own ancestors
     (a report on 通州区 names 北京 too: that agrees with 通州区 rather than competing with it)."""
     g = gazetteer()
-    codes = [m.value for m in regions if m.value != NATIONAL]
+    codes = [m.value for m in regions if m.value != NATIONAL_CODE]
     if not codes:
         return None
     covered: Counter[str] = Counter()
@@ -330,7 +329,7 @@ def _majority_region(regions: list[Mention]) -> Region | None:
     best: Region | None = None
     for code, count in covered.items():
         region = g.get(code)
-        if code == NATIONAL or count < 2 or region.name == "市辖区":
+        if code == NATIONAL_CODE or count < 2 or region.name == "市辖区":
             continue
         above = {r.code for r in g.ancestors(code)[1:]}
         competing = [c for c in codes if c not in above]
@@ -383,7 +382,7 @@ def _issuers(
         if subject:
             return [subject[0].value]
     if meta.doc_type is DocumentType.NEWS_REPORT:
-        outlets = [b.value for b in bodies if b.region_code == NATIONAL and b.value.endswith(("网", "报", "社"))]
+        outlets = [b.value for b in bodies if b.region_code == NATIONAL_CODE and b.value.endswith(("网", "报", "社"))]
         return outlets[:1]
     return []
 

@@ -23,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
+from ontology.reference import NATIONAL_CODE
 from search.embedded_index import effective_date
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema, SearchIndex
 from search.types import Filters, IndexDocument, PreparedDocument, StoredUnit
 from search.units import vector_chunks
 
-NATIONAL_CODE = "100000"
 BULK_CHUNK = 500
 KNN_CANDIDATE_FACTOR = 4
 DOCUMENT_FIELDS = (

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ontology.reference import NATIONAL_CODE
 from search.bm25 import Bm25Index
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema, SearchIndex
@@ -34,7 +35,6 @@ from search.units import vector_chunks
 from search.vector_index import VectorIndex
 
 CURRENT_FILE = "CURRENT"
-NATIONAL_CODE = "100000"
 MASK_CACHE_SIZE = 32
 
 
