@@ -19,11 +19,20 @@ from api.commands import ingest as ingest_commands
 from api.commands import match as match_commands
 from api.commands import practices as practice_commands
 from api.commands import push as push_commands
+from api.commands import questions as question_commands
 from api.commands import search as search_commands
 from api.settings import Settings
 from ontology.errors import PolicykgError
 
-COMMAND_MODULES = [core, ingest_commands, push_commands, search_commands, practice_commands, match_commands]
+COMMAND_MODULES = [
+    core,
+    ingest_commands,
+    push_commands,
+    search_commands,
+    practice_commands,
+    match_commands,
+    question_commands,
+]
 
 app = typer.Typer(
     name="policykg",

@@ -11,22 +11,31 @@ stard: STARD train queries over every national LawRefBook document (all folders 
 ncp: NCP dev questions over the 599 NCP policy documents.
 The data dir is reused: a graph that already holds documents is not re-ingested, and the vector cache in it
 means a second run embeds nothing. Runs are written next to the data dir as ``run-<set>-<mode>.jsonl``.
+
+``--held-out`` measures learning from answered questions (``search/answered.py``) on questions it did not see:
+the labelled questions at even positions are attached as answered questions and only those at odd positions are
+asked and scored. Compare with ``--held-out --no-answered`` (the same odd half, nothing attached).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from api.bootstrap import build_services
 from api.commands.search import run_batch
+from api.security import utc_now
 from api.settings import Settings
+from graph.base import GraphChange
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
+from search.answered import LABEL, AnsweredQuestion, collection_ids, question_nodes
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -40,6 +49,7 @@ SETS = {
 
 
 JSONL_CHUNK = 100
+CITED_ARTICLE = re.compile(r"^(.*?)(第[零〇一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?)$")
 
 
 def corpus_paths(name: str, scratch: Path) -> list[Path]:
@@ -59,10 +69,42 @@ def corpus_paths(name: str, scratch: Path) -> list[Path]:
     return paths
 
 
-def score(name: str, run: Path) -> dict[str, float]:
+def labelled_records(name: str) -> list[dict[str, Any]]:
+    """The labelled set's records, in file order."""
+    gold = SETS[name][0]
+    if name == "stard":
+        records: list[dict[str, Any]] = json.loads(gold.read_text(encoding="utf-8"))
+        return records
+    return [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_labelled(name: str, records: list[dict[str, Any]], path: Path) -> Path:
+    """Write records in the labelled set's own format (what the eval script reads)."""
+    if name == "stard":
+        path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    else:
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def answered_questions(name: str, records: list[dict[str, Any]]) -> list[AnsweredQuestion]:
+    """The labelled records as answered questions (STARD: law title + article; NCP: the document's docid)."""
+    out = []
+    for record in records:
+        if name == "stard":
+            for cited in record["match_name"]:
+                found = CITED_ARTICLE.match(cited.strip())
+                if found:
+                    out.append(AnsweredQuestion(record["问题"], title=found.group(1), article=found.group(2)))
+        else:
+            out.append(AnsweredQuestion(record["question"], source_id=record["docid"]))
+    return out
+
+
+def score(name: str, gold: Path, run: Path) -> dict[str, float]:
     """The eval script's scores of one run."""
     out = subprocess.run(
-        [sys.executable, str(EVAL_SCRIPT), "score", name, str(SETS[name][0]), str(run), "--json"],
+        [sys.executable, str(EVAL_SCRIPT), "score", name, str(gold), str(run), "--json"],
         check=True,
         capture_output=True,
         text=True,
@@ -79,10 +121,24 @@ def main() -> None:
     parser.add_argument("--modes", default="lexical,vector,hybrid")
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--weights", default="", help="lexical:vector weights of the hybrid runs, e.g. 1:0.3,1:1")
+    parser.add_argument("--held-out", action="store_true", help="attach the even half, score the odd half")
+    parser.add_argument("--no-answered", action="store_true", help="with --held-out: attach nothing")
     args = parser.parse_args()
     data_dir: Path = args.data_dir or Path(f"/tmp/pkg-eval-{args.set}")
     services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]
     store = services.store
+    gold = SETS[args.set][0]
+    collection = f"{args.set}-even-half"
+    stale = collection_ids(services.store, collection)
+    if stale:
+        store.write(GraphChange(delete_nodes=[(LABEL, i) for i in stale]))
+    if args.held_out:
+        records = labelled_records(args.set)
+        gold = write_labelled(args.set, records[1::2], data_dir.parent / f"held-out-{args.set}{gold.suffix}")
+        if not args.no_answered:
+            questions = answered_questions(args.set, records[0::2])
+            store.write(GraphChange(question_nodes(questions, collection=collection, created_at=utc_now())))
+            print(f"answered questions stored: {len(questions)}", flush=True)
     if store.counts()["NormativeDocument"] == 0:
         started = time.perf_counter()
         store.write(reference_change())
@@ -96,7 +152,7 @@ def main() -> None:
         flush=True,
     )
     queries = subprocess.run(
-        [sys.executable, str(EVAL_SCRIPT), "queries", args.set, str(SETS[args.set][0])],
+        [sys.executable, str(EVAL_SCRIPT), "queries", args.set, str(gold)],
         check=True,
         capture_output=True,
         text=True,
@@ -116,7 +172,7 @@ def main() -> None:
         with run.open("w", encoding="utf-8") as out:
             run_batch(service, iter(queries.splitlines(keepends=True)), out, template)
         per_query = (time.perf_counter() - started) * 1000 / max(count, 1)
-        s = score(args.set, run)
+        s = score(args.set, gold, run)
         print(
             f"{label:14} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
             f"{per_query:9.1f}",

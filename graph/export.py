@@ -18,8 +18,15 @@ from ontology.model import NODE_CLASSES, RELATIONSHIPS, PropertyType
 from ontology.vocabulary import PKG, PKGID, RDF, XSD, bind_prefixes, relationship_predicate
 
 ExportFormat = Literal["turtle", "json-ld"]
-PRIVATE_LABELS: tuple[str, ...] = ("EnterpriseProfile", "ApiConsumer", "Subscription", "OutboxEvent", "DeliveryAttempt")
-"""Consumers' data (profiles, key hashes, webhook secrets, deliveries): never exported."""
+PRIVATE_LABELS: tuple[str, ...] = (
+    "EnterpriseProfile",
+    "ApiConsumer",
+    "Subscription",
+    "OutboxEvent",
+    "DeliveryAttempt",
+    "AnsweredQuestion",
+)
+"""Consumers' data (profiles, key hashes, webhook secrets, deliveries) and people's questions: never exported."""
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("turtle", "json-ld")
 
 # Strings are simple literals (RDF 1.1: implicitly xsd:string; rdflib compares them unlike typed ones).

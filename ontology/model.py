@@ -421,6 +421,21 @@ NODE_CLASSES: dict[str, NodeClass] = {
             },
             indexed=("event_id",),
         ),
+        NodeClass(
+            "AnsweredQuestion",
+            "已答问题",
+            "A question someone asked and what answered it (a cited title and article, or a document's source id); "
+            "search learns from it (search/answered.py).",
+            {
+                "question": "string",
+                "cited_title": "string",
+                "cited_article": "string",
+                "source_id": "string",
+                "collection": "string",
+                "created_at": "string",
+            },
+            indexed=("collection",),
+        ),
     ]
 }
 

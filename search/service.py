@@ -1,7 +1,8 @@
 """The search service: keeps an index in step with the graph and answers searches.
 
 The index is a derived view of the graph. ``sync`` compares the graph's documents (id and content hash,
-placeholders skipped) with what the index holds, (re)indexes new and changed documents from their Clause
+placeholders skipped, plus a digest of the answered questions attached to them, ``answered.py``) with what the
+index holds, (re)indexes new and changed documents from their Clause
 nodes, removes deleted ones, and applies it all in one atomic index update; a crash between a graph write and
 the index update is repaired by the next sync. ``search`` analyses the query, asks the back-end for lexical and
 vector candidates, fuses their min-max normalised scores (``ranking.py``), boosts, filters, groups and highlights.
@@ -21,6 +22,7 @@ import numpy as np
 from graph.base import GraphStore
 from ontology.errors import UnknownCodeError
 from search.analysis import Analyzer, normalise, to_simplified
+from search.answered import AnsweredQuestions, read_answered_questions, with_digest
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
 from search.index_base import IndexSchema, SearchIndex
@@ -138,6 +140,7 @@ class SearchService:
         self.superseded_factor = superseded_factor
         self.doc_type_prior = DOC_TYPE_PRIOR if doc_type_prior is None else doc_type_prior
         self.candidates = candidates
+        self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
         self._title_norms: dict[str, str] = {}
@@ -153,7 +156,9 @@ class SearchService:
     # --- indexing -----------------------------------------------------------------------------------------
     def prepare(self, documents: Sequence[IndexDocument], progress: Progress | None = None) -> list[PreparedDocument]:
         """Tokens and vectors of ``documents``: one vector per piece of each unit's ``vector_text``
-        (``units.vector_chunks``), in unit order (vectors from the cache where it has them)."""
+        (``units.vector_chunks``), in unit order (vectors from the cache where it has them). Answered questions
+        are attached first."""
+        documents = [self.answered.attach(d) for d in documents]
         tokens = [self._unit_tokens(d) for d in documents]
         if self.embedder is None:
             return [PreparedDocument(d, t, None) for d, t in zip(documents, tokens, strict=True)]
@@ -168,12 +173,13 @@ class SearchService:
 
     def _unit_tokens(self, document: IndexDocument) -> tuple[tuple[str, ...], ...]:
         """BM25 tokens of each unit: the document's short title, then the unit's text. A passage or article
-        rarely repeats who issued it for where, and questions name both (陕西省 … 医保基金)."""
+        rarely repeats who issued it for where, and questions name both (陕西省 … 医保基金). The unit's answered
+        questions follow."""
         title = tuple(self.analyzer.tokens(short_title(document.title)))
         return tuple(
-            tuple(self.analyzer.tokens(u.text))
-            if u.id.endswith(DOCUMENT_ENTRY_SUFFIX)
-            else title + tuple(self.analyzer.tokens(u.text))
+            (() if u.id.endswith(DOCUMENT_ENTRY_SUFFIX) else title)
+            + tuple(self.analyzer.tokens(u.text))
+            + tuple(t for question in u.questions for t in self.analyzer.tokens(question))
             for u in document.units
         )
 
@@ -206,12 +212,15 @@ class SearchService:
         self.index.apply(self.schema, self.prepare(documents, progress), deletions)
 
     def sync(self, store: GraphStore, progress: Progress | None = None) -> SyncReport:
-        """Bring the index in step with the graph's documents (see the module docstring)."""
+        """Bring the index in step with the graph's documents and answered questions (see the module docstring)."""
+        self.answered = read_answered_questions(store)
         in_graph = {
-            row["id"]: row["content_hash"] or ""
+            row["id"]: with_digest(
+                row["content_hash"] or "", self.answered.digest(row["title"] or "", row["source_id"])
+            )
             for row in store.query(
                 "MATCH (d:NormativeDocument) RETURN d.id AS id, d.content_hash AS content_hash, "
-                "d.placeholder AS placeholder"
+                "d.placeholder AS placeholder, d.title AS title, d.source_id AS source_id"
             )
             if not row["placeholder"]
         }

@@ -93,7 +93,8 @@ class SearchResponse(BaseModel):
 class IndexUnit:
     """One searchable entry of a document: an article, a paragraph or enumeration item, or the whole document.
 
-    ``text`` is the stored (original) text; ``vector_text`` is what the embedder sees (shorter, with the title).
+    ``text`` is the stored (original) text; ``vector_text`` is what the embedder sees (shorter, with the title);
+    ``questions`` are the answered questions attached to it (``answered.py``).
     """
 
     id: str
@@ -101,6 +102,7 @@ class IndexUnit:
     article: str | None
     text: str
     vector_text: str
+    questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,21 @@ def test_init_then_stats_and_export(tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     assert "conforms to the SHACL shapes" in exported.stderr
     assert run_cli("--data-dir", data, "export", "--format", "xml").returncode == 2
+
+
+def test_answered_questions_import_refuses_bad_lines_and_keeps_what_is_stored(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"question": "试用期最长多久", "answers": [{"title": "劳动合同法", "article": "第十九条"}]}\n')
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "房租能免吗", "answers": [{"source_id": "x"}]}\n{"question": "缺答案"}\n')
+    env = {"POLICYKG_EMBEDDER": "none"}
+
+    assert run_cli("--data-dir", data, "questions", "import", str(good), "--collection", "a", env=env).returncode == 0
+    refused = run_cli("--data-dir", data, "questions", "import", str(bad), env=env)
+    unknown = run_cli("--data-dir", data, "questions", "delete", "--collection", "nope", env=env)
+    listed = run_cli("--data-dir", data, "questions", "list", env=env)
+
+    assert refused.returncode == 2 and "bad.jsonl: line 2: expected" in refused.stderr
+    assert unknown.returncode == 2 and "no answered questions in collection 'nope'" in unknown.stderr
+    assert '"a": 1' in listed.stdout and '"default"' not in listed.stdout

@@ -1,0 +1,78 @@
+"""Answered-question commands: ``questions import`` (learn from labelled questions), ``questions list`` and
+``questions delete`` (a whole collection). The search index is brought in step after each change."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.bootstrap import Services
+from api.commands import services_of
+from api.commands.search import describe_sync
+from api.errors import InvalidInputError
+from api.security import utc_now
+from graph.base import GraphChange
+from search.answered import LABEL, collection_ids, parse_answered_questions, question_nodes
+
+questions_app = typer.Typer(help="Answered questions search learns from (document expansion).", no_args_is_help=True)
+
+
+def _sync(services: Services) -> None:
+    typer.echo(describe_sync(services.search.sync(services.store)))
+
+
+@questions_app.command("import")
+def import_questions(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help='JSONL: {"question": "...", "answers": [{"title", "article"}|{"source_id"}]}')
+    ],
+    collection: Annotated[str, typer.Option(help="Name of the set these questions come from.")] = "default",
+) -> None:
+    """Store answered questions (the same question and answer is stored once), then update the index."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise InvalidInputError(f"{path}: cannot read ({e})") from e
+    try:
+        questions = parse_answered_questions(lines)
+    except ValueError as e:
+        raise InvalidInputError(f"{path}: {e}") from e
+    if not questions:
+        raise InvalidInputError(f"{path}: no answered questions in it")
+    services = services_of(ctx)
+    services.store.write(GraphChange(question_nodes(questions, collection=collection, created_at=utc_now())))
+    typer.echo(f"{len(questions)} answered questions stored in collection {collection!r}")
+    _sync(services)
+
+
+@questions_app.command("list")
+def list_questions(ctx: typer.Context) -> None:
+    """Collections of answered questions and how many each holds, as JSON."""
+    rows = services_of(ctx).store.query(f"MATCH (q:{LABEL}) RETURN q.collection AS collection")
+    counts = Counter(row["collection"] for row in rows)
+    typer.echo(json.dumps(dict(sorted(counts.items())), ensure_ascii=False, indent=2))
+
+
+@questions_app.command("delete")
+def delete_questions(
+    ctx: typer.Context,
+    collection: Annotated[str, typer.Option(help="The collection to delete.")],
+) -> None:
+    """Delete one collection of answered questions, then update the index."""
+    services = services_of(ctx)
+    ids = collection_ids(services.store, collection)
+    if not ids:
+        raise InvalidInputError(f"no answered questions in collection {collection!r}")
+    services.store.write(GraphChange(delete_nodes=[(LABEL, i) for i in ids]))
+    typer.echo(f"{len(ids)} answered questions deleted from collection {collection!r}")
+    _sync(services)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``questions`` command group to ``app``."""
+    app.add_typer(questions_app, name="questions")

@@ -1,0 +1,207 @@
+"""Answered questions: labelled (question → the article or document that answers it) pairs, learned from.
+
+People ask the same things in other words. A question someone asked before, with the article that answered it,
+is the best evidence of how the next asker will put it ("老公出轨离婚怎么分财产" is answered by 民法典 第一千零八十七
+条, which says none of those words). Each answered question is attached to the unit that answered it, as
+document expansion (Nogueira et al., "Document Expansion by Query Prediction", 2019 — here with real questions
+instead of predicted ones):
+
+- its tokens are added to the unit's BM25 tokens;
+- its text becomes one more vector piece of the unit, so a new question close to an old one finds the unit
+  through the unit's max-pooled similarity (``vector_index.py``).
+
+A question names its target by document title and article label (``民法典`` + ``第一千零八十七条``: every version
+and every part of a law with that title and article) or by the ``source_id`` the document had in its source
+(a policy: the question goes to the document's whole-document entry). Titles are compared as citations write
+them: without 中华人民共和国 and spaces, Traditional folded to Simplified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from graph.base import GraphStore, NodeRecord
+from search.analysis import normalise
+from search.types import IndexDocument, IndexUnit
+from search.units import DOCUMENT_ENTRY_SUFFIX
+
+MAX_QUESTIONS_PER_UNIT = 16
+_TITLE_NOISE = re.compile(r"中华人民共和国|\s+")
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    """One question and what answered it: a (title, article) citation or a document's ``source_id``."""
+
+    question: str
+    title: str | None = None
+    article: str | None = None
+    source_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.question.strip():
+            raise ValueError("an answered question needs its question text")
+        if not self.source_id and not self.title:
+            raise ValueError(f"answered question {self.question[:30]!r} names neither a title nor a source_id")
+
+
+def citation_title(title: str) -> str:
+    """A title as the answered questions key it: Simplified, without 中华人民共和国 and spaces."""
+    return _TITLE_NOISE.sub("", normalise(title))
+
+
+class AnsweredQuestions:
+    """Answered questions indexed by the documents and units they attach to."""
+
+    def __init__(self, questions: Iterable[AnsweredQuestion] = ()) -> None:
+        self._by_title: dict[str, dict[str | None, list[str]]] = {}
+        self._by_source: dict[str, list[str]] = {}
+        self.count = 0
+        for question in questions:
+            self.count += 1
+            text = question.question.strip()
+            if question.source_id:
+                self._by_source.setdefault(question.source_id, []).append(text)
+            else:
+                assert question.title is not None
+                article = normalise(question.article).strip() if question.article else None
+                self._by_title.setdefault(citation_title(question.title), {}).setdefault(article, []).append(text)
+
+    def _targets(self, title: str, source_id: str | None) -> tuple[Mapping[str | None, Sequence[str]], Sequence[str]]:
+        return self._by_title.get(citation_title(title), {}), self._by_source.get(source_id or "", ())
+
+    def digest(self, title: str, source_id: str | None) -> str:
+        """A short hash of the questions attached to a document ('' when none): part of what the index
+        compares to decide whether a document must be re-indexed."""
+        by_article, by_source = self._targets(title, source_id)
+        if not by_article and not by_source:
+            return ""
+        digest = hashlib.sha256()
+        for article in sorted(by_article, key=lambda a: a or ""):
+            digest.update("\x00".join([article or "", *by_article[article]]).encode() + b"\x01")
+        digest.update("\x00".join(by_source).encode())
+        return digest.hexdigest()[:12]
+
+    def attach(self, document: IndexDocument) -> IndexDocument:
+        """The document with its answered questions on its units (``IndexUnit.questions``, and one vector piece
+        each) and the questions' digest appended to its content hash; unchanged when it has none."""
+        by_article, by_source = self._targets(document.title, document.source_id)
+        if not by_article and not by_source:
+            return document
+        units = tuple(_with_questions(unit, _questions_of(unit, by_article, by_source)) for unit in document.units)
+        content_hash = with_digest(document.content_hash, self.digest(document.title, document.source_id))
+        return replace(document, units=units, content_hash=content_hash)
+
+
+def with_digest(content_hash: str, digest: str) -> str:
+    """The hash the index keeps for a document: its content hash, plus the answered questions' digest."""
+    return f"{content_hash}+q{digest}" if digest else content_hash
+
+
+def _questions_of(
+    unit: IndexUnit, by_article: Mapping[str | None, Sequence[str]], by_source: Sequence[str]
+) -> list[str]:
+    found: list[str] = []
+    if unit.article is not None:
+        found.extend(by_article.get(unit.article, ()))
+    if unit.id.endswith(DOCUMENT_ENTRY_SUFFIX):
+        found.extend(by_article.get(None, ()))
+        found.extend(by_source)
+    return list(dict.fromkeys(found))[-MAX_QUESTIONS_PER_UNIT:]
+
+
+def _with_questions(unit: IndexUnit, questions: Sequence[str]) -> IndexUnit:
+    if not questions:
+        return unit
+    pieces = "\n".join(" ".join(q.split()) for q in questions)
+    return replace(unit, questions=tuple(questions), vector_text=f"{unit.vector_text}\n{pieces}")
+
+
+LABEL = "AnsweredQuestion"
+
+
+def question_id(question: AnsweredQuestion) -> str:
+    """A stable node id: the same question with the same answer is stored once."""
+    key = "\x00".join(
+        [question.question.strip(), question.title or "", question.article or "", question.source_id or ""]
+    )
+    return "aq:" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def question_nodes(questions: Iterable[AnsweredQuestion], *, collection: str, created_at: str) -> list[NodeRecord]:
+    """Graph nodes of answered questions, in the collection they were imported as."""
+    return [
+        NodeRecord(
+            LABEL,
+            question_id(q),
+            {
+                "question": q.question.strip(),
+                "cited_title": q.title,
+                "cited_article": q.article,
+                "source_id": q.source_id,
+                "collection": collection,
+                "created_at": created_at,
+            },
+        )
+        for q in questions
+    ]
+
+
+def read_answered_questions(store: GraphStore) -> AnsweredQuestions:
+    """Every answered question stored in the graph."""
+    rows = store.query(
+        f"MATCH (q:{LABEL}) RETURN q.question AS question, q.cited_title AS title, q.cited_article AS article, "
+        "q.source_id AS source_id ORDER BY q.created_at, q.id"
+    )
+    return AnsweredQuestions(AnsweredQuestion(r["question"], r["title"], r["article"], r["source_id"]) for r in rows)
+
+
+def collection_ids(store: GraphStore, collection: str) -> list[str]:
+    """Ids of the answered questions of one collection."""
+    rows = store.query(f"MATCH (q:{LABEL}) WHERE q.collection = $c RETURN q.id AS id", {"c": collection})
+    return [r["id"] for r in rows]
+
+
+def parse_answered_questions(lines: Iterable[str]) -> list[AnsweredQuestion]:
+    """Answered questions from JSONL lines ``{"question": "...", "answers": [{"title": "民法典", "article":
+    "第一千零八十七条"} | {"source_id": "..."}, ...]}`` (one question per answer).
+
+    Raises:
+        ValueError: a line is not such an object (the message names the line).
+    """
+    out: list[AnsweredQuestion] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            question, answers = record["question"], record["answers"]
+            if not isinstance(question, str) or not isinstance(answers, list) or not answers:
+                raise ValueError("question must be text and answers a non-empty list")
+            for answer in answers:
+                out.append(
+                    AnsweredQuestion(
+                        question,
+                        _text(answer.get("title")),
+                        _text(answer.get("article")),
+                        _text(answer.get("source_id")),
+                    )
+                )
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            raise ValueError(
+                f'line {number}: expected {{"question": "...", "answers": [{{"title", "article"}} or '
+                f'{{"source_id"}}]}} ({e})'
+            ) from e
+    return out
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {value!r}")
+    return value.strip() or None
