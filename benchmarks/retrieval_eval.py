@@ -12,9 +12,11 @@ ncp: NCP dev questions over the 599 NCP policy documents.
 The data dir is reused: a graph that already holds documents is not re-ingested, and the vector cache in it
 means a second run embeds nothing. Runs are written next to the data dir as ``run-<set>-<mode>.jsonl``.
 
-``--held-out`` measures learning from answered questions (``search/answered.py``) on questions it did not see:
-the labelled questions at even positions are attached as answered questions and only those at odd positions are
-asked and scored. Compare with ``--held-out --no-answered`` (the same odd half, nothing attached).
+Learning from answered questions (``search/answered.py``) is measured on questions it did not see:
+``--learn even --split odd`` stores the labelled questions at even positions as answered questions and asks and
+scores only those at odd positions; ``--split odd`` alone is the same half with nothing learned. ``--learn all
+--gold DEV`` learns from the whole labelled set and scores another labelled file of its format (STARD's dev
+split, NCP's further questions). A run never scores questions it learned from.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from api.bootstrap import build_services
 from api.commands.search import run_batch
 from api.security import utc_now
 from api.settings import Settings
-from graph.base import GraphChange
+from graph.base import GraphChange, GraphStore
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
 from search.answered import LABEL, AnsweredQuestion, collection_ids, question_nodes
@@ -49,6 +51,7 @@ SETS = {
 
 
 JSONL_CHUNK = 100
+LEARN = {"none": "none", "even": "even-half", "all": "all"}
 CITED_ARTICLE = re.compile(r"^(.*?)(第[零〇一二三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?)$")
 
 
@@ -69,9 +72,8 @@ def corpus_paths(name: str, scratch: Path) -> list[Path]:
     return paths
 
 
-def labelled_records(name: str) -> list[dict[str, Any]]:
-    """The labelled set's records, in file order."""
-    gold = SETS[name][0]
+def read_labelled(name: str, gold: Path) -> list[dict[str, Any]]:
+    """The records of a labelled file of the set's format, in file order."""
     if name == "stard":
         records: list[dict[str, Any]] = json.loads(gold.read_text(encoding="utf-8"))
         return records
@@ -101,6 +103,22 @@ def answered_questions(name: str, records: list[dict[str, Any]]) -> list[Answere
     return out
 
 
+def store_answered(store: GraphStore, name: str, learn: str) -> None:
+    """Store the labelled questions ``learn`` names (none, the even half, all) as answered questions, removing
+    those an earlier run stored."""
+    for half, collection in LEARN.items():
+        stale = collection_ids(store, f"{name}-{collection}")
+        if stale and half != learn:
+            store.write(GraphChange(delete_nodes=[(LABEL, i) for i in stale]))
+    if learn == "none":
+        return
+    records = read_labelled(name, SETS[name][0])
+    questions = answered_questions(name, records[0::2] if learn == "even" else records)
+    change = GraphChange(question_nodes(questions, collection=f"{name}-{LEARN[learn]}", created_at=utc_now()))
+    store.write(change)
+    print(f"answered questions stored: {len(questions)} ({learn})", flush=True)
+
+
 def score(name: str, gold: Path, run: Path) -> dict[str, float]:
     """The eval script's scores of one run."""
     out = subprocess.run(
@@ -121,24 +139,19 @@ def main() -> None:
     parser.add_argument("--modes", default="lexical,vector,hybrid")
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--weights", default="", help="lexical:vector weights of the hybrid runs, e.g. 1:0.3,1:1")
-    parser.add_argument("--held-out", action="store_true", help="attach the even half, score the odd half")
-    parser.add_argument("--no-answered", action="store_true", help="with --held-out: attach nothing")
+    parser.add_argument("--learn", choices=LEARN, default="none", help="labelled questions stored as answered ones")
+    parser.add_argument("--split", choices=("all", "odd"), default="all", help="which labelled questions to score")
+    parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
+    if args.gold is None and (args.learn == "all" or (args.learn == "even" and args.split != "odd")):
+        parser.error(f"--learn {args.learn} would score questions it learned from: use --split odd or --gold")
     data_dir: Path = args.data_dir or Path(f"/tmp/pkg-eval-{args.set}")
     services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]
     store = services.store
-    gold = SETS[args.set][0]
-    collection = f"{args.set}-even-half"
-    stale = collection_ids(services.store, collection)
-    if stale:
-        store.write(GraphChange(delete_nodes=[(LABEL, i) for i in stale]))
-    if args.held_out:
-        records = labelled_records(args.set)
-        gold = write_labelled(args.set, records[1::2], data_dir.parent / f"held-out-{args.set}{gold.suffix}")
-        if not args.no_answered:
-            questions = answered_questions(args.set, records[0::2])
-            store.write(GraphChange(question_nodes(questions, collection=collection, created_at=utc_now())))
-            print(f"answered questions stored: {len(questions)}", flush=True)
+    store_answered(store, args.set, args.learn)
+    gold = args.gold or SETS[args.set][0]
+    if args.split == "odd":
+        gold = write_labelled(args.set, read_labelled(args.set, gold)[1::2], data_dir.parent / f"odd-{gold.name}")
     if store.counts()["NormativeDocument"] == 0:
         started = time.perf_counter()
         store.write(reference_change())

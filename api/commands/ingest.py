@@ -13,10 +13,14 @@ from rich.table import Table
 
 from api.bootstrap import Services
 from api.commands import services_of
+from api.commands.questions import store_questions
 from graph.base import GraphStore
 from ingest.pipeline import IngestSummary, delete_source, ingest_paths
+from search.answered import parse_answered_questions
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+DEMO_QUESTIONS = Path(__file__).resolve().parent.parent / "demo_questions" / "answered_questions.jsonl"
+DEMO_QUESTIONS_COLLECTION = "stard-train-demo"
 DOCUMENT_FIELDS = (
     "id",
     "source_id",
@@ -150,8 +154,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("load-demo")
     def load_demo(ctx: typer.Context) -> None:
-        """Ingest the bundled demo statutes and normative documents (api/demo_data)."""
-        summary = run_ingest(services_of(ctx), [str(DEMO_DATA)], show_progress=True)
+        """Ingest the bundled demo statutes and normative documents (api/demo_data) and the answered questions
+        about them (api/demo_questions)."""
+        services = services_of(ctx)
+        summary = run_ingest(services, [str(DEMO_DATA)], show_progress=True)
         _print_summary(summary)
         if summary.failed:
             raise typer.Exit(1)
+        lines = DEMO_QUESTIONS.read_text(encoding="utf-8").splitlines()
+        count = store_questions(services, parse_answered_questions(lines), DEMO_QUESTIONS_COLLECTION)
+        typer.echo(f"{count} question–answer pairs stored in collection {DEMO_QUESTIONS_COLLECTION!r}")

@@ -16,13 +16,20 @@ from api.commands.search import describe_sync
 from api.errors import InvalidInputError
 from api.security import utc_now
 from graph.base import GraphChange
-from search.answered import LABEL, collection_ids, parse_answered_questions, question_nodes
+from search.answered import LABEL, AnsweredQuestion, collection_ids, parse_answered_questions, question_nodes
 
 questions_app = typer.Typer(help="Answered questions search learns from (document expansion).", no_args_is_help=True)
 
 
 def _sync(services: Services) -> None:
     typer.echo(describe_sync(services.search.sync(services.store)))
+
+
+def store_questions(services: Services, questions: list[AnsweredQuestion], collection: str) -> int:
+    """Store answered questions in a collection and bring the search index in step; returns how many."""
+    services.store.write(GraphChange(question_nodes(questions, collection=collection, created_at=utc_now())))
+    services.search.sync(services.store)
+    return len(questions)
 
 
 @questions_app.command("import")
@@ -44,10 +51,8 @@ def import_questions(
         raise InvalidInputError(f"{path}: {e}") from e
     if not questions:
         raise InvalidInputError(f"{path}: no answered questions in it")
-    services = services_of(ctx)
-    services.store.write(GraphChange(question_nodes(questions, collection=collection, created_at=utc_now())))
-    typer.echo(f"{len(questions)} answered questions stored in collection {collection!r}")
-    _sync(services)
+    store_questions(services_of(ctx), questions, collection)
+    typer.echo(f"{len(questions)} question–answer pairs stored in collection {collection!r}")
 
 
 @questions_app.command("list")
