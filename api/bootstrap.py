@@ -85,7 +85,11 @@ def open_search_service(settings: Settings, data_dir: Path) -> SearchService:
         index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index")
     return SearchService(
         index,
-        embedder=build_embedder(settings.policykg_embedder, model=settings.policykg_embedding_model),
+        embedder=build_embedder(
+            settings.policykg_embedder,
+            model=settings.policykg_embedding_model,
+            workers=settings.policykg_embed_workers,
+        ),
         vector_cache=data_dir / SEARCH_DIR_NAME / "vector-cache",
         lexical_weight=settings.policykg_lexical_weight,
         vector_weight=settings.policykg_vector_weight,

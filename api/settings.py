@@ -5,6 +5,7 @@ Only ``api/`` (HTTP, CLI) reads settings; ``graph/``, ``search/`` and ``ingest/`
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     policykg_embedding_model: str | None = Field(
         None,
         description="sentence-transformers model name or local path (when POLICYKG_EMBEDDER=sentence-transformers).",
+    )
+    policykg_embed_workers: int = Field(
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        ge=1,
+        description="Processes that embed large batches with USE (an index sync); 1 = in the calling process.",
     )
     policykg_lexical_weight: float = Field(1.0, ge=0)
     policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")

@@ -24,13 +24,15 @@ from pathlib import Path
 from api.bootstrap import SEARCH_DIR_NAME, build_services
 from api.settings import Settings
 from search.embedded_index import EmbeddedIndex
+from search.embedders import build_embedder
+from search.embedders.use import PARALLEL_MIN_TEXTS
 from search.service import SearchService, read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 STARD = SHARED / "corpora" / "stard" / "queries.train.json"
-EMBED_SAMPLE = 500
+EMBED_SAMPLE = 2000
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -79,18 +81,26 @@ def main() -> None:
         print(f"index build from the graph (vectors cached): {report.units} units in {build_s:.1f} s")
         if service.embedder is not None:
             sample_ids = [
-                r["id"] for r in services.store.query("MATCH (d:NormativeDocument) RETURN d.id AS id LIMIT 40")
+                r["id"] for r in services.store.query("MATCH (d:NormativeDocument) RETURN d.id AS id LIMIT 200")
             ]
             documents = read_documents(services.store, sample_ids)
             texts = [p for d in documents for u in d.units for p in vector_chunks(u.vector_text)][:EMBED_SAMPLE]
-            started = time.perf_counter()
-            service.embedder.embed(texts)
-            rate = len(texts) / (time.perf_counter() - started)
             pieces = service.index.vector_rows if isinstance(service.index, EmbeddedIndex) else report.units
-            print(
-                f"embedding ({service.embedder.identity}): {rate:.0f} pieces/s → {pieces / rate / 60:.1f} min "
-                f"for the {pieces} pieces of all {report.units} units without the cache"
-            )
+            in_process = build_embedder(services.settings.policykg_embedder, workers=1)
+            workers = services.settings.policykg_embed_workers
+            service.embedder.embed(texts[:PARALLEL_MIN_TEXTS])  # start the worker processes (not timed)
+            baseline = None
+            for label, embedder in (("in process", in_process), (f"{workers} workers", service.embedder)):
+                assert embedder is not None
+                started = time.perf_counter()
+                embedder.embed(texts)
+                rate = len(texts) / (time.perf_counter() - started)
+                ratio = f" ({rate / baseline:.2f}x in process)" if baseline else ""
+                baseline = baseline or rate
+                print(
+                    f"embedding ({embedder.identity}, {label}): {rate:.0f} pieces/s{ratio} → "
+                    f"{pieces / rate / 60:.1f} min for the {pieces} pieces of {report.units} units without the cache"
+                )
         questions = [q["问题"] for q in json.loads(STARD.read_text(encoding="utf-8"))][: args.queries]
         service.search(SearchRequest(query=questions[0]))  # warm-up: load the models
         print(f"{'mode':8} {'p50 ms':>8} {'p99 ms':>8} {'q/s':>7}")

@@ -8,8 +8,9 @@ from search.errors import EmbeddingError
 EMBEDDER_NAMES = ("use", "sentence-transformers", "none")
 
 
-def build_embedder(name: str, *, model: str | None = None) -> Embedder | None:
-    """The embedder called ``name`` (``none`` gives ``None``: lexical search only).
+def build_embedder(name: str, *, model: str | None = None, workers: int = 1) -> Embedder | None:
+    """The embedder called ``name`` (``none`` gives ``None``: lexical search only); ``workers`` processes embed
+    large batches with USE (sentence-transformers parallelises inside torch).
 
     Raises:
         EmbeddingError: unknown name, or sentence-transformers without a model.
@@ -17,7 +18,7 @@ def build_embedder(name: str, *, model: str | None = None) -> Embedder | None:
     if name == "use":
         from search.embedders.use import UseEmbedder
 
-        return UseEmbedder()
+        return UseEmbedder(workers=workers)
     if name == "sentence-transformers":
         from search.embedders.sentence_transformers import SentenceTransformerEmbedder
 

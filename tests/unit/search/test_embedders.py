@@ -7,7 +7,7 @@ import pytest
 
 from search.embedders import build_embedder
 from search.embedders.base import normalise_rows
-from search.embedders.use import UseEmbedder
+from search.embedders.use import PARALLEL_MIN_TEXTS, UseEmbedder
 from search.errors import EmbeddingError
 
 
@@ -23,6 +23,17 @@ def test_use_embeds_unit_rows_and_ranks_a_paraphrase_above_unrelated_text() -> N
 
 def test_use_empty_input_gives_an_empty_matrix() -> None:
     assert UseEmbedder().embed([]).shape == (0, 512)
+
+
+def test_use_worker_processes_give_the_rows_embedding_in_process_gives_in_the_same_order() -> None:
+    texts = [
+        f"第{i}条 小微企业房租减免{i % 7}个月，个体工商户参照执行。"[: 10 + i % 40]
+        for i in range(PARALLEL_MIN_TEXTS + 3)
+    ]
+    in_process = UseEmbedder().embed(texts)
+    pooled = UseEmbedder(workers=2)
+    assert np.allclose(pooled.embed(texts), in_process, atol=1e-5)
+    assert np.allclose(pooled.embed(texts[:3]), in_process[:3], atol=1e-5)  # a small batch stays in process
 
 
 def test_sentence_transformers_embeds_offline_from_a_local_model(monkeypatch: pytest.MonkeyPatch) -> None:
