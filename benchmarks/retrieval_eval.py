@@ -34,10 +34,10 @@ from api.bootstrap import build_services
 from api.commands.search import run_batch
 from api.security import utc_now
 from api.settings import Settings
-from graph.base import GraphChange, GraphStore
+from graph.base import GraphStore
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
-from search.answered import LABEL, AnsweredQuestion, collection_ids, question_nodes
+from search.answered import AnsweredQuestion, delete_collection, store_questions
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -107,15 +107,13 @@ def store_answered(store: GraphStore, name: str, learn: str) -> None:
     """Store the labelled questions ``learn`` names (none, the even half, all) as answered questions, removing
     those an earlier run stored."""
     for half, collection in LEARN.items():
-        stale = collection_ids(store, f"{name}-{collection}")
-        if stale and half != learn:
-            store.write(GraphChange(delete_nodes=[(LABEL, i) for i in stale]))
+        if half != learn:
+            delete_collection(store, f"{name}-{collection}")
     if learn == "none":
         return
     records = read_labelled(name, SETS[name][0])
     questions = answered_questions(name, records[0::2] if learn == "even" else records)
-    change = GraphChange(question_nodes(questions, collection=f"{name}-{LEARN[learn]}", created_at=utc_now()))
-    store.write(change)
+    store_questions(store, questions, collection=f"{name}-{LEARN[learn]}", created_at=utc_now())
     print(f"answered questions stored: {len(questions)} ({learn})", flush=True)
 
 

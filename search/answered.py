@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from graph.base import GraphStore, NodeRecord
+from graph.base import GraphChange, GraphStore, NodeRecord
 from search.analysis import normalise
 from search.types import IndexDocument, IndexUnit
 from search.units import DOCUMENT_ENTRY_SUFFIX
@@ -60,9 +60,7 @@ class AnsweredQuestions:
     def __init__(self, questions: Iterable[AnsweredQuestion] = ()) -> None:
         self._by_title: dict[str, dict[str | None, list[str]]] = {}
         self._by_source: dict[str, list[str]] = {}
-        self.count = 0
         for question in questions:
-            self.count += 1
             text = question.question.strip()
             if question.source_id:
                 self._by_source.setdefault(question.source_id, []).append(text)
@@ -132,9 +130,11 @@ def question_id(question: AnsweredQuestion) -> str:
     return "aq:" + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def question_nodes(questions: Iterable[AnsweredQuestion], *, collection: str, created_at: str) -> list[NodeRecord]:
-    """Graph nodes of answered questions, in the collection they were imported as."""
-    return [
+def store_questions(
+    store: GraphStore, questions: Iterable[AnsweredQuestion], *, collection: str, created_at: str
+) -> None:
+    """Write answered questions as graph nodes of a collection (the same question and answer is stored once)."""
+    nodes = [
         NodeRecord(
             LABEL,
             question_id(q),
@@ -149,6 +149,7 @@ def question_nodes(questions: Iterable[AnsweredQuestion], *, collection: str, cr
         )
         for q in questions
     ]
+    store.write(GraphChange(nodes))
 
 
 def read_answered_questions(store: GraphStore) -> AnsweredQuestions:
@@ -160,10 +161,12 @@ def read_answered_questions(store: GraphStore) -> AnsweredQuestions:
     return AnsweredQuestions(AnsweredQuestion(r["question"], r["title"], r["article"], r["source_id"]) for r in rows)
 
 
-def collection_ids(store: GraphStore, collection: str) -> list[str]:
-    """Ids of the answered questions of one collection."""
+def delete_collection(store: GraphStore, collection: str) -> int:
+    """Delete the answered questions of one collection; returns how many there were."""
     rows = store.query(f"MATCH (q:{LABEL}) WHERE q.collection = $c RETURN q.id AS id", {"c": collection})
-    return [r["id"] for r in rows]
+    if rows:
+        store.write(GraphChange(delete_nodes=[(LABEL, r["id"]) for r in rows]))
+    return len(rows)
 
 
 def parse_answered_questions(lines: Iterable[str]) -> list[AnsweredQuestion]:

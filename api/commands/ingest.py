@@ -13,7 +13,7 @@ from rich.table import Table
 
 from api.bootstrap import Services
 from api.commands import services_of
-from api.commands.questions import store_questions
+from api.commands.questions import learn_questions
 from graph.base import GraphStore
 from ingest.pipeline import IngestSummary, delete_source, ingest_paths
 from search.answered import parse_answered_questions
@@ -162,5 +162,5 @@ def register(app: typer.Typer) -> None:
         if summary.failed:
             raise typer.Exit(1)
         lines = DEMO_QUESTIONS.read_text(encoding="utf-8").splitlines()
-        count = store_questions(services, parse_answered_questions(lines), DEMO_QUESTIONS_COLLECTION)
+        count = learn_questions(services, parse_answered_questions(lines), DEMO_QUESTIONS_COLLECTION)
         typer.echo(f"{count} question–answer pairs stored in collection {DEMO_QUESTIONS_COLLECTION!r}")

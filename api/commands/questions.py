@@ -15,8 +15,7 @@ from api.commands import services_of
 from api.commands.search import describe_sync
 from api.errors import InvalidInputError
 from api.security import utc_now
-from graph.base import GraphChange
-from search.answered import LABEL, AnsweredQuestion, collection_ids, parse_answered_questions, question_nodes
+from search.answered import LABEL, AnsweredQuestion, delete_collection, parse_answered_questions, store_questions
 
 questions_app = typer.Typer(help="Answered questions search learns from (document expansion).", no_args_is_help=True)
 
@@ -25,9 +24,9 @@ def _sync(services: Services) -> None:
     typer.echo(describe_sync(services.search.sync(services.store)))
 
 
-def store_questions(services: Services, questions: list[AnsweredQuestion], collection: str) -> int:
+def learn_questions(services: Services, questions: list[AnsweredQuestion], collection: str) -> int:
     """Store answered questions in a collection and bring the search index in step; returns how many."""
-    services.store.write(GraphChange(question_nodes(questions, collection=collection, created_at=utc_now())))
+    store_questions(services.store, questions, collection=collection, created_at=utc_now())
     services.search.sync(services.store)
     return len(questions)
 
@@ -51,7 +50,7 @@ def import_questions(
         raise InvalidInputError(f"{path}: {e}") from e
     if not questions:
         raise InvalidInputError(f"{path}: no answered questions in it")
-    store_questions(services_of(ctx), questions, collection)
+    learn_questions(services_of(ctx), questions, collection)
     typer.echo(f"{len(questions)} question–answer pairs stored in collection {collection!r}")
 
 
@@ -70,11 +69,10 @@ def delete_questions(
 ) -> None:
     """Delete one collection of answered questions, then update the index."""
     services = services_of(ctx)
-    ids = collection_ids(services.store, collection)
-    if not ids:
+    deleted = delete_collection(services.store, collection)
+    if not deleted:
         raise InvalidInputError(f"no answered questions in collection {collection!r}")
-    services.store.write(GraphChange(delete_nodes=[(LABEL, i) for i in ids]))
-    typer.echo(f"{len(ids)} answered questions deleted from collection {collection!r}")
+    typer.echo(f"{deleted} answered questions deleted from collection {collection!r}")
     _sync(services)
 
 

@@ -9,7 +9,7 @@ import pytest
 from graph.base import GraphChange
 from graph.ladybug_store import LadybugGraphStore
 from ingest.pipeline import delete_source, ingest_paths
-from search.answered import LABEL, AnsweredQuestion, collection_ids, question_nodes
+from search.answered import AnsweredQuestion, delete_collection, store_questions
 from search.embedded_index import EmbeddedIndex
 from search.embedders.use import UseEmbedder
 from search.service import SearchService
@@ -105,14 +105,18 @@ def test_answered_questions_in_the_graph_expand_their_article_until_deleted(
     service = _service(tmp_path)
     service.sync(store)
     asked = SearchRequest(query="刚上班老板说先考察半年", mode="lexical")
-    assert all(h.article != "第二条" or h.title != "中华人民共和国劳动合同法" for h in service.search(asked).hits)
+
+    def finds_probation_article(searcher: SearchService) -> bool:
+        return any((h.title, h.article) == ("中华人民共和国劳动合同法", "第二条") for h in searcher.search(asked).hits)
+
+    assert not finds_probation_article(service)
     question = AnsweredQuestion("刚上班老板说要考察半年合法吗", title="劳动合同法", article="第二条")
-    store.write(GraphChange(question_nodes([question], collection="t", created_at="2026-12-01")))
+    store_questions(store, [question], collection="t", created_at="2026-12-01")
     report = service.sync(store)
     assert (report.updated, report.unchanged) == (1, 1)
     best = _service(tmp_path).search(asked).hits[0]  # reopened from disk
     assert (best.title, best.article) == ("中华人民共和国劳动合同法", "第二条")
     assert "试用期" in best.snippet  # the article's own text, not the question
-    store.write(GraphChange(delete_nodes=[(LABEL, i) for i in collection_ids(store, "t")]))
+    assert delete_collection(store, "t") == 1
     assert service.sync(store).updated == 1
-    assert all(h.article != "第二条" or h.title != "中华人民共和国劳动合同法" for h in service.search(asked).hits)
+    assert not finds_probation_article(service)
