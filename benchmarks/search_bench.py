@@ -86,8 +86,9 @@ def main() -> None:
             documents = read_documents(services.store, sample_ids)
             texts = [p for d in documents for u in d.units for p in vector_chunks(u.vector_text)][:EMBED_SAMPLE]
             pieces = service.index.vector_rows if isinstance(service.index, EmbeddedIndex) else report.units
-            in_process = build_embedder(services.settings.policykg_embedder, workers=1)
-            workers = services.settings.policykg_embed_workers
+            settings = services.settings
+            in_process = build_embedder(settings.policykg_embedder, model=settings.policykg_embedding_model)
+            workers = settings.policykg_embed_workers
             service.embedder.embed(texts[:PARALLEL_MIN_TEXTS])  # start the worker processes (not timed)
             baseline = None
             for label, embedder in (("in process", in_process), (f"{workers} workers", service.embedder)):

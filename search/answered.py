@@ -75,14 +75,7 @@ class AnsweredQuestions:
     def digest(self, title: str, source_id: str | None) -> str:
         """A short hash of the questions attached to a document ('' when none): part of what the index
         compares to decide whether a document must be re-indexed."""
-        by_article, by_source = self._targets(title, source_id)
-        if not by_article and not by_source:
-            return ""
-        digest = hashlib.sha256()
-        for article in sorted(by_article, key=lambda a: a or ""):
-            digest.update("\x00".join([article or "", *by_article[article]]).encode() + b"\x01")
-        digest.update("\x00".join(by_source).encode())
-        return digest.hexdigest()[:12]
+        return _digest_of(*self._targets(title, source_id))
 
     def attach(self, document: IndexDocument) -> IndexDocument:
         """The document with its answered questions on its units (``IndexUnit.questions``, and one vector piece
@@ -91,8 +84,18 @@ class AnsweredQuestions:
         if not by_article and not by_source:
             return document
         units = tuple(_with_questions(unit, _questions_of(unit, by_article, by_source)) for unit in document.units)
-        content_hash = with_digest(document.content_hash, self.digest(document.title, document.source_id))
+        content_hash = with_digest(document.content_hash, _digest_of(by_article, by_source))
         return replace(document, units=units, content_hash=content_hash)
+
+
+def _digest_of(by_article: Mapping[str | None, Sequence[str]], by_source: Sequence[str]) -> str:
+    if not by_article and not by_source:
+        return ""
+    digest = hashlib.sha256()
+    for article in sorted(by_article, key=lambda a: a or ""):
+        digest.update("\x00".join([article or "", *by_article[article]]).encode() + b"\x01")
+    digest.update("\x00".join(by_source).encode())
+    return digest.hexdigest()[:12]
 
 
 def with_digest(content_hash: str, digest: str) -> str:

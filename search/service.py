@@ -2,10 +2,10 @@
 
 The index is a derived view of the graph. ``sync`` compares the graph's documents (id and content hash,
 placeholders skipped, plus a digest of the answered questions attached to them, ``answered.py``) with what the
-index holds, (re)indexes new and changed documents from their Clause
-nodes, removes deleted ones, and applies it all in one atomic index update; a crash between a graph write and
-the index update is repaired by the next sync. ``search`` analyses the query, asks the back-end for lexical and
-vector candidates, fuses their min-max normalised scores (``ranking.py``), boosts, filters, groups and highlights.
+index holds, (re)indexes new and changed documents from their Clause nodes, removes deleted ones, and applies it
+all in one atomic index update; a crash between a graph write and the index update is repaired by the next sync.
+``search`` analyses the query, asks the back-end for lexical and vector candidates, fuses their min-max
+normalised scores (``ranking.py``), boosts, filters, groups and highlights.
 """
 
 from __future__ import annotations
