@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: 2.13.0 is a local CPU build; an unpinned torch pulls a multi-GB CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,sentence-transformers]'
+	$(PY) -m pip install --quiet -e '.[test,sentence-transformers,train]'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -63,7 +63,7 @@ SEARCH_DIR_NAME = "search"
 
 
 def open_search_service(settings: Settings, data_dir: Path) -> SearchService:
-    """Build the search service: the configured index back-end, embedder and fusion weights.
+    """Build the search service: the configured index back-end, embedder, fusion weights and reranker.
 
     Raises:
         SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
@@ -71,6 +71,7 @@ def open_search_service(settings: Settings, data_dir: Path) -> SearchService:
     """
     from search.embedders import build_embedder
     from search.index_base import SearchIndex
+    from search.rerank import LinearReranker
     from search.service import SearchService
 
     index: SearchIndex
@@ -93,6 +94,7 @@ def open_search_service(settings: Settings, data_dir: Path) -> SearchService:
         vector_cache=data_dir / SEARCH_DIR_NAME / "vector-cache",
         lexical_weight=settings.policykg_lexical_weight,
         vector_weight=settings.policykg_vector_weight,
+        reranker=LinearReranker.load() if settings.policykg_rerank else None,
     )
 
 

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     )
     policykg_lexical_weight: float = Field(1.0, ge=0)
     policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
+    policykg_rerank: bool = Field(
+        True, description="Rerank hybrid results with the shipped learned model (search/resources/reranker.json)."
+    )
 
     policykg_webhook_allowlist: list[str] = Field(
         default_factory=list, description="Hosts webhooks may target; empty = any."

@@ -1,6 +1,7 @@
 """Retrieval evaluation runner: ingest a labelled corpus through the real pipeline, sync the search index from
 the graph, answer the labelled queries in BM25-only, vector-only and hybrid mode, and score each run with
-``../shared/eval/retrieval_eval.py``.
+``../shared/eval/retrieval_eval.py``. ``fused`` is the hybrid search without the reranker (``search/rerank.py``,
+trained on the even-position questions by ``benchmarks/train_reranker.py``: score it with ``--split odd``).
 
 Usage::
 
@@ -134,7 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("set", choices=sorted(SETS))
     parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--modes", default="lexical,vector,hybrid")
+    parser.add_argument("--modes", default="lexical,vector,fused,hybrid", help="fused = hybrid without the reranker")
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--weights", default="", help="lexical:vector weights of the hybrid runs, e.g. 1:0.3,1:1")
     parser.add_argument("--learn", choices=LEARN, default="none", help="labelled questions stored as answered ones")
@@ -171,12 +172,15 @@ def main() -> None:
     count = queries.count("\n")
     print(f"{'mode':14} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}")
     service = services.search
+    reranker = service.reranker
     runs = [(mode, None) for mode in args.modes.split(",")]
     runs += [("hybrid", tuple(float(w) for w in pair.split(":"))) for pair in args.weights.split(",") if pair]
     for mode, weights in runs:
         if weights is not None:
             service.lexical_weight, service.vector_weight = weights
+        service.reranker = None if mode == "fused" else reranker
         label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
+        mode = "hybrid" if mode == "fused" else mode
         run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
         template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
         started = time.perf_counter()

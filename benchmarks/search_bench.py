@@ -7,7 +7,8 @@ Usage::
 
 It rebuilds the index from the graph into a fresh folder (tokenising every article, BM25, vectors from the data
 dir's vector cache), times embedding on a sample of articles the cache is not asked for, then answers STARD
-questions in process, BM25-only first (the baseline, same run) and hybrid second, and reports p50/p99 latency,
+questions in process, BM25-only first (the baseline, same run), then hybrid without the reranker (fused) and
+hybrid as served (fused, then reranked), and reports p50/p99 latency,
 queries per second, peak memory and the index size on disk.
 """
 
@@ -106,12 +107,14 @@ def main() -> None:
         service.search(SearchRequest(query=questions[0]))  # warm-up: load the models
         print(f"{'mode':8} {'p50 ms':>8} {'p99 ms':>8} {'q/s':>7}")
         baseline_p50 = None
-        for mode in ("lexical", "hybrid"):
+        runs = (("lexical", "lexical", None), ("fused", "hybrid", None), ("hybrid", "hybrid", template.reranker))
+        for label, mode, reranker in runs:
+            service.reranker = reranker
             latencies, wall = time_queries(service, questions, mode)
             p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
             ratio = f"  ({p50 / baseline_p50:.2f}x BM25-only p50)" if baseline_p50 else ""
             baseline_p50 = baseline_p50 or p50
-            print(f"{mode:8} {p50:8.1f} {p99:8.1f} {len(questions) / wall:7.1f}{ratio}")
+            print(f"{label:8} {p50:8.1f} {p99:8.1f} {len(questions) / wall:7.1f}{ratio}")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS {peak_mb:.0f} MB; index on disk {folder_size(scratch / 'index') / 2**20:.0f} MB")
     finally:

@@ -5,7 +5,8 @@ placeholders skipped, plus a digest of the answered questions attached to them, 
 index holds, (re)indexes new and changed documents from their Clause nodes, removes deleted ones, and applies it
 all in one atomic index update; a crash between a graph write and the index update is repaired by the next sync.
 ``search`` analyses the query, asks the back-end for lexical and vector candidates, fuses their min-max
-normalised scores (``ranking.py``), boosts, filters, groups and highlights.
+normalised scores (``ranking.py``), boosts, reranks a hybrid search's candidates by how much of the question
+their words cover (``rerank.py``), groups and highlights.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import numpy as np
 
 from graph.base import GraphStore
 from ontology.errors import UnknownCodeError
+from ontology.reference import Gazetteer, load_gazetteer
 from search.analysis import Analyzer, normalise, to_simplified
 from search.answered import AnsweredQuestions, read_answered_questions, with_digest
 from search.embedders.base import Embedder
@@ -36,6 +39,7 @@ from search.ranking import (
     top_keys,
     with_document_context,
 )
+from search.rerank import Candidate, LinearReranker, QueryTerms
 from search.snippets import highlight
 from search.types import (
     Filters,
@@ -115,6 +119,7 @@ class SearchService:
         embedder: vectors for units and queries; ``None`` = lexical only.
         vector_cache: where vectors are cached by text hash (no cache when ``None``).
         lexical_weight, vector_weight: the CombSUM weights of the two lists.
+        reranker: reorders the fused candidates of a hybrid search (``rerank.py``); ``None`` keeps the fused order.
     """
 
     def __init__(
@@ -130,6 +135,7 @@ class SearchService:
         superseded_factor: float = SUPERSEDED_FACTOR,
         doc_type_prior: dict[str, float] | None = None,
         candidates: int = CANDIDATES,
+        reranker: LinearReranker | None = None,
     ) -> None:
         self.index = index
         self.analyzer = analyzer or _default_analyzer()
@@ -139,10 +145,13 @@ class SearchService:
         self.title_boost = title_boost
         self.superseded_factor = superseded_factor
         self.doc_type_prior = DOC_TYPE_PRIOR if doc_type_prior is None else doc_type_prior
-        self.candidates = candidates
+        self.candidates_limit = candidates
+        self.reranker = reranker
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
+        self._synonyms_of = {w: frozenset(group) for group in self._synonym_groups.values() for w in group}
+        self._stopwords = frozenset(self.analyzer.stopwords)
         self._title_norms: dict[str, str] = {}
 
     @property
@@ -252,12 +261,49 @@ class SearchService:
         Raises:
             InvalidQueryError: a filter value is unknown (e.g. a region code).
         """
+        retrieved = self._retrieve(request)
+        if retrieved is None:
+            return SearchResponse(query=request.query, mode=request.mode, tokens=[], hits=[])
+        tokens, units, candidates = retrieved
+        if request.mode == "hybrid" and self.reranker is not None:
+            ranked = self.reranker.rerank(self.query_terms(request.query), candidates)
+        else:
+            ranked = [(c.unit_id, c.fused) for c in candidates]
+        if request.group_by_document:
+            best_of_document: dict[str, tuple[str, float]] = {}
+            for unit_id, score in ranked:  # best first, so the first unit of a document is its best
+                best_of_document.setdefault(units[unit_id].document.doc_id, (unit_id, score))
+            ranked = list(best_of_document.values())
+        terms = self._highlight_terms(request.query, tokens)
+        hits = [_hit(units[u], score, terms) for u, score in ranked[: request.top]]
+        return SearchResponse(query=request.query, mode=request.mode, tokens=tokens, hits=hits)
+
+    def candidates(self, request: SearchRequest) -> list[Candidate]:
+        """The fused, boosted candidates of a request, best first, before any reranking (what the reranker is
+        trained on); empty when the query has nothing searchable."""
+        retrieved = self._retrieve(request)
+        return retrieved[2] if retrieved else []
+
+    def query_terms(self, query: str) -> QueryTerms:
+        """The query's words (stopwords dropped) with their synonyms, as the reranker matches them."""
+        words = [w for w in self.analyzer.words(query) if w not in self.analyzer.stopwords and _SEARCHABLE.search(w)]
+        query_norm = normalise(query)
+        regions = frozenset(m.region.code for m in self._gazetteer.find_mentions(query_norm))
+        return QueryTerms.of(query_norm, words, self._stopwords, self._synonyms_of, regions)
+
+    @cached_property
+    def _gazetteer(self) -> Gazetteer:
+        return load_gazetteer()
+
+    def _retrieve(self, request: SearchRequest) -> tuple[list[str], dict[str, StoredUnit], list[Candidate]] | None:
+        """Query tokens, the candidate units and their fused, boosted candidates best first (``None`` when the
+        query has nothing searchable)."""
         filters = self.resolve_filters(request)
         query_norm = normalise(request.query)
         tokens = self.analyzer.query_tokens(request.query)
         if not _SEARCHABLE.search(query_norm):
-            return SearchResponse(query=request.query, mode=request.mode, tokens=[], hits=[])
-        limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates, request.top)
+            return None
+        limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates_limit, request.top)
         lexical: list[tuple[str, float]] = []
         nearest: list[tuple[str, float]] = []
         if request.mode in ("hybrid", "lexical") and tokens:
@@ -282,15 +328,22 @@ class SearchService:
             superseded_factor=self.superseded_factor,
             prior={u: self.doc_type_prior.get(s.document.doc_type or "", 1.0) for u, s in units.items()},
         )
-        ranked = top_keys(scores, len(scores))
-        if request.group_by_document:
-            best_of_document: dict[str, tuple[str, float]] = {}
-            for unit_id, score in ranked:  # best first, so the first unit of a document is its best
-                best_of_document.setdefault(units[unit_id].document.doc_id, (unit_id, score))
-            ranked = list(best_of_document.values())
-        terms = self._highlight_terms(request.query, tokens)
-        hits = [_hit(units[str(u)], score, terms) for u, score in ranked[: request.top]]
-        return SearchResponse(query=request.query, mode=request.mode, tokens=tokens, hits=hits)
+        lexical_score, vector_score = dict(lexical), dict(nearest)
+        candidates = [
+            Candidate(
+                unit_id=unit_id,
+                document_id=units[unit_id].document.doc_id,
+                title=self._title_norm(units[unit_id].document.title),
+                text=to_simplified(units[unit_id].text).lower(),
+                fused=score,
+                lexical=lexical_score.get(unit_id),
+                vector=vector_score.get(unit_id),
+                region_code=units[unit_id].document.region_code,
+                is_article=units[unit_id].article is not None,
+            )
+            for unit_id, score in top_keys(scores, len(scores))
+        ]
+        return tokens, units, candidates
 
     def _title_norm(self, title: str) -> str:
         """``normalise(title)``, remembered: the same few thousand titles come back query after query."""
@@ -309,9 +362,7 @@ class SearchService:
         """
         region_codes: frozenset[str] = frozenset()
         if request.region:
-            from ontology.reference import load_gazetteer
-
-            gazetteer = load_gazetteer()
+            gazetteer = self._gazetteer
             code = request.region
             if not code.isdigit():
                 region = gazetteer.resolve(to_simplified(code))

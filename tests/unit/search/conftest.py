@@ -1,15 +1,19 @@
-"""Shared builders for search tests: a deterministic fake embedder and small Chinese documents."""
+"""Shared builders for search tests: a deterministic fake embedder, small Chinese documents and a service over
+four of them."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from search.analysis import Analyzer
+from search.embedded_index import EmbeddedIndex
 from search.embedders.base import Embedder, normalise_rows
+from search.service import SearchService
 from search.types import IndexDocument, IndexUnit
 from search.units import vector_text
 
@@ -51,3 +55,41 @@ def analyzer() -> Analyzer:
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+@pytest.fixture
+def service(tmp_path: Path, analyzer: Analyzer, fake_embedder: FakeEmbedder) -> SearchService:
+    """A service over four small documents (rent relief in 北京 and 天津, a law in two versions)."""
+    service = SearchService(
+        EmbeddedIndex(tmp_path / "index"), analyzer=analyzer, embedder=fake_embedder, vector_cache=tmp_path / "vc"
+    )
+    service.index_documents(
+        [
+            make_document(
+                "rent",
+                "关于小微企业房租减免的通知",
+                ["对承租国有房屋的小微企业减免三个月租金", "个体工商户参照执行"],
+                doc_type="政策文件",
+                region_code="110112",
+                is_current=True,
+            ),
+            make_document(
+                "labour",
+                "中华人民共和国劳动合同法",
+                ["用人单位应当按时足额支付劳动报酬", "试用期最长不得超过六个月"],
+                doc_type="法律",
+                is_current=True,
+            ),
+            make_document(
+                "labour-old",
+                "中华人民共和国劳动合同法",
+                ["用人单位应当按时足额支付劳动报酬", "试用期最长不得超过六个月"],
+                doc_type="法律",
+                is_current=False,
+            ),
+            make_document(
+                "tj", "天津市房租补贴办法", ["天津市小微企业房租补贴"], doc_type="政策文件", region_code="120000"
+            ),
+        ]
+    )
+    return service

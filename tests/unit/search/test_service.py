@@ -15,43 +15,6 @@ from search.types import SearchRequest
 from tests.unit.search.conftest import FakeEmbedder, make_document
 
 
-@pytest.fixture
-def service(tmp_path: Path, analyzer: Analyzer, fake_embedder: FakeEmbedder) -> SearchService:
-    service = SearchService(
-        EmbeddedIndex(tmp_path / "index"), analyzer=analyzer, embedder=fake_embedder, vector_cache=tmp_path / "vc"
-    )
-    service.index_documents(
-        [
-            make_document(
-                "rent",
-                "关于小微企业房租减免的通知",
-                ["对承租国有房屋的小微企业减免三个月租金", "个体工商户参照执行"],
-                doc_type="政策文件",
-                region_code="110112",
-                is_current=True,
-            ),
-            make_document(
-                "labour",
-                "中华人民共和国劳动合同法",
-                ["用人单位应当按时足额支付劳动报酬", "试用期最长不得超过六个月"],
-                doc_type="法律",
-                is_current=True,
-            ),
-            make_document(
-                "labour-old",
-                "中华人民共和国劳动合同法",
-                ["用人单位应当按时足额支付劳动报酬", "试用期最长不得超过六个月"],
-                doc_type="法律",
-                is_current=False,
-            ),
-            make_document(
-                "tj", "天津市房租补贴办法", ["天津市小微企业房租补贴"], doc_type="政策文件", region_code="120000"
-            ),
-        ]
-    )
-    return service
-
-
 def test_hybrid_search_finds_the_rent_relief_article_with_a_synonym(service: SearchService) -> None:
     response = service.search(SearchRequest(query="小型微型企业的房租能减免吗"))
     best = response.hits[0]

@@ -1,0 +1,110 @@
+"""Fit the reranker (``search/rerank.py``) on labelled questions and write ``search/resources/reranker.json``.
+
+Usage::
+
+    python benchmarks/train_reranker.py [--sets ncp,stard] [--data-dir ncp=/tmp/pkg-eval-ncp ...]
+                                        [--out search/resources/reranker.json] [--c 0.01]
+
+Each set is searched in the data dir ``benchmarks/retrieval_eval.py`` built for it (``/tmp/pkg-eval-<set>``
+unless ``--data-dir SET=PATH`` names another; run that first), with no answered questions stored. Only the
+questions at even positions are used (STARD train, NCP dev), so that ``retrieval_eval.py <set> --split odd``
+scores the model on questions it never saw. For each question the first ``RERANK_DEPTH`` fused candidates of a
+hybrid search are labelled relevant or not by the eval script's own matching (``../shared/eval/retrieval_eval.py``);
+one logistic regression (scikit-learn, standardised features, L2 strength ``1/C``) is fitted on the candidates that
+are articles (STARD's statutes) and one on the passages (NCP's policies); the standardisation is folded into the
+weights written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+from retrieval_eval import EVAL_SCRIPT, SETS, store_answered  # the script beside this one
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from api.bootstrap import build_services
+from api.settings import Settings
+from search.rerank import DEFAULT_MODEL, FEATURES, RERANK_DEPTH, LinearReranker, LogisticModel, feature_matrix
+from search.types import SearchRequest
+
+
+def eval_script() -> ModuleType:
+    """The shared evaluation script, imported, for its query loading and hit matching."""
+    spec = importlib.util.spec_from_file_location("retrieval_eval_script", EVAL_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def labelled_features(name: str, data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Features, labels and is-article flags of the first fused candidates of the set's even-position
+    questions; the question count."""
+    script = eval_script()
+    services = build_services(Settings(policykg_data_dir=data_dir, policykg_rerank=False))  # type: ignore[call-arg]
+    store_answered(services.store, name, "none")
+    services.search.sync(services.store)
+    questions = script.load(name, str(SETS[name][0]))[0::2]
+    rows, labels, articles = [], [], []
+    service = services.search
+    for _, query, relevant in questions:
+        candidates = service.candidates(SearchRequest(query=query, top=100))
+        units = service.index.get_units([c.unit_id for c in candidates[:RERANK_DEPTH]])
+        for candidate in candidates[:RERANK_DEPTH]:
+            unit = units[candidate.unit_id]
+            hit = {"title": unit.document.title, "article": unit.article or "", "source_id": unit.document.source_id}
+            labels.append(script.hit_key(name, hit) in relevant)
+            articles.append(candidate.is_article)
+        rows.append(feature_matrix(service.query_terms(query), candidates))
+    services.close()
+    return np.vstack(rows), np.asarray(labels, dtype=int), np.asarray(articles, dtype=bool), len(questions)
+
+
+def fit(features: np.ndarray, labels: np.ndarray, c: float, trained_on: str) -> LogisticModel:
+    """A logistic regression on standardised features, with the standardisation folded into its weights."""
+    scaler = StandardScaler().fit(features)
+    model = LogisticRegression(C=c, max_iter=5000).fit(scaler.transform(features), labels)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    weights = model.coef_[0] / scale
+    bias = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scale))
+    return LogisticModel(tuple(float(w) for w in weights), bias, trained_on)
+
+
+def main() -> None:
+    """Collect features, fit the article and the passage model, print their weights and write them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default="ncp,stard")
+    parser.add_argument("--data-dir", action="append", default=[], help="SET=PATH, e.g. ncp=/tmp/pkg-eval-ncp")
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--c", type=float, default=0.01, help="inverse L2 strength of the logistic regressions")
+    args = parser.parse_args()
+    names = args.sets.split(",")
+    data_dirs = {name: Path(f"/tmp/pkg-eval-{name}") for name in names}
+    data_dirs.update({k: Path(v) for k, _, v in (pair.partition("=") for pair in args.data_dir)})
+    parts = {name: labelled_features(name, data_dirs[name]) for name in names}
+    features = np.vstack([p[0] for p in parts.values()])
+    labels = np.concatenate([p[1] for p in parts.values()])
+    articles = np.concatenate([p[2] for p in parts.values()])
+    models = {}
+    for kind, mask in (("article", articles), ("passage", ~articles)):
+        sources = [f"{n} ({int(p[2].sum() if kind == 'article' else (~p[2]).sum())})" for n, p in parts.items()]
+        trained_on = (
+            f"{kind} candidates of the even-position questions of {', '.join(sources)}; "
+            f"benchmarks/train_reranker.py, C={args.c}"
+        )
+        models[kind] = fit(features[mask], labels[mask], args.c, trained_on)
+        print(f"{kind}: {int(mask.sum())} candidates, {int(labels[mask].sum())} relevant", flush=True)
+        for feature, weight in zip(FEATURES, models[kind].weights, strict=True):
+            print(f"  {feature:18} {weight:+.4f}")
+        print(f"  {'bias':18} {models[kind].bias:+.4f}")
+    LinearReranker(models["article"], models["passage"]).save(args.out)
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""A learned second stage: a linear model over the first fused candidates that asks how much of the question
+each candidate's own words cover.
+
+BM25 and USE vectors each score a unit as a whole; a question that asks one detail of one document ("泰州市海陵区
+政务服务大厅对办事人员有何要求？") is answered by the passage whose words cover most of it: its place, agency and
+subject together. The features of a candidate unit (``FEATURES``):
+
+- ``fused``: its fused, boosted score over the best candidate's; ``log_rank``: log(1 + its rank);
+- ``lexical`` / ``vector``: its BM25 score and cosine, min-max normalised over the candidates (0 when absent);
+- ``unit_terms``: the share of the query's words (a synonym counts) found in the unit's text;
+- ``unit_bigrams``: the share of the query's character bigrams (``QueryTerms``) found in the unit's text;
+- ``document_bigrams``: the share of bigrams found in its document's title or any of its candidates' texts;
+- ``title_bigrams``: the share of bigrams found in the document's title;
+- ``document_units``: the share of all the candidates that belong to its document;
+- ``region_match`` / ``region_mismatch``: the query names a region and the document's region is on the same line
+  of the hierarchy (it, inside it, or containing it) / on another line (山东 asked, a 山西 document); national
+  documents and queries naming no region get 0 for both.
+
+The score is ``1 / (1 + exp(-(w · f + b)))``, a logistic regression fitted on labelled questions by
+``benchmarks/train_reranker.py`` (one weight per feature, standardisation folded in), one model for statute
+articles and one for passages, shipped in ``search/resources/reranker.json``. It reorders the first
+``RERANK_DEPTH`` candidates of a hybrid search.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ontology.reference import NATIONAL_CODE, contains
+from search.errors import SearchIndexError
+
+FEATURES = (
+    "fused",
+    "log_rank",
+    "lexical",
+    "vector",
+    "unit_terms",
+    "unit_bigrams",
+    "document_bigrams",
+    "title_bigrams",
+    "document_units",
+    "region_match",
+    "region_mismatch",
+)
+RERANK_DEPTH = 30  # candidates the model reorders; training sees the same depth
+DEFAULT_MODEL = Path(__file__).parent / "resources" / "reranker.json"
+_WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fused candidate as the reranker sees it (texts normalised as the analyzer normalises them)."""
+
+    unit_id: str
+    document_id: str
+    title: str
+    text: str
+    fused: float
+    lexical: float | None
+    vector: float | None
+    region_code: str | None = None
+    is_article: bool = False
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """The query's words, each with its synonyms (any one counts as present), and their character bigrams."""
+
+    words: tuple[frozenset[str], ...]
+    bigrams: frozenset[str]
+    regions: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        query_norm: str,
+        words: Sequence[str],
+        stopwords: frozenset[str],
+        synonyms_of: dict[str, frozenset[str]],
+        regions: frozenset[str] = frozenset(),
+    ) -> QueryTerms:
+        """Terms of a normalised query: its words (stopwords already dropped) with their synonym groups
+        (``synonyms_of``), and every pair of adjacent characters of the query that is not a stopword and holds
+        no one-character stopword nor punctuation; ``regions`` are the codes of the regions it names."""
+        unique = list(dict.fromkeys(words))
+        alternatives = tuple(synonyms_of.get(w, frozenset()) | {w} for w in unique)
+        bigrams = frozenset(
+            pair
+            for pair in (query_norm[i : i + 2] for i in range(len(query_norm) - 1))
+            if pair not in stopwords and all(_WORD_CHAR.match(ch) and ch not in stopwords for ch in pair)
+        )
+        return cls(alternatives, bigrams, regions)
+
+
+def _share(found: int, total: int) -> float:
+    return found / total if total else 0.0
+
+
+def _normalised(values: Sequence[float | None]) -> list[float]:
+    """Min-max over the values present (1 when they are all equal); 0 for an absent one."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return [0.0] * len(values)
+    low, high = min(present), max(present)
+    spread = high - low
+    return [0.0 if v is None else ((v - low) / spread if spread > 0 else 1.0) for v in values]
+
+
+def _region_features(asked: frozenset[str], code: str | None) -> tuple[float, float]:
+    """(match, mismatch) of a document's region against the regions a query names."""
+    if not asked or not code or code == NATIONAL_CODE:
+        return 0.0, 0.0
+    related = any(contains(a, code) or contains(code, a) for a in asked)
+    return (1.0, 0.0) if related else (0.0, 1.0)
+
+
+def feature_matrix(terms: QueryTerms, candidates: Sequence[Candidate], depth: int = RERANK_DEPTH) -> np.ndarray:
+    """One row of ``FEATURES`` for each of the first ``depth`` candidates (best fused first); the document
+    features look at every candidate."""
+    if not candidates:
+        return np.zeros((0, len(FEATURES)))
+    best = max(c.fused for c in candidates) or 1.0
+    lexical = _normalised([c.lexical for c in candidates])
+    vector = _normalised([c.vector for c in candidates])
+    found_bigrams = [frozenset(b for b in terms.bigrams if b in c.text) for c in candidates]
+    title_bigrams: dict[str, frozenset[str]] = {}
+    document_bigrams: dict[str, set[str]] = {}
+    document_count: dict[str, int] = {}
+    for candidate, found in zip(candidates, found_bigrams, strict=True):
+        document = candidate.document_id
+        if document not in title_bigrams:
+            title_bigrams[document] = frozenset(b for b in terms.bigrams if b in candidate.title)
+            document_bigrams[document] = set(title_bigrams[document])
+        document_bigrams[document] |= found
+        document_count[document] = document_count.get(document, 0) + 1
+    total = len(terms.bigrams)
+    rows = []
+    for rank, candidate in enumerate(candidates[:depth]):
+        document = candidate.document_id
+        found_words = sum(any(a in candidate.text for a in alternatives) for alternatives in terms.words)
+        rows.append(
+            (
+                candidate.fused / best,
+                math.log1p(rank),
+                lexical[rank],
+                vector[rank],
+                _share(found_words, len(terms.words)),
+                _share(len(found_bigrams[rank]), total),
+                _share(len(document_bigrams[document]), total),
+                _share(len(title_bigrams[document]), total),
+                document_count[document] / len(candidates),
+                *_region_features(terms.regions, candidate.region_code),
+            )
+        )
+    return np.asarray(rows, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """``1 / (1 + exp(-(w · f + b)))`` over ``FEATURES``, with what it was trained on."""
+
+    weights: tuple[float, ...]
+    bias: float
+    trained_on: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise SearchIndexError(f"reranker: {len(self.weights)} weights for {len(FEATURES)} features")
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """The model's probability of relevance for each row of ``features``."""
+        logits = features @ np.asarray(self.weights) + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+
+@dataclass(frozen=True)
+class LinearReranker:
+    """Two logistic models: one scores statute articles (条), one passages of documents without articles; a
+    question about a law and one about a policy notice are answered in different ways (a passage's relevance is
+    its document's)."""
+
+    article: LogisticModel
+    passage: LogisticModel
+
+    def rerank(self, terms: QueryTerms, candidates: Sequence[Candidate]) -> list[tuple[str, float]]:
+        """``(unit_id, score)`` of every candidate, best first: the first ``RERANK_DEPTH`` reordered by the
+        models' probabilities, the rest after them in their fused order (scores scaled below the lowest)."""
+        head, tail = candidates[:RERANK_DEPTH], candidates[RERANK_DEPTH:]
+        features = feature_matrix(terms, candidates)
+        is_article = np.asarray([c.is_article for c in head], dtype=bool)
+        scores = np.where(is_article, self.article.scores(features), self.passage.scores(features))
+        order = sorted(range(len(head)), key=lambda i: (-scores[i], i))
+        ranked = [(head[i].unit_id, float(scores[i])) for i in order]
+        if tail:
+            floor = float(scores.min()) / (tail[0].fused or 1.0)
+            ranked += [(c.unit_id, c.fused * floor) for c in tail]
+        return ranked
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_MODEL) -> LinearReranker:
+        """Models written by ``save``.
+
+        Raises:
+            SearchIndexError: the file is missing, unreadable or names other features.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if tuple(data["features"]) != FEATURES:
+                raise SearchIndexError(f"reranker {path}: its features {data['features']} are not {list(FEATURES)}")
+            models = {
+                kind: LogisticModel(tuple(float(w) for w in m["weights"]), float(m["bias"]), str(m["trained_on"]))
+                for kind, m in ((k, data[k]) for k in ("article", "passage"))
+            }
+            return cls(models["article"], models["passage"])
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise SearchIndexError(f"cannot read the reranker {path}: {e}") from e
+
+    def save(self, path: Path) -> None:
+        """Write the models as JSON."""
+        data = {"features": list(FEATURES), "article": asdict(self.article), "passage": asdict(self.passage)}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
