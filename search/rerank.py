@@ -29,11 +29,13 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ontology.reference import NATIONAL_CODE, contains
+from search.analysis import to_simplified
 from search.errors import SearchIndexError
 
 FEATURES = (
@@ -50,13 +52,14 @@ FEATURES = (
     "region_mismatch",
 )
 RERANK_DEPTH = 30  # candidates the model reorders; training sees the same depth
+MATCH_TEXT_CACHE = 200_000
 DEFAULT_MODEL = Path(__file__).parent / "resources" / "reranker.json"
 _WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A fused candidate as the reranker sees it (texts normalised as the analyzer normalises them)."""
+    """A fused candidate as the reranker sees it (``title`` normalised, ``text`` through ``match_text``)."""
 
     unit_id: str
     document_id: str
@@ -97,6 +100,13 @@ class QueryTerms:
             if pair not in stopwords and all(_WORD_CHAR.match(ch) and ch not in stopwords for ch in pair)
         )
         return cls(alternatives, bigrams, regions)
+
+
+@lru_cache(maxsize=MATCH_TEXT_CACHE)
+def match_text(text: str) -> str:
+    """A text as the reranker matches it: Simplified and lower-case, like the query (remembered: the same units
+    come back as candidates query after query, and converting them was most of the reranker's cost)."""
+    return to_simplified(text).lower()
 
 
 def _share(found: int, total: int) -> float:
