@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -59,7 +60,8 @@ _WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 
 @dataclass(frozen=True)
 class Candidate:
-    """A fused candidate as the reranker sees it (``title`` normalised, ``text`` through ``match_text``)."""
+    """A fused candidate as the reranker sees it: ``title`` normalised, ``text`` as stored (``match_text``
+    normalises it when a feature needs it)."""
 
     unit_id: str
     document_id: str
@@ -133,28 +135,30 @@ def _region_features(asked: frozenset[str], code: str | None) -> tuple[float, fl
 
 def feature_matrix(terms: QueryTerms, candidates: Sequence[Candidate], depth: int = RERANK_DEPTH) -> np.ndarray:
     """One row of ``FEATURES`` for each of the first ``depth`` candidates (best fused first); the document
-    features look at every candidate."""
+    features look at every candidate of their documents."""
     if not candidates:
         return np.zeros((0, len(FEATURES)))
+    head = candidates[:depth]
     best = max(c.fused for c in candidates) or 1.0
     lexical = _normalised([c.lexical for c in candidates])
     vector = _normalised([c.vector for c in candidates])
-    found_bigrams = [frozenset(b for b in terms.bigrams if b in c.text) for c in candidates]
+    document_count = Counter(c.document_id for c in candidates)
+    head_documents = {c.document_id for c in head}
+    texts = {i: match_text(c.text) for i, c in enumerate(candidates) if c.document_id in head_documents}
+    found_bigrams = {i: frozenset(b for b in terms.bigrams if b in text) for i, text in texts.items()}
     title_bigrams: dict[str, frozenset[str]] = {}
     document_bigrams: dict[str, set[str]] = {}
-    document_count: dict[str, int] = {}
-    for candidate, found in zip(candidates, found_bigrams, strict=True):
-        document = candidate.document_id
+    for i, found in found_bigrams.items():
+        document = candidates[i].document_id
         if document not in title_bigrams:
-            title_bigrams[document] = frozenset(b for b in terms.bigrams if b in candidate.title)
+            title_bigrams[document] = frozenset(b for b in terms.bigrams if b in candidates[i].title)
             document_bigrams[document] = set(title_bigrams[document])
         document_bigrams[document] |= found
-        document_count[document] = document_count.get(document, 0) + 1
     total = len(terms.bigrams)
     rows = []
-    for rank, candidate in enumerate(candidates[:depth]):
+    for rank, candidate in enumerate(head):
         document = candidate.document_id
-        found_words = sum(any(a in candidate.text for a in alternatives) for alternatives in terms.words)
+        found_words = sum(any(a in texts[rank] for a in alternatives) for alternatives in terms.words)
         rows.append(
             (
                 candidate.fused / best,

@@ -39,7 +39,7 @@ from search.ranking import (
     top_keys,
     with_document_context,
 )
-from search.rerank import Candidate, LinearReranker, QueryTerms, match_text
+from search.rerank import Candidate, LinearReranker, QueryTerms
 from search.snippets import highlight
 from search.types import (
     Filters,
@@ -334,7 +334,7 @@ class SearchService:
                 unit_id=unit_id,
                 document_id=units[unit_id].document.doc_id,
                 title=self._title_norm(units[unit_id].document.title),
-                text=match_text(units[unit_id].text),
+                text=units[unit_id].text,
                 fused=score,
                 lexical=lexical_score.get(unit_id),
                 vector=vector_score.get(unit_id),
