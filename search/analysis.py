@@ -23,6 +23,7 @@ import rjieba
 
 DEFAULT_WORD_FREQ = 20000
 _WORD_CHAR = re.compile(r"[\w\u3400-\u9fff]")
+SEARCHABLE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")  # a character worth searching for
 _ARTICLE_LABEL = re.compile(r"第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?")
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from ontology.reference import NATIONAL_CODE, contains
-from search.analysis import to_simplified
+from search.analysis import SEARCHABLE, to_simplified
 from search.errors import SearchIndexError
 
 FEATURES = (
@@ -55,7 +54,6 @@ FEATURES = (
 RERANK_DEPTH = 30  # candidates the model reorders; training sees the same depth
 MATCH_TEXT_CACHE = 200_000
 DEFAULT_MODEL = Path(__file__).parent / "resources" / "reranker.json"
-_WORD_CHAR = re.compile(r"[0-9a-z\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ class QueryTerms:
         bigrams = frozenset(
             pair
             for pair in (query_norm[i : i + 2] for i in range(len(query_norm) - 1))
-            if pair not in stopwords and all(_WORD_CHAR.match(ch) and ch not in stopwords for ch in pair)
+            if pair not in stopwords and all(SEARCHABLE.match(ch) and ch not in stopwords for ch in pair)
         )
         return cls(alternatives, bigrams, regions)
 

@@ -24,7 +24,7 @@ import numpy as np
 from graph.base import GraphStore
 from ontology.errors import UnknownCodeError
 from ontology.reference import Gazetteer, load_gazetteer
-from search.analysis import Analyzer, normalise, to_simplified
+from search.analysis import SEARCHABLE, Analyzer, normalise, to_simplified
 from search.answered import AnsweredQuestions, read_answered_questions, with_digest
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
@@ -78,7 +78,6 @@ EMBED_CHUNK = 512
 TITLE_CACHE_SIZE = 200_000
 CACHE_SAVE_EVERY = 8192
 SYNC_BATCH = 200
-_SEARCHABLE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 
 Progress = Callable[[str, int, int], None]
 
@@ -151,7 +150,6 @@ class SearchService:
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
         self._synonyms_of = {w: frozenset(group) for group in self._synonym_groups.values() for w in group}
-        self._stopwords = frozenset(self.analyzer.stopwords)
         self._title_norms: dict[str, str] = {}
 
     @property
@@ -286,10 +284,14 @@ class SearchService:
 
     def query_terms(self, query: str) -> QueryTerms:
         """The query's words (stopwords dropped) with their synonyms, as the reranker matches them."""
-        words = [w for w in self.analyzer.words(query) if w not in self.analyzer.stopwords and _SEARCHABLE.search(w)]
+        words = self._query_words(query)
         query_norm = normalise(query)
         regions = frozenset(m.region.code for m in self._gazetteer.find_mentions(query_norm))
-        return QueryTerms.of(query_norm, words, self._stopwords, self._synonyms_of, regions)
+        return QueryTerms.of(query_norm, words, self.analyzer.stopwords, self._synonyms_of, regions)
+
+    def _query_words(self, query: str) -> list[str]:
+        """The query's words (plain segmentation), stopwords and punctuation left out."""
+        return [w for w in self.analyzer.words(query) if w not in self.analyzer.stopwords and SEARCHABLE.search(w)]
 
     @cached_property
     def _gazetteer(self) -> Gazetteer:
@@ -301,7 +303,7 @@ class SearchService:
         filters = self.resolve_filters(request)
         query_norm = normalise(request.query)
         tokens = self.analyzer.query_tokens(request.query)
-        if not _SEARCHABLE.search(query_norm):
+        if not SEARCHABLE.search(query_norm):
             return None
         limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates_limit, request.top)
         lexical: list[tuple[str, float]] = []
@@ -320,9 +322,10 @@ class SearchService:
             ]
         )
         fused = with_document_context({k: v for k, v in fused.items() if k in units}, document_of)
+        title_norm = {u: self._title_norm(s.document.title) for u, s in units.items()}
         scores = boosted(
             fused,
-            title_named={u: title_named_in(query_norm, self._title_norm(s.document.title)) for u, s in units.items()},
+            title_named={u: title_named_in(query_norm, title_norm[u]) for u in units},
             is_current={u: s.document.is_current for u, s in units.items()},
             title_boost=self.title_boost,
             superseded_factor=self.superseded_factor,
@@ -333,7 +336,7 @@ class SearchService:
             Candidate(
                 unit_id=unit_id,
                 document_id=units[unit_id].document.doc_id,
-                title=self._title_norm(units[unit_id].document.title),
+                title=title_norm[unit_id],
                 text=units[unit_id].text,
                 fused=score,
                 lexical=lexical_score.get(unit_id),
@@ -384,7 +387,7 @@ class SearchService:
         )
 
     def _highlight_terms(self, query: str, tokens: Sequence[str]) -> set[str]:
-        terms = {w for w in self.analyzer.words(query) if w not in self.analyzer.stopwords and _SEARCHABLE.search(w)}
+        terms = set(self._query_words(query))
         terms.update(tokens)
         for token in list(terms):
             terms.update(self._synonym_groups.get(self.analyzer.synonyms.get(token, token), ()))

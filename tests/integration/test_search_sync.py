@@ -46,6 +46,15 @@ def _service(tmp_path: Path) -> SearchService:
     return SearchService(EmbeddedIndex(tmp_path / "index"), embedder=UseEmbedder(), vector_cache=tmp_path / "vc")
 
 
+@pytest.fixture
+def service(tmp_path: Path, corpus: Path, store: LadybugGraphStore) -> SearchService:
+    """The corpus ingested into the store and a service whose index is in step with it."""
+    ingest_paths([corpus], store=store)
+    service = _service(tmp_path)
+    service.sync(store)
+    return service
+
+
 def test_sync_indexes_articles_with_their_documents_and_finds_a_paraphrase(
     tmp_path: Path, corpus: Path, store: LadybugGraphStore
 ) -> None:
@@ -62,11 +71,8 @@ def test_sync_indexes_articles_with_their_documents_and_finds_a_paraphrase(
 
 
 def test_sync_replaces_changed_and_removes_deleted_documents(
-    tmp_path: Path, corpus: Path, store: LadybugGraphStore
+    corpus: Path, store: LadybugGraphStore, service: SearchService
 ) -> None:
-    ingest_paths([corpus], store=store)
-    service = _service(tmp_path)
-    service.sync(store)
     (corpus / "rent.md").write_text(RENT.replace("三个月", "六个月"), encoding="utf-8")
     ingest_paths([corpus / "rent.md"], store=store)
     labour_source = next(h.source_id for h in service.search(SearchRequest(query="试用期", mode="lexical")).hits)
@@ -78,12 +84,10 @@ def test_sync_replaces_changed_and_removes_deleted_documents(
     assert "六个月" in service.search(SearchRequest(query="小微企业 租金", mode="lexical")).hits[0].snippet
 
 
+@pytest.mark.usefixtures("service")
 def test_a_graph_write_without_index_update_is_repaired_by_the_next_sync(
-    tmp_path: Path, corpus: Path, store: LadybugGraphStore
+    tmp_path: Path, store: LadybugGraphStore
 ) -> None:
-    ingest_paths([corpus], store=store)
-    service = _service(tmp_path)
-    service.sync(store)
     rent_id = next(iter(store.find_nodes("NormativeDocument", {"title": "关于小微企业房租减免的办法"})))["id"]
     store.delete_document(rent_id)  # the "crash": the graph changed and the index was never told
     assert _service(tmp_path).sync(store).removed == 1
@@ -99,11 +103,8 @@ def test_placeholders_are_not_indexed(tmp_path: Path, corpus: Path, store: Ladyb
 
 
 def test_answered_questions_in_the_graph_expand_their_article_until_deleted(
-    tmp_path: Path, corpus: Path, store: LadybugGraphStore
+    tmp_path: Path, store: LadybugGraphStore, service: SearchService
 ) -> None:
-    ingest_paths([corpus], store=store)
-    service = _service(tmp_path)
-    service.sync(store)
     asked = SearchRequest(query="刚上班老板说先考察半年", mode="lexical")
 
     def finds_probation_article(searcher: SearchService) -> bool:
