@@ -22,14 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from api.bootstrap import SEARCH_DIR_NAME, build_services
 from api.settings import Settings
 from search.embedded_index import EmbeddedIndex
 from search.embedders import build_embedder
 from search.embedders.use import PARALLEL_MIN_TEXTS
-from search.service import SearchService, read_documents
+from search.service import CANDIDATES, SearchService, read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks
+from search.vector_index import VectorIndex
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 STARD = SHARED / "corpora" / "stard" / "queries.train.json"
@@ -51,6 +54,32 @@ def time_queries(service: SearchService, queries: list[str], mode: str) -> tuple
         service.search(SearchRequest(query=query, top=10, mode=mode))
         latencies.append((time.perf_counter() - began) * 1000)
     return latencies, time.perf_counter() - started
+
+
+def compare_vector_search(vectors: VectorIndex, queries: np.ndarray) -> None:
+    """Time the index's vector search against an exact pass over the same matrix, in the same run, and print how
+    often the two return the same ``CANDIDATES`` best similarities."""
+    if vectors.exact:
+        print(f"vector search: exact over {vectors.matrix.shape[0]} vectors")
+        return
+    exact = VectorIndex(vectors.matrix, vectors.owners)
+    timings: dict[str, list[float]] = {"exact": [], "served": []}
+    same = within = 0.0
+    for query in queries:
+        found = {}
+        for label, index in (("exact", exact), ("served", vectors)):
+            began = time.perf_counter()
+            found[label] = index.search(query, None, CANDIDATES)[1]
+            timings[label].append((time.perf_counter() - began) * 1000)
+        exact_best, served_best = found["exact"], found["served"]
+        same += bool(np.allclose(served_best, exact_best, atol=1e-6))
+        within += float(np.mean(served_best >= exact_best[-1] - 1e-6))
+    exact_p50, served_p50 = percentile(timings["exact"], 0.5), percentile(timings["served"], 0.5)
+    print(
+        f"vector search over {vectors.matrix.shape[0]} vectors, {CANDIDATES} nearest: exact p50 {exact_p50:.2f} ms, "
+        f"served p50 {served_p50:.2f} ms ({served_p50 / exact_p50:.2f}x); the same {CANDIDATES} similarities for "
+        f"{same / len(queries):.1%} of queries, {within / len(queries):.2%} of served hits among the exact best"
+    )
 
 
 def folder_size(folder: Path) -> int:
@@ -86,7 +115,7 @@ def main() -> None:
             ]
             documents = read_documents(services.store, sample_ids)
             texts = [p for d in documents for u in d.units for p in vector_chunks(u.vector_text)][:EMBED_SAMPLE]
-            pieces = service.index.vector_rows if isinstance(service.index, EmbeddedIndex) else report.units
+            pieces = service.index.vectors.matrix.shape[0] if isinstance(service.index, EmbeddedIndex) else report.units
             settings = services.settings
             in_process = build_embedder(settings.policykg_embedder, model=settings.policykg_embedding_model)
             workers = settings.policykg_embed_workers
@@ -104,6 +133,8 @@ def main() -> None:
                     f"{pieces / rate / 60:.1f} min for the {pieces} pieces of {report.units} units without the cache"
                 )
         questions = [q["问题"] for q in json.loads(STARD.read_text(encoding="utf-8"))][: args.queries]
+        if service.embedder is not None and isinstance(service.index, EmbeddedIndex):
+            compare_vector_search(service.index.vectors, service.embedder.embed(questions))
         service.search(SearchRequest(query=questions[0]))  # warm-up: load the models
         print(f"{'mode':8} {'p50 ms':>8} {'p99 ms':>8} {'q/s':>7}")
         baseline_p50 = None

@@ -91,9 +91,9 @@ class EmbeddedIndex(SearchIndex):
         return self._tokens
 
     @property
-    def vector_rows(self) -> int:
-        """Number of stored vectors (one per piece of unit text)."""
-        return int(self._vectors.matrix.shape[0])
+    def vectors(self) -> VectorIndex:
+        """The live version's vector index (one row per piece of unit text)."""
+        return self._vectors
 
     # --- the port -----------------------------------------------------------------------------------------
     def schema(self) -> IndexSchema | None:

@@ -323,29 +323,32 @@ class SearchService:
         )
         fused = with_document_context({k: v for k, v in fused.items() if k in units}, document_of)
         title_norm = {u: self._title_norm(s.document.title) for u, s in units.items()}
+        named = {title: title_named_in(query_norm, title) for title in set(title_norm.values())}
         scores = boosted(
             fused,
-            title_named={u: title_named_in(query_norm, title_norm[u]) for u in units},
+            title_named={u: named[title] for u, title in title_norm.items()},
             is_current={u: s.document.is_current for u, s in units.items()},
             title_boost=self.title_boost,
             superseded_factor=self.superseded_factor,
             prior={u: self.doc_type_prior.get(s.document.doc_type or "", 1.0) for u, s in units.items()},
         )
         lexical_score, vector_score = dict(lexical), dict(nearest)
-        candidates = [
-            Candidate(
-                unit_id=unit_id,
-                document_id=units[unit_id].document.doc_id,
-                title=title_norm[unit_id],
-                text=units[unit_id].text,
-                fused=score,
-                lexical=lexical_score.get(unit_id),
-                vector=vector_score.get(unit_id),
-                region_code=units[unit_id].document.region_code,
-                is_article=units[unit_id].article is not None,
+        candidates = []
+        for unit_id, score in top_keys(scores, len(scores)):
+            unit = units[unit_id]
+            candidates.append(
+                Candidate(
+                    unit_id=unit_id,
+                    document_id=unit.document.doc_id,
+                    title=title_norm[unit_id],
+                    text=unit.text,
+                    fused=score,
+                    lexical=lexical_score.get(unit_id),
+                    vector=vector_score.get(unit_id),
+                    region_code=unit.document.region_code,
+                    is_article=unit.article is not None,
+                )
             )
-            for unit_id, score in top_keys(scores, len(scores))
-        ]
         return tokens, units, candidates
 
     def _title_norm(self, title: str) -> str:
