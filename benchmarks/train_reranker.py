@@ -9,10 +9,15 @@ Each set is searched in the data dir ``benchmarks/retrieval_eval.py`` built for 
 unless ``--data-dir SET=PATH`` names another; run that first), with no answered questions stored. Only the
 questions at even positions are used (STARD train, NCP dev), so that ``retrieval_eval.py <set> --split odd``
 scores the model on questions it never saw. For each question the first ``RERANK_DEPTH`` fused candidates of a
-hybrid search are labelled relevant or not by the eval script's own matching (``../shared/eval/retrieval_eval.py``);
-one logistic regression (scikit-learn, standardised features, L2 strength ``1/C``) is fitted on the candidates that
-are articles (STARD's statutes) and one on the passages (NCP's policies); the standardisation is folded into the
-weights written.
+hybrid search are labelled relevant or not by the eval script's own matching (``../shared/eval/retrieval_eval.py``).
+The models are pairwise (RankNet's logistic loss on feature differences, Burges et al., ICML 2005; a linear
+RankSVM with logistic loss): for every relevant and irrelevant candidate of the same question, one example
+``f(relevant) − f(irrelevant)`` labelled 1 and its negation labelled 0, fitted by a logistic regression without
+intercept (scikit-learn, standardised features, L2 strength ``1/C``). It learns what orders the candidates of one
+question, not what separates relevant candidates of all questions from irrelevant ones: fitted pointwise on the
+same candidates, the models scored NCP MRR@10 0.848 and STARD 0.458 on the odd halves, pairwise 0.872 and
+0.474. One model is fitted on the candidates that are articles (STARD's statutes) and one on the passages (NCP's
+policies); the standardisation is folded into the weights written, its centring into the bias.
 """
 
 from __future__ import annotations
@@ -42,17 +47,17 @@ def eval_script() -> ModuleType:
     return module
 
 
-def labelled_features(name: str, data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Features, labels and is-article flags of the first fused candidates of the set's even-position
-    questions; the question count."""
+def labelled_features(name: str, data_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels, is-article flags and question numbers of the first fused candidates of the set's
+    even-position questions."""
     script = eval_script()
     services = build_services(Settings(policykg_data_dir=data_dir, policykg_rerank=False))  # type: ignore[call-arg]
     store_answered(services.store, name, "none")
     services.search.sync(services.store)
     questions = script.load(name, str(SETS[name][0]))[0::2]
-    rows, labels, articles = [], [], []
+    rows, labels, articles, numbers = [], [], [], []
     service = services.search
-    for _, query, relevant in questions:
+    for number, (_, query, relevant) in enumerate(questions):
         candidates = service.candidates(SearchRequest(query=query, top=100))
         units = service.index.get_units([c.unit_id for c in candidates[:RERANK_DEPTH]])
         for candidate in candidates[:RERANK_DEPTH]:
@@ -60,18 +65,41 @@ def labelled_features(name: str, data_dir: Path) -> tuple[np.ndarray, np.ndarray
             hit = {"title": unit.document.title, "article": unit.article or "", "source_id": unit.document.source_id}
             labels.append(script.hit_key(name, hit) in relevant)
             articles.append(candidate.is_article)
+            numbers.append(number)
         rows.append(feature_matrix(service.query_terms(query), candidates))
     services.close()
-    return np.vstack(rows), np.asarray(labels, dtype=int), np.asarray(articles, dtype=bool), len(questions)
+    return (
+        np.vstack(rows),
+        np.asarray(labels, dtype=int),
+        np.asarray(articles, dtype=bool),
+        np.asarray(numbers, dtype=int),
+    )
 
 
-def fit(features: np.ndarray, labels: np.ndarray, c: float, trained_on: str) -> LogisticModel:
-    """A logistic regression on standardised features, with the standardisation folded into its weights."""
+def pairs(features: np.ndarray, labels: np.ndarray, questions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``f(relevant) − f(irrelevant)`` labelled 1 and its negation labelled 0, for every relevant and irrelevant
+    candidate of the same question."""
+    differences = []
+    for question in np.unique(questions):
+        own = questions == question
+        relevant, irrelevant = features[own & (labels == 1)], features[own & (labels == 0)]
+        if len(relevant) and len(irrelevant):
+            differences.append((relevant[:, None, :] - irrelevant[None, :, :]).reshape(-1, features.shape[1]))
+    if not differences:
+        raise SystemExit("no question has both a relevant and an irrelevant candidate: nothing to learn from")
+    positive = np.vstack(differences)
+    return np.vstack([positive, -positive]), np.r_[np.ones(len(positive)), np.zeros(len(positive))]
+
+
+def fit(features: np.ndarray, labels: np.ndarray, questions: np.ndarray, c: float, trained_on: str) -> LogisticModel:
+    """A pairwise logistic model on standardised features, the standardisation folded into its weights and bias
+    (an average candidate scores 0.5)."""
     scaler = StandardScaler().fit(features)
-    model = LogisticRegression(C=c, max_iter=5000).fit(scaler.transform(features), labels)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    examples, targets = pairs((features - scaler.mean_) / scale, labels, questions)
+    model = LogisticRegression(C=c, max_iter=5000, fit_intercept=False).fit(examples, targets)
     weights = model.coef_[0] / scale
-    bias = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scale))
+    bias = -float(np.sum(model.coef_[0] * scaler.mean_ / scale))
     return LogisticModel(tuple(float(w) for w in weights), bias, trained_on)
 
 
@@ -90,14 +118,15 @@ def main() -> None:
     features = np.vstack([p[0] for p in parts.values()])
     labels = np.concatenate([p[1] for p in parts.values()])
     articles = np.concatenate([p[2] for p in parts.values()])
+    questions = np.concatenate([p[3] + 1_000_000 * i for i, p in enumerate(parts.values())])  # unique across sets
     models = {}
     for kind, mask in (("article", articles), ("passage", ~articles)):
         sources = [f"{n} ({int(p[2].sum() if kind == 'article' else (~p[2]).sum())})" for n, p in parts.items()]
         trained_on = (
             f"{kind} candidates of the even-position questions of {', '.join(sources)}; "
-            f"benchmarks/train_reranker.py, C={args.c}"
+            f"pairwise, benchmarks/train_reranker.py, C={args.c}"
         )
-        models[kind] = fit(features[mask], labels[mask], args.c, trained_on)
+        models[kind] = fit(features[mask], labels[mask], questions[mask], args.c, trained_on)
         print(f"{kind}: {int(mask.sum())} candidates, {int(labels[mask].sum())} relevant", flush=True)
         for feature, weight in zip(FEATURES, models[kind].weights, strict=True):
             print(f"  {feature:18} {weight:+.4f}")

@@ -16,10 +16,11 @@ subject together. The features of a candidate unit (``FEATURES``):
   of the hierarchy (it, inside it, or containing it) / on another line (山东 asked, a 山西 document); national
   documents and queries naming no region get 0 for both.
 
-The score is ``1 / (1 + exp(-(w · f + b)))``, a logistic regression fitted on labelled questions by
-``benchmarks/train_reranker.py`` (one weight per feature, standardisation folded in), one model for statute
-articles and one for passages, shipped in ``search/resources/reranker.json``. It reorders the first
-``RERANK_DEPTH`` candidates of a hybrid search.
+The score is ``1 / (1 + exp(-(w · f + b)))``, a linear model fitted pairwise on labelled questions by
+``benchmarks/train_reranker.py`` (RankNet's logistic loss on the feature differences of a relevant and an
+irrelevant candidate of one question; one weight per feature, standardisation folded in, an average candidate
+scores 0.5), one model for statute articles and one for passages, shipped in ``search/resources/reranker.json``.
+It reorders the first ``RERANK_DEPTH`` candidates of a hybrid search.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ class LogisticModel:
             raise SearchIndexError(f"reranker: {len(self.weights)} weights for {len(FEATURES)} features")
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        """The model's probability of relevance for each row of ``features``."""
+        """The model's score in (0, 1) for each row of ``features`` (higher ranks first)."""
         logits = features @ np.asarray(self.weights) + self.bias
         return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
