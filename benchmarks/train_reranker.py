@@ -14,10 +14,10 @@ The models are pairwise (RankNet's logistic loss on feature differences, Burges 
 RankSVM with logistic loss): for every relevant and irrelevant candidate of the same question, one example
 ``f(relevant) − f(irrelevant)`` labelled 1 and its negation labelled 0, fitted by a logistic regression without
 intercept (scikit-learn, standardised features, L2 strength ``1/C``). It learns what orders the candidates of one
-question, not what separates relevant candidates of all questions from irrelevant ones: fitted pointwise on the
-same candidates, the models scored NCP MRR@10 0.848 and STARD 0.458 on the odd halves, pairwise 0.872 and
-0.474. One model is fitted on the candidates that are articles (STARD's statutes) and one on the passages (NCP's
-policies); the standardisation is folded into the weights written, its centring into the bias.
+question, not what separates relevant candidates of all questions from irrelevant ones (the README gives the
+odd halves' scores of both). One model is fitted on the candidates that are articles (STARD's statutes) and
+one on the passages (NCP's policies); the standardisation is folded into the weights written, its centring into
+the bias.
 """
 
 from __future__ import annotations
