@@ -61,9 +61,10 @@ def labelled_features(name: str, data_dir: Path) -> tuple[np.ndarray, np.ndarray
         candidates = service.candidates(SearchRequest(query=query, top=100))
         units = service.index.get_units([c.unit_id for c in candidates[:RERANK_DEPTH]])
         for candidate in candidates[:RERANK_DEPTH]:
-            unit = units[candidate.unit_id]
-            hit = {"title": unit.document.title, "article": unit.article or "", "source_id": unit.document.source_id}
-            labels.append(script.hit_key(name, hit) in relevant)
+            document = units[candidate.unit_id].document
+            hit = {"title": document.title, "article": units[candidate.unit_id].article or ""}
+            source_ids = [document.source_id, *document.duplicate_source_ids]  # as batch output lists them
+            labels.append(any(script.hit_key(name, {**hit, "source_id": s}) in relevant for s in source_ids))
             articles.append(candidate.is_article)
             numbers.append(number)
         rows.append(feature_matrix(service.query_terms(query), candidates))

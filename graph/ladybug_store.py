@@ -1,8 +1,10 @@
 """The embedded default graph back-end: LadybugDB (PyPI ``ladybug``, a Kùzu fork), in a folder of the data dir.
 
 Kùzu-family Cypher needs declared tables, so ``ensure_schema`` generates ``CREATE NODE TABLE`` /
-``CREATE REL TABLE`` statements from the ontology. One process may open the database for writing at a time;
-calls are serialised with a lock because a connection is not safe to share between threads.
+``CREATE REL TABLE`` statements from the ontology, and adds the columns of properties the ontology gained since a
+database was created (``ALTER TABLE … ADD``: what is stored stays, the new column is null). One process may open
+the database for writing at a time; calls are serialised with a lock because a connection is not safe to share
+between threads.
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ _KUZU_TYPES: dict[PropertyType, str] = {
     "date": "STRING",
     "string[]": "STRING[]",
 }
+
+
+def added_column_statements(existing: dict[str, set[str]]) -> list[str]:
+    """``ALTER TABLE … ADD`` for each ontology property missing from the existing tables' columns
+    (``existing``: table name → its column names; tables not in it are left to ``schema_statements``)."""
+    tables = [(c.label, c.properties) for c in NODE_CLASSES.values()]
+    tables += [(r.type, r.properties) for r in RELATIONSHIPS.values()]
+    return [
+        f"ALTER TABLE {table} ADD {name} {_KUZU_TYPES[kind]}"
+        for table, properties in tables
+        if table in existing
+        for name, kind in properties.items()
+        if name not in existing[table]
+    ]
 
 
 def schema_statements() -> list[str]:
@@ -68,9 +84,15 @@ class LadybugGraphStore(GraphStore):
             self._execute("CALL checkpoint_threshold=268435456")
 
     def ensure_schema(self) -> None:
-        """Declare the node and relationship tables of the ontology (idempotent)."""
+        """Declare the node and relationship tables of the ontology, and add the columns the existing tables lack
+        (idempotent)."""
         with self._lock:
-            for statement in schema_statements():
+            tables = {row["name"] for row in self._execute("CALL show_tables() RETURN *")}
+            existing = {
+                table: {row["name"] for row in self._execute(f"CALL table_info('{table}') RETURN *")}
+                for table in tables
+            }
+            for statement in added_column_statements(existing) + schema_statements():
                 self._execute(statement)
 
     def _execute(self, statement: str, params: Row | None = None) -> list[Row]:

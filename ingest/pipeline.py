@@ -328,7 +328,10 @@ class _Run:
         twin = self.by_hash.get(digest)
         if twin is not None and twin != doc_id:
             other = self.known[twin].source_id
-            self.summary.skipped.append((source.source_path, f"duplicate of {other} (same content)"))
+            self.summary.skipped.append(
+                (source.source_path, f"duplicate of {other} (same content; listed among its duplicate source ids)")
+            )
+            self._record_duplicate(twin, source)
             return
         try:
             started = time.perf_counter()
@@ -350,6 +353,24 @@ class _Run:
         self.pending_rows += len(pending.change.nodes) + len(pending.change.rels)
         if len(self.pending) >= BATCH_DOCUMENTS or self.pending_rows >= BATCH_ROWS:
             self.flush()
+
+    def _record_duplicate(self, twin: str, source: SourceDocument) -> None:
+        """Add the source id of a record with the same content as the stored document ``twin`` to the twin's
+        ``duplicate_source_ids`` (the record is not stored twice, and its id is not lost)."""
+        if any(pending.known.id == twin for pending in self.pending):
+            self.flush()
+        node = self.store.get_node("NormativeDocument", twin)
+        if node is None:  # the twin's own write failed
+            return
+        duplicates = list(node.get("duplicate_source_ids") or [])
+        if source.source_id in duplicates:
+            return
+        node.pop("id")
+        node["duplicate_source_ids"] = [*duplicates, source.source_id]
+        try:
+            self.store.write(GraphChange(nodes=[NodeRecord("NormativeDocument", twin, node)]))
+        except GraphStoreError as e:
+            self.summary.failed.append((source.source_path, f"{source.source_id}: {e}"))
 
     def _touches_pending(self, analysis: _Analysis) -> bool:
         """Whether the document is a version of, or fills a placeholder of, a document not yet written."""

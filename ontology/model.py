@@ -163,6 +163,7 @@ NODE_CLASSES: dict[str, NodeClass] = {
             "A published legal or policy document, one version of it (ELI LegalResource/Expression).",
             {
                 "source_id": "string",
+                "duplicate_source_ids": "string[]",
                 "source_path": "string",
                 "title": "string",
                 "title_norm": "string",

@@ -46,7 +46,9 @@ DOCUMENT_FIELDS = (
     "status",
     "is_current",
     "work_id",
+    "duplicate_source_ids",
 )
+LIST_FIELDS = ("issuers", "duplicate_source_ids")
 KEYWORD_FIELDS = (
     "unit_id",
     "doc_id",
@@ -58,6 +60,7 @@ KEYWORD_FIELDS = (
     "doc_type",
     "region_code",
     "issuers",
+    "duplicate_source_ids",
     "date_published",
     "date_effective",
     "version_date",
@@ -127,7 +130,7 @@ def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
     """The unit index records of one prepared document."""
     document = prepared.document
     meta = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
-    meta["issuers"] = list(document.issuers)
+    meta.update({name: list(getattr(document, name)) for name in LIST_FIELDS})
     meta["effective_date"] = effective_date(document)
     vectors = prepared.vectors
     row = 0
@@ -288,8 +291,9 @@ def _scored_ids(response: Any) -> list[tuple[str, float]]:
 
 def stored_unit(source: dict[str, Any]) -> StoredUnit:
     """A stored unit from a unit record's ``_source``."""
-    fields: dict[str, Any] = {name: source.get(name) for name in DOCUMENT_FIELDS if name != "issuers"}
-    document = IndexDocument(**fields, issuers=tuple(source.get("issuers") or ()))
+    fields: dict[str, Any] = {name: source.get(name) for name in DOCUMENT_FIELDS}
+    fields.update({name: tuple(source.get(name) or ()) for name in LIST_FIELDS})
+    document = IndexDocument(**fields)
     return StoredUnit(
         source["unit_id"], document, source.get("clause_id"), source.get("article"), source.get("text", "")
     )

@@ -69,7 +69,10 @@ class EmbeddedIndex(SearchIndex):
             raise SearchIndexError(f"cannot read the search index in {version}: {e}") from e
         schema = manifest.get("schema")
         self._schema = IndexSchema(**schema) if schema else None
-        self._documents = [IndexDocument(**{**d, "issuers": tuple(d["issuers"])}) for d in manifest["documents"]]
+        lists = ("issuers", "duplicate_source_ids")
+        self._documents = [
+            IndexDocument(**{**d, **{name: tuple(d.get(name, ())) for name in lists}}) for d in manifest["documents"]
+        ]
         self._set_units(units)
         self._tokens = None  # read from tokens.txt only when the index changes
         self._bm25 = Bm25Index.load(version / "bm25", len(units))
@@ -238,6 +241,7 @@ def _document_row(document: IndexDocument) -> dict[str, Any]:
     row = asdict(document)
     row.pop("units")
     row["issuers"] = list(document.issuers)
+    row["duplicate_source_ids"] = list(document.duplicate_source_ids)
     return row
 
 

@@ -1,10 +1,10 @@
 """The search service: keeps an index in step with the graph and answers searches.
 
-The index is a derived view of the graph. ``sync`` compares the graph's documents (id and content hash,
-placeholders skipped, plus a digest of the answered questions attached to them, ``answered.py``) with what the
-index holds, (re)indexes new and changed documents from their Clause nodes, removes deleted ones, and applies it
-all in one atomic index update; a crash between a graph write and the index update is repaired by the next sync.
-``search`` analyses the query, asks the back-end for lexical and vector candidates, fuses their min-max
+The index is a derived view of the graph. ``sync`` compares the graph's documents (id, content hash and duplicate
+source ids, placeholders skipped, plus a digest of the answered questions attached to them, ``answered.py``) with
+what the index holds, (re)indexes new and changed documents from their Clause nodes, removes deleted ones, and
+applies it all in one atomic index update; a crash between a graph write and the index update is repaired by the
+next sync. ``search`` analyses the query, asks the back-end for lexical and vector candidates, fuses their min-max
 normalised scores (``ranking.py``), boosts, reranks a hybrid search's candidates by how much of the question
 their words cover (``rerank.py``), groups and highlights.
 """
@@ -56,7 +56,7 @@ from search.vector_cache import VectorCache
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 200
-UNITS_VERSION = "u4"  # bump when what goes into a unit's tokens changes, so stored indexes are rebuilt
+UNITS_VERSION = "u5"  # bump when what a unit's tokens or record hold changes, so stored indexes are rebuilt
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7
@@ -94,6 +94,7 @@ _DOCUMENT_FIELDS = (
     "is_current",
     "work_id",
     "content_hash",
+    "duplicate_source_ids",
     "text",
 )
 
@@ -223,11 +224,13 @@ class SearchService:
         self.answered = read_answered_questions(store)
         in_graph = {
             row["id"]: with_digest(
-                row["content_hash"] or "", self.answered.digest(row["title"] or "", row["source_id"])
+                indexed_hash(row),
+                self.answered.digest(row["title"] or "", row["source_id"]),
             )
             for row in store.query(
                 "MATCH (d:NormativeDocument) RETURN d.id AS id, d.content_hash AS content_hash, "
-                "d.placeholder AS placeholder, d.title AS title, d.source_id AS source_id"
+                "d.duplicate_source_ids AS duplicate_source_ids, d.placeholder AS placeholder, d.title AS title, "
+                "d.source_id AS source_id"
             )
             if not row["placeholder"]
         }
@@ -417,6 +420,7 @@ def _hit(unit: StoredUnit, score: float, terms: Iterable[str]) -> SearchHit:
         date_published=document.date_published,
         status=document.status,
         is_current=document.is_current,
+        duplicate_source_ids=list(document.duplicate_source_ids),
     )
 
 
@@ -465,13 +469,20 @@ def read_documents(store: GraphStore, doc_ids: Sequence[str]) -> list[IndexDocum
     return documents
 
 
+def indexed_hash(row: dict[str, Any]) -> str:
+    """A NormativeDocument row's content hash as the index compares it: with its duplicate source ids, so that
+    a newly listed duplicate re-indexes the document."""
+    duplicates = row.get("duplicate_source_ids") or ()
+    return "+".join([row.get("content_hash") or "", *duplicates])
+
+
 def document_from_row(row: dict[str, Any]) -> IndexDocument:
     """An index document (without units) from a NormativeDocument row."""
     return IndexDocument(
         doc_id=row["id"],
         source_id=row.get("source_id"),
         title=row.get("title") or "",
-        content_hash=row.get("content_hash") or "",
+        content_hash=indexed_hash(row),
         doc_type=row.get("doc_type"),
         region_code=row.get("region_code"),
         issuers=tuple(row.get("issuers") or ()),
@@ -481,4 +492,5 @@ def document_from_row(row: dict[str, Any]) -> IndexDocument:
         status=row.get("status"),
         is_current=row.get("is_current"),
         work_id=row.get("work_id"),
+        duplicate_source_ids=tuple(row.get("duplicate_source_ids") or ()),
     )

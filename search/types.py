@@ -78,6 +78,10 @@ class SearchHit(BaseModel):
     date_published: str | None = None
     status: str | None = None
     is_current: bool | None = None
+    duplicate_source_ids: list[str] = Field(
+        default_factory=list,
+        description="Source ids of records with the same content as this document (ingested once, as this one).",
+    )
 
 
 class SearchResponse(BaseModel):
@@ -122,6 +126,7 @@ class IndexDocument:
     status: str | None = None
     is_current: bool | None = None
     work_id: str | None = None
+    duplicate_source_ids: tuple[str, ...] = ()  # records with the same content, kept as this document
     units: tuple[IndexUnit, ...] = field(default_factory=tuple)
 
 

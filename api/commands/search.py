@@ -14,9 +14,16 @@ from rich.console import Console
 from api.commands import services_of
 from api.errors import InvalidInputError
 from search.service import SearchService, SyncReport
-from search.types import SearchRequest, SearchResponse
+from search.types import SearchHit, SearchRequest, SearchResponse
 
 BATCH_HIT_FIELDS = ("doc_id", "source_id", "title", "article", "clause_id", "score", "snippet")
+
+
+def batch_lines(hit: SearchHit) -> list[dict[str, Any]]:
+    """A hit as batch output lines: the hit, then the same hit under each of its document's duplicate source ids
+    (records with the same content, ingested once), so a question about any of them finds its record."""
+    line = {k: getattr(hit, k) for k in BATCH_HIT_FIELDS}
+    return [line, *({**line, "source_id": duplicate} for duplicate in hit.duplicate_source_ids)]
 
 
 def run_batch(service: SearchService, queries: Iterable[str], output: TextIO, template: SearchRequest) -> int:
@@ -39,7 +46,7 @@ def run_batch(service: SearchService, queries: Iterable[str], output: TextIO, te
         try:
             request = template.model_copy(update={"query": query})
             request = SearchRequest.model_validate(request.model_dump())
-            hits = [{k: getattr(h, k) for k in BATCH_HIT_FIELDS} for h in service.search(request).hits]
+            hits = [line for h in service.search(request).hits for line in batch_lines(h)]
         except ValueError:
             hits = []
         output.write(json.dumps({"qid": qid, "hits": hits}, ensure_ascii=False) + "\n")

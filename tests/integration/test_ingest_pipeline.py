@@ -128,6 +128,11 @@ def test_a_file_copied_elsewhere_is_a_duplicate(shared_dir: Path, tmp_path: Path
     summary = ingest_paths([seed, copy], store=ladybug_store)
     assert summary.documents == 1
     assert summary.skipped[0][1].startswith("duplicate of seeds/001_a3537d6f8fba1534.txt")
+    stored = ladybug_store.get_node("NormativeDocument", summary.doc_ids[0])
+    assert stored is not None and stored["duplicate_source_ids"] == [source_id_for(copy)]
+    again = ingest_paths([seed, copy], store=ladybug_store)  # the copy's id is listed once, the rest kept
+    assert again.unchanged == 1 and again.documents == 0
+    assert ladybug_store.get_node("NormativeDocument", summary.doc_ids[0]) == stored
 
 
 def test_globs_expand_and_missing_paths_are_reported(shared_dir: Path, ladybug_store: GraphStore) -> None:

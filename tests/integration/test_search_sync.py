@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
 
+from api.commands.search import run_batch
 from graph.base import GraphChange
 from graph.ladybug_store import LadybugGraphStore
 from ingest.pipeline import delete_source, ingest_paths
@@ -121,3 +124,24 @@ def test_answered_questions_in_the_graph_expand_their_article_until_deleted(
     assert delete_collection(store, "t") == 1
     assert service.sync(store).updated == 1
     assert not finds_probation_article(service)
+
+
+def test_a_duplicate_record_is_listed_with_its_document_and_in_batch_output(
+    tmp_path: Path, corpus: Path, store: LadybugGraphStore, service: SearchService
+) -> None:
+    copy = tmp_path / "elsewhere" / "rent-copy.md"
+    copy.parent.mkdir()
+    copy.write_text(RENT, encoding="utf-8")
+    summary = ingest_paths([copy], store=store)
+    assert summary.documents == 0 and "duplicate of" in summary.skipped[0][1]
+    report = service.sync(store)
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)  # the kept document gained the duplicate
+    rent = next(h for h in service.search(SearchRequest(query="房租减免", mode="lexical")).hits if "房租" in h.title)
+    assert rent.source_id is not None and rent.source_id.endswith("rent.md")
+    assert len(rent.duplicate_source_ids) == 1 and rent.duplicate_source_ids[0].endswith("rent-copy.md")
+    out = io.StringIO()
+    run_batch(service, ['{"qid": "q1", "query": "房租减免"}'], out, SearchRequest(query="-", mode="lexical"))
+    hits = json.loads(out.getvalue())["hits"]
+    first = next(i for i, h in enumerate(hits) if h["source_id"] == rent.source_id)
+    assert hits[first + 1] == {**hits[first], "source_id": rent.duplicate_source_ids[0]}
+    assert service.sync(store).unchanged == 2
