@@ -3,8 +3,8 @@
 - up to ``PREFILTER_THRESHOLD`` vector rows, exact numpy dot products;
 - up to ``HNSW_THRESHOLD``, a projected first pass: every row is scored in the ``PROJECTION_DIMENSION`` principal
   axes of the matrix (a quarter of the bytes a 512-dimension pass reads), and only the best
-  ``PREFILTER_ROWS_PER_RESULT`` rows per result wanted are scored exactly (the 65k national articles: 4.0 →
-  ~2 ms; how often it returns the exact search's 200 nearest is printed by ``benchmarks/search_bench.py``);
+  ``PREFILTER_ROWS_PER_RESULT`` rows per result wanted are scored exactly (approximate: its time against the
+  exact search's, and how often it returns the exact 200 nearest, are printed by ``benchmarks/search_bench.py``);
 - beyond, an hnswlib graph (approximate, inner product), where a full pass stops fitting the latency goal.
 
 Vectors are L2-normalised, so the dot product is the cosine similarity. A unit may have several vectors (one
