@@ -27,7 +27,7 @@ from ontology.reference import NATIONAL_CODE
 from search.embedded_index import effective_date
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema, SearchIndex
-from search.types import Filters, IndexDocument, PreparedDocument, StoredUnit
+from search.types import DOCUMENT_LIST_FIELDS, Filters, IndexDocument, PreparedDocument, StoredUnit
 from search.units import vector_chunks
 
 BULK_CHUNK = 500
@@ -48,7 +48,6 @@ DOCUMENT_FIELDS = (
     "work_id",
     "duplicate_source_ids",
 )
-LIST_FIELDS = ("issuers", "duplicate_source_ids")
 KEYWORD_FIELDS = (
     "unit_id",
     "doc_id",
@@ -130,7 +129,7 @@ def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
     """The unit index records of one prepared document."""
     document = prepared.document
     meta = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
-    meta.update({name: list(getattr(document, name)) for name in LIST_FIELDS})
+    meta.update({name: list(getattr(document, name)) for name in DOCUMENT_LIST_FIELDS})
     meta["effective_date"] = effective_date(document)
     vectors = prepared.vectors
     row = 0
@@ -292,7 +291,7 @@ def _scored_ids(response: Any) -> list[tuple[str, float]]:
 def stored_unit(source: dict[str, Any]) -> StoredUnit:
     """A stored unit from a unit record's ``_source``."""
     fields: dict[str, Any] = {name: source.get(name) for name in DOCUMENT_FIELDS}
-    fields.update({name: tuple(source.get(name) or ()) for name in LIST_FIELDS})
+    fields.update({name: tuple(source.get(name) or ()) for name in DOCUMENT_LIST_FIELDS})
     document = IndexDocument(**fields)
     return StoredUnit(
         source["unit_id"], document, source.get("clause_id"), source.get("article"), source.get("text", "")

@@ -30,7 +30,7 @@ from ontology.reference import NATIONAL_CODE
 from search.bm25 import Bm25Index
 from search.errors import SearchIndexError
 from search.index_base import IndexSchema, SearchIndex
-from search.types import Filters, IndexDocument, PreparedDocument, StoredUnit
+from search.types import DOCUMENT_LIST_FIELDS, Filters, IndexDocument, PreparedDocument, StoredUnit
 from search.units import vector_chunks
 from search.vector_index import VectorIndex
 
@@ -69,9 +69,9 @@ class EmbeddedIndex(SearchIndex):
             raise SearchIndexError(f"cannot read the search index in {version}: {e}") from e
         schema = manifest.get("schema")
         self._schema = IndexSchema(**schema) if schema else None
-        lists = ("issuers", "duplicate_source_ids")
         self._documents = [
-            IndexDocument(**{**d, **{name: tuple(d.get(name, ())) for name in lists}}) for d in manifest["documents"]
+            IndexDocument(**{**d, **{name: tuple(d.get(name, ())) for name in DOCUMENT_LIST_FIELDS}})
+            for d in manifest["documents"]
         ]
         self._set_units(units)
         self._tokens = None  # read from tokens.txt only when the index changes
@@ -240,8 +240,7 @@ class EmbeddedIndex(SearchIndex):
 def _document_row(document: IndexDocument) -> dict[str, Any]:
     row = asdict(document)
     row.pop("units")
-    row["issuers"] = list(document.issuers)
-    row["duplicate_source_ids"] = list(document.duplicate_source_ids)
+    row.update({name: list(getattr(document, name)) for name in DOCUMENT_LIST_FIELDS})
     return row
 
 

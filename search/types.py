@@ -130,6 +130,9 @@ class IndexDocument:
     units: tuple[IndexUnit, ...] = field(default_factory=tuple)
 
 
+DOCUMENT_LIST_FIELDS = ("issuers", "duplicate_source_ids")  # IndexDocument's tuple fields (lists when stored)
+
+
 @dataclass(frozen=True)
 class PreparedDocument:
     """A document with each unit's BM25 tokens and vector, ready for any back-end to store."""
