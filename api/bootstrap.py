@@ -16,9 +16,12 @@ from graph.base import GraphStore
 from graph.errors import GraphStoreError
 
 if TYPE_CHECKING:
-    from ingest.extractors import ChangeHook, Extractor
-    from ingest.pipeline import IngestSummary
-    from search.matching import Matcher
+    from collections.abc import Sequence
+
+    from eligibility.matching import Matcher
+    from ingest.extractors.base import ChangeHook, Extractor
+    from ingest.pipeline import IngestSummary, Progress
+    from search.embedders.base import Embedder
     from search.service import SearchService
 
 GRAPH_DIR_NAME = "graph.lbug"
@@ -62,35 +65,42 @@ def prepare_data_dir(data_dir: Path) -> Path:
 SEARCH_DIR_NAME = "search"
 
 
-def open_search_service(settings: Settings, data_dir: Path) -> SearchService:
-    """Build the search service: the configured index back-end, embedder, fusion weights and reranker.
+def open_embedder(settings: Settings) -> Embedder | None:
+    """The configured embedder (``POLICYKG_EMBEDDER``; ``none`` gives ``None``).
 
     Raises:
-        SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
         EmbeddingError: the embedder cannot be built.
     """
     from search.embedders import build_embedder
-    from search.index_base import SearchIndex
+
+    return build_embedder(
+        settings.policykg_embedder, model=settings.policykg_embedding_model, workers=settings.policykg_embed_workers
+    )
+
+
+def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder | None) -> SearchService:
+    """Build the search service: the configured index back-end, the given embedder, fusion weights and reranker.
+
+    Raises:
+        SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
+    """
+    from search.indexes.base import SearchIndex
     from search.rerank import LinearReranker
     from search.service import SearchService
 
     index: SearchIndex
     if settings.policykg_search_backend == "elasticsearch":
-        from search.elasticsearch_index import ElasticsearchIndex
+        from search.indexes.elasticsearch import ElasticsearchIndex
 
         assert settings.elasticsearch_url is not None  # guaranteed by Settings' validator
         index = ElasticsearchIndex.connect(settings.elasticsearch_url, settings.elasticsearch_index)
     else:
-        from search.embedded_index import EmbeddedIndex
+        from search.indexes.embedded import EmbeddedIndex
 
         index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index")
     return SearchService(
         index,
-        embedder=build_embedder(
-            settings.policykg_embedder,
-            model=settings.policykg_embedding_model,
-            workers=settings.policykg_embed_workers,
-        ),
+        embedder=embedder,
         vector_cache=data_dir / SEARCH_DIR_NAME / "vector-cache",
         lexical_weight=settings.policykg_lexical_weight,
         vector_weight=settings.policykg_vector_weight,
@@ -116,40 +126,75 @@ class Services:
         return prepare_data_dir(self.settings.policykg_data_dir)
 
     @cached_property
+    def embedder(self) -> Embedder | None:
+        """The one embedder of the process, shared by search and similar practices (built on first use)."""
+        return open_embedder(self.settings)
+
+    @cached_property
     def search(self) -> SearchService:
         """The search service over the configured index back-end (opened on first use)."""
-        return open_search_service(self.settings, self.data_dir)
+        return open_search_service(self.settings, self.data_dir, self.embedder)
 
     @cached_property
     def matcher(self) -> Matcher:
-        """The eligibility matcher over the measures stored in the graph (compiled on first use)."""
-        from search.matching import Matcher
-        from search.measures import measures_from_graph
+        """The eligibility matcher over the measures stored in the graph (compiled on first use, compiled again
+        after each ``ingest`` or ``delete``)."""
+        from eligibility.matching import Matcher
+        from eligibility.measures import measures_from_graph
 
         return Matcher(measures_from_graph(self.store))
 
     @property
     def extractors(self) -> tuple[Extractor, ...]:
         """Extractors the ingest pipeline runs on every document (conditions, demonstrations …)."""
-        from ingest.conditions import extract_conditions
-        from ingest.demonstrations import extract_demonstrations
+        from ingest.extractors.demonstrations import extract_demonstrations
+        from ingest.extractors.eligibility import extract_conditions
 
         return (extract_demonstrations, extract_conditions)
 
     @property
     def hooks(self) -> tuple[ChangeHook, ...]:
         """Hooks the ingest pipeline runs on every document's complete change (webhook re-matching)."""
-        from api.push.rematch import RematchHook
+        from push.rematch import RematchHook
 
         return (RematchHook(self.store),)
 
-    def after_ingest(self, summary: IngestSummary) -> None:
-        """Bring what derives from the graph (the search index) up to date after an ingest or delete.
+    def ingest(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> IngestSummary:
+        """The one ingest path (CLI and HTTP): write the documents of ``paths`` to the graph with every extractor
+        and hook (one transaction per document), then bring the search index and the matcher up to date.
 
-        The index is reconciled with the graph as a whole, so a run that crashed between its graph write and
-        this call is repaired by the next one.
+        The index is reconciled even when no document changed, so an ingest that crashed after its graph
+        write is repaired by running it again.
         """
+        from ingest.pipeline import ingest_paths
+
+        summary = ingest_paths(
+            paths,
+            store=self.store,
+            extractors=self.extractors,
+            hooks=self.hooks,
+            progress=progress,
+            max_bytes=self.settings.policykg_ingest_max_mb * 1024 * 1024,
+        )
+        self.refresh()
+        return summary
+
+    def delete(self, source_id: str) -> str | None:
+        """Delete a stored source (and what it owns), then bring the search index and the matcher up to date;
+        the deleted document's id, or ``None`` when no document has that source id."""
+        from ingest.pipeline import delete_source
+
+        doc_id = delete_source(self.store, source_id)
+        if doc_id is not None:
+            self.refresh()
+        return doc_id
+
+    def refresh(self) -> None:
+        """Bring what derives from the graph up to date: the search index is reconciled with the graph as a
+        whole (so a run that crashed between its graph write and this call is repaired by the next one) and
+        the matcher is compiled again on next use."""
         self.search.sync(self.store)
+        self.__dict__.pop("matcher", None)
 
     def close(self) -> None:
         """Close whatever was opened."""

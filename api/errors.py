@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import GraphSchemaError, GraphStoreError, ReadOnlyQueryError
-from ontology.errors import PolicykgError, UnknownCodeError
+from ontology.errors import ConflictError, InvalidInputError, NotFoundError, PolicykgError, UnknownCodeError
+from push.errors import AuthenticationError, WebhookTargetError
 from search.errors import EmbeddingError, InvalidQueryError, SearchIndexError
 
 logger = logging.getLogger(__name__)
@@ -31,28 +32,8 @@ class ApiError(PolicykgError):
     """Base class of the errors the HTTP and CLI entry layer raises."""
 
 
-class NotFoundError(ApiError, LookupError):
-    """Exception raised when a consumer, profile, subscription, event or policy does not exist (or is not yours)."""
-
-
-class AuthenticationError(ApiError):
-    """Exception raised when a request lacks a valid API key."""
-
-
 class RegistrationRefusedError(ApiError):
     """Exception raised when a consumer registration lacks the configured registration token."""
-
-
-class WebhookTargetError(ApiError, ValueError):
-    """Exception raised when a webhook URL is malformed or outside the configured allow-list."""
-
-
-class ConflictError(ApiError):
-    """Exception raised when a request conflicts with the current state (e.g. replaying a pending event)."""
-
-
-class InvalidInputError(ApiError, ValueError):
-    """Exception raised when a request or command names a bad field value that pydantic cannot check."""
 
 
 # The one table: exception class → (HTTP status, problem type slug). Looked up along the class's MRO.

@@ -7,26 +7,17 @@ many items match in all and the offset of the next page (``null`` on the last on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from graph.base import GraphStore, Row
+from graph.base import PageParams
 
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
 
 ItemT = TypeVar("ItemT")
-
-
-@dataclass(frozen=True)
-class PageParams:
-    """Which slice of a list to answer."""
-
-    limit: int = 50
-    offset: int = 0
 
 
 def page_params(
@@ -38,16 +29,6 @@ def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
-
-
-def query_page(store: GraphStore, ordered_statement: str, params: Row, page: PageParams) -> list[Row]:
-    """The rows of one page of an ordered read query (a statement ending in ORDER BY, without SKIP/LIMIT).
-
-    The slice is taken here, not with Cypher ``SKIP``: LadybugDB 0.22 crashes the process (segfault) on
-    ``ORDER BY … SKIP n`` when ``n`` exceeds the matching rows.
-    """
-    rows = store.query(f"{ordered_statement} LIMIT $page_end", {**params, "page_end": page.offset + page.limit})
-    return rows[page.offset :]
 
 
 class Page(BaseModel, Generic[ItemT]):

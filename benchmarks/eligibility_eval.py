@@ -27,10 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from api.bootstrap import build_services  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from eligibility.measures import measures_from_graph  # noqa: E402
+from eligibility.profile import EnterpriseProfile  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
 from ingest.reference import reference_change  # noqa: E402
-from search.measures import MeasureSpec, measures_from_graph  # noqa: E402
-from search.profile import EnterpriseProfile  # noqa: E402
+from ontology.eligibility import MeasureSpec  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 AS_OF = date(2020, 3, 1)

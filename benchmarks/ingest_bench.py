@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.ladybug_store import LadybugGraphStore
 from ingest.pipeline import expand_paths, ingest_paths
-from search.embedded_index import EmbeddedIndex
 from search.embedders.use import UseEmbedder
+from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "lawrefbook"

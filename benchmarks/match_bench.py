@@ -29,12 +29,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eligibility.compiled import OUTCOME_NAMES
+from eligibility.matching import Matcher, answer_json
+from eligibility.profile import EnterpriseProfile
+from eligibility.profile_columns import ProfileColumns
+from ontology.eligibility import BenefitSpec, ConditionSpec, MeasureSpec
 from ontology.reference import NATIONAL_CODE, load_gazetteer, load_industries
-from search.compiled_conditions import OUTCOME_NAMES
-from search.matching import Matcher, answer_json
-from search.measures import BenefitSpec, ConditionSpec, MeasureSpec
-from search.profile import EnterpriseProfile
-from search.profile_columns import ProfileColumns
 
 AS_OF = date(2020, 3, 1)
 SCALES = [["中型", "小型", "微型"], ["小型", "微型"], ["大型"]]
@@ -102,7 +102,7 @@ def synthetic_profiles(count: int, rng: random.Random) -> list[EnterpriseProfile
 
 def python_baseline(matcher: Matcher, profile: EnterpriseProfile) -> int:
     """The same verdicts by a plain per-condition loop (the baseline the compiled form is compared with)."""
-    from search.compiled_conditions import compile_measures, outcomes_for_profile
+    from eligibility.compiled import compile_measures, outcomes_for_profile
 
     eligible = 0
     for measure in matcher.compiled.measures:

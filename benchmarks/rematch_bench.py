@@ -31,13 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the test policy lives in tests/support
 
-from api.push.models import SubscriptionCreate, SubscriptionFilters, Verdict
-from api.push.outbox import event_id_for, format_time, idempotency_key
-from api.push.registry import StoredProfile, create_subscription, profile_node_id, upsert_profiles
-from api.push.rematch import RematchHook, match_profiles, measures_from_change, passes
+from eligibility.matching import Matcher
+from eligibility.profile import EnterpriseProfile
 from graph.ladybug_store import LadybugGraphStore
-from search.matching import Matcher
-from search.profile import EnterpriseProfile
+from ontology.eligibility import Verdict
+from push.models import SubscriptionCreate, SubscriptionFilters
+from push.outbox import event_id_for, format_time, idempotency_key
+from push.registry import StoredProfile, create_subscription, profile_node_id, upsert_profiles
+from push.rematch import RematchHook, match_profiles, measures_from_change, passes
 from tests.support.push_fixtures import policy_change
 
 REGIONS = ["110112", "110105", "110108", "310101", "440305", "330106"]

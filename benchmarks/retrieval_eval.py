@@ -38,12 +38,13 @@ from typing import Any
 
 from api.bootstrap import build_services
 from api.commands.search import run_batch
-from api.security import utc_now
 from api.settings import Settings
 from graph.base import GraphStore
+from ingest.answered import delete_collection, store_questions
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
-from search.answered import AnsweredQuestion, delete_collection, store_questions
+from ontology.answered import AnsweredQuestion
+from ontology.clock import utc_now
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

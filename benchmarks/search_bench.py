@@ -26,9 +26,9 @@ import numpy as np
 
 from api.bootstrap import SEARCH_DIR_NAME, build_services
 from api.settings import Settings
-from search.embedded_index import EmbeddedIndex
 from search.embedders import build_embedder
 from search.embedders.use import PARALLEL_MIN_TEXTS
+from search.indexes.embedded import EmbeddedIndex
 from search.service import CANDIDATES, SearchService, read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks

@@ -25,6 +25,14 @@ MAX_HOPS = 4
 
 
 @dataclass(frozen=True)
+class PageParams:
+    """Which slice of a list to answer."""
+
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
 class NodeRecord:
     """A node to upsert: its ontology class, stable id and properties (missing properties become null)."""
 
@@ -212,6 +220,38 @@ class GraphStore(ABC):
             _require_property(label, prop)
         statement = cypher.find_nodes(label, NODE_CLASSES[label].all_properties, list(where), limit)
         return [_clean(r["n"], NODE_CLASSES[label].all_properties) for r in self._read(statement, where)]
+
+    def count(self, label: str, where: Row | None = None) -> int:
+        """How many nodes of a class have the given property values."""
+        _require_label(label)
+        where = where or {}
+        for prop in where:
+            _require_property(label, prop)
+        return int(self._read(cypher.count_where(label, list(where)), where)[0]["c"])
+
+    def page(
+        self,
+        label: str,
+        where: Row | None = None,
+        *,
+        order_by: Sequence[str] = ("id",),
+        newest_first: bool = False,
+        fields: Sequence[str] = ("id",),
+        page: PageParams = PageParams(),
+    ) -> list[Row]:
+        """One page of the nodes of a class with the given property values: their ``fields``, ordered by
+        ``order_by`` (descending ``created_at`` first when ``newest_first``).
+
+        The slice is taken here, not with Cypher ``SKIP``: LadybugDB 0.22 crashes the process (segfault) on
+        ``ORDER BY … SKIP n`` when ``n`` exceeds the matching rows.
+        """
+        _require_label(label)
+        where = where or {}
+        for prop in [*where, *order_by, *fields]:
+            _require_property(label, prop)
+        order = [*(["created_at DESC"] if newest_first else []), *order_by]
+        statement = cypher.page_where(label, list(where), order, fields)
+        return self._read(statement, {**where, "page_end": page.offset + page.limit})[page.offset :]
 
     def neighbours(
         self,

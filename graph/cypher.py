@@ -100,6 +100,25 @@ def find_nodes(label: str, props: Mapping[str, str], where: Sequence[str], limit
     )
 
 
+def count_where(label: str, where: Sequence[str]) -> str:
+    """Count the nodes of one class whose listed properties equal the parameters of the same name."""
+    conditions = " AND ".join(f"n.{p} = ${p}" for p in where)
+    return f"MATCH (n:{label})" + (f" WHERE {conditions}" if conditions else "") + " RETURN count(n) AS c"
+
+
+def page_where(label: str, where: Sequence[str], order: Sequence[str], fields: Sequence[str]) -> str:
+    """The listed fields of the nodes of one class whose properties equal the parameters of the same name,
+    ordered (``"created_at DESC"`` or a property name), up to ``$page_end`` rows."""
+    conditions = " AND ".join(f"n.{p} = ${p}" for p in where)
+    returns = ", ".join(f"n.{f} AS {f}" for f in fields)
+    order_by = ", ".join(f"n.{o}" for o in order)
+    return (
+        f"MATCH (n:{label})"
+        + (f" WHERE {conditions}" if conditions else "")
+        + f" RETURN {returns} ORDER BY {order_by} LIMIT $page_end"
+    )
+
+
 def _label_of(var: str, dialect: Dialect) -> str:
     return f"label({var})" if dialect == "kuzu" else f"labels({var})[0]"
 
@@ -143,3 +162,58 @@ def count_nodes(label: str) -> str:
 def count_rels(rel_type: str) -> str:
     """Return the number of relationships of one type as ``c``."""
     return f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS c"
+
+
+# --- named read queries of the packages above the graph (parameters in ``$name``) ---
+
+# eligibility: clauses that grant something, and the documents they belong to
+MEASURE_CLAUSES = (
+    "MATCH (c:Clause)-[:HAS_BENEFIT]->(b:Benefit) "
+    "RETURN c.id AS id, c.span_start AS span_start, c.span_end AS span_end, c.text AS text"
+)
+MEASURE_DOCUMENTS = (
+    "MATCH (d:NormativeDocument) "
+    "RETURN d.id AS id, d.source_id AS source_id, d.source_offsets AS source_offsets, d.title AS title, "
+    "d.region_code AS region_code"
+)
+
+# answered questions (search reads them all; ingest deletes a collection)
+ANSWERED_QUESTIONS = (
+    "MATCH (q:AnsweredQuestion) RETURN q.question AS question, q.cited_title AS title, "
+    "q.cited_article AS article, q.source_id AS source_id ORDER BY q.created_at, q.id"
+)
+ANSWERED_IN_COLLECTION = "MATCH (q:AnsweredQuestion) WHERE q.collection = $c RETURN q.id AS id"
+ANSWERED_COLLECTIONS = "MATCH (q:AnsweredQuestion) RETURN q.collection AS collection"
+
+# ingest: what is already stored, to spot unchanged files, new versions of a work and duplicates
+KNOWN_DOCUMENTS = (
+    "MATCH (n:NormativeDocument) RETURN n.id AS id, n.title_norm AS title_norm, n.work_id AS work_id, "
+    "n.version_date AS version_date, n.content_hash AS content_hash, n.source_id AS source_id, "
+    "n.placeholder AS placeholder, n.status AS status"
+)
+
+# search: what the index must hold (sync), and the documents and clauses it indexes
+INDEXABLE_DOCUMENTS = (
+    "MATCH (d:NormativeDocument) RETURN d.id AS id, d.content_hash AS content_hash, "
+    "d.duplicate_source_ids AS duplicate_source_ids, d.placeholder AS placeholder, d.title AS title, "
+    "d.source_id AS source_id"
+)
+INDEX_CLAUSES = (
+    "MATCH (c:Clause) WHERE c.doc_id IN $ids RETURN c.id AS id, c.doc_id AS doc_id, c.kind AS kind, "
+    "c.label AS label, c.text AS text, c.span_start AS span_start, c.span_end AS span_end, c.depth AS depth"
+)
+
+
+def documents_by_id(fields: Sequence[str]) -> str:
+    """The listed fields (and ``id``) of the NormativeDocument nodes whose id is in ``$ids``."""
+    returns = ", ".join(f"d.{name} AS {name}" for name in fields)
+    return f"MATCH (d:NormativeDocument) WHERE d.id IN $ids RETURN d.id AS id, {returns}"
+
+
+# push: the outbox
+EXISTING_EVENTS = "MATCH (n:OutboxEvent) WHERE n.id IN $ids RETURN n.id AS id"
+DUE_EVENTS = (
+    "MATCH (n:OutboxEvent) WHERE n.status = $status AND n.next_attempt_at <= $now "
+    "RETURN n.id AS id ORDER BY n.next_attempt_at, n.id LIMIT $limit"
+)
+NEXT_DUE_TIME = "MATCH (n:OutboxEvent) WHERE n.status = $status RETURN min(n.next_attempt_at) AS t"

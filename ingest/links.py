@@ -24,9 +24,9 @@ from ingest.mentions import (
     find_regions,
     gazetteer,
 )
-from ingest.normalize import normalise_title
 from ingest.structure import CONTAINER_KINDS
 from ontology.model import ClauseKind, DocumentStatus
+from ontology.text import normalise_title
 
 TitleResolver = Callable[[str], str | None]
 """Given a normalised title, the id of the stored document it names (its current version), or ``None``."""

@@ -434,6 +434,6 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _simplified(text: str) -> str:
-    from ingest.normalize import to_simplified
+    from ontology.text import to_simplified
 
     return to_simplified(text)

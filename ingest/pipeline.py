@@ -22,16 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph import cypher
 from graph.base import GraphChange, GraphStore, NodeRecord, RelRecord
 from graph.errors import GraphStoreError
 from ingest import lawrefbook, links
 from ingest.errors import IngestError
-from ingest.extractors import ChangeHook, ClauseSpan, DocumentContext, Extractor
+from ingest.extractors.base import ChangeHook, ClauseSpan, DocumentContext, Extractor
 from ingest.metadata import DocumentMetadata, extract_metadata
-from ingest.normalize import CleanText, clean_text, content_hash, normalise_title, to_simplified
+from ingest.normalize import CleanText, clean_text, content_hash
 from ingest.readers import SourceDocument, read_documents, skip_reason
 from ingest.structure import ClauseDraft, body_start, parse_clauses
 from ontology.model import DocumentStatus, DocumentType
+from ontology.text import normalise_title, to_simplified
 
 logger = logging.getLogger(__name__)
 
@@ -270,11 +272,7 @@ class _Run:
         self.by_work: dict[str, set[str]] = {}
         self.pending: list[_Pending] = []
         self.pending_rows = 0
-        rows = store.query(
-            "MATCH (n:NormativeDocument) RETURN n.id AS id, n.title_norm AS title_norm, n.work_id AS work_id, "
-            "n.version_date AS version_date, n.content_hash AS content_hash, n.source_id AS source_id, "
-            "n.placeholder AS placeholder, n.status AS status"
-        )
+        rows = store.query(cypher.KNOWN_DOCUMENTS)
         for row in rows:
             self._remember(
                 _Known(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ontology.errors import UnknownCodeError
+from ontology.errors import InvalidInputError, UnknownCodeError
 from ontology.model import RegionLevel
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -286,3 +286,20 @@ def _iter_industries() -> Iterator[Industry]:
 def load_industries() -> IndustryTree:
     """The GB/T 4754-2017 industry tree built from the shipped table (cached)."""
     return IndustryTree(_iter_industries())
+
+
+def region_code_of(region: str | None) -> str | None:
+    """A region option as a code: a code as given, or a name resolved by the gazetteer.
+
+    Raises:
+        InvalidInputError: the name or code is unknown.
+    """
+    if region is None:
+        return None
+    gazetteer = load_gazetteer()
+    if region in gazetteer:
+        return gazetteer.get(region).code
+    found = gazetteer.resolve(region)
+    if found is None:
+        raise InvalidInputError(f"region: unknown region {region!r}")
+    return found.code

@@ -1,6 +1,6 @@
 """Chinese text analysis shared by every search back-end.
 
-Pipeline: Traditional → Simplified (character table from OpenCC's ``TSCharacters``, one character for one, so
+Pipeline: Traditional → Simplified (``ontology.text.to_simplified``, which never changes the length, so
 offsets into the normalised text are offsets into the original), NFKC width folding and lower case, then
 rjieba (the Rust port of jieba, ~12 MB/s here against ~0.7 MB/s for jieba) in search mode, which also emits the
 shorter words inside long ones (工商户 → 工商, 商户, 工商户) so a query word matches part of a compound. The
@@ -15,36 +15,16 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
 from importlib import resources
-from pathlib import Path
 
 import rjieba
+
+from ontology.text import to_simplified
 
 DEFAULT_WORD_FREQ = 20000
 _WORD_CHAR = re.compile(r"[\w\u3400-\u9fff]")
 SEARCHABLE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")  # a character worth searching for
 _ARTICLE_LABEL = re.compile(r"第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?")
-
-
-@cache
-def _traditional_to_simplified_table() -> dict[int, str]:
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) == 2 and len(parts[0]) == 1:
-            target = parts[1].split(" ")[0]
-            if len(target) == 1 and target != parts[0]:
-                table[ord(parts[0])] = target
-    return table
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified character by character (same length, so offsets carry over)."""
-    return text.translate(_traditional_to_simplified_table())
 
 
 def normalise(text: str) -> str:

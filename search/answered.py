@@ -1,4 +1,4 @@
-"""Answered questions: labelled (question → the article or document that answers it) pairs, learned from.
+"""Answered questions attached to the index: (question → the article or document that answered it) pairs.
 
 People ask the same things in other words. A question someone asked before, with the article that answered it,
 is the best evidence of how the next asker will put it ("老公出轨离婚怎么分财产" is answered by 民法典 第一千零八十七
@@ -19,34 +19,19 @@ them: without 中华人民共和国 and spaces, Traditional folded to Simplified
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from graph.base import GraphChange, GraphStore, NodeRecord
+from graph import cypher
+from graph.base import GraphStore
+from ontology.answered import AnsweredQuestion
 from search.analysis import normalise
 from search.types import IndexDocument, IndexUnit
 from search.units import DOCUMENT_ENTRY_SUFFIX
 
 MAX_QUESTIONS_PER_UNIT = 16
 _TITLE_NOISE = re.compile(r"中华人民共和国|\s+")
-
-
-@dataclass(frozen=True)
-class AnsweredQuestion:
-    """One question and what answered it: a (title, article) citation or a document's ``source_id``."""
-
-    question: str
-    title: str | None = None
-    article: str | None = None
-    source_id: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.question.strip():
-            raise ValueError("an answered question needs its question text")
-        if not self.source_id and not self.title:
-            raise ValueError(f"answered question {self.question[:30]!r} names neither a title nor a source_id")
 
 
 def citation_title(title: str) -> str:
@@ -122,92 +107,7 @@ def _with_questions(unit: IndexUnit, questions: Sequence[str]) -> IndexUnit:
     return replace(unit, questions=tuple(questions), vector_text=f"{unit.vector_text}\n{pieces}")
 
 
-LABEL = "AnsweredQuestion"
-
-
-def question_id(question: AnsweredQuestion) -> str:
-    """A stable node id: the same question with the same answer is stored once."""
-    key = "\x00".join(
-        [question.question.strip(), question.title or "", question.article or "", question.source_id or ""]
-    )
-    return "aq:" + hashlib.sha256(key.encode()).hexdigest()[:24]
-
-
-def store_questions(
-    store: GraphStore, questions: Iterable[AnsweredQuestion], *, collection: str, created_at: str
-) -> None:
-    """Write answered questions as graph nodes of a collection (the same question and answer is stored once)."""
-    nodes = [
-        NodeRecord(
-            LABEL,
-            question_id(q),
-            {
-                "question": q.question.strip(),
-                "cited_title": q.title,
-                "cited_article": q.article,
-                "source_id": q.source_id,
-                "collection": collection,
-                "created_at": created_at,
-            },
-        )
-        for q in questions
-    ]
-    store.write(GraphChange(nodes))
-
-
 def read_answered_questions(store: GraphStore) -> AnsweredQuestions:
     """Every answered question stored in the graph."""
-    rows = store.query(
-        f"MATCH (q:{LABEL}) RETURN q.question AS question, q.cited_title AS title, q.cited_article AS article, "
-        "q.source_id AS source_id ORDER BY q.created_at, q.id"
-    )
+    rows = store.query(cypher.ANSWERED_QUESTIONS)
     return AnsweredQuestions(AnsweredQuestion(r["question"], r["title"], r["article"], r["source_id"]) for r in rows)
-
-
-def delete_collection(store: GraphStore, collection: str) -> int:
-    """Delete the answered questions of one collection; returns how many there were."""
-    rows = store.query(f"MATCH (q:{LABEL}) WHERE q.collection = $c RETURN q.id AS id", {"c": collection})
-    if rows:
-        store.write(GraphChange(delete_nodes=[(LABEL, r["id"]) for r in rows]))
-    return len(rows)
-
-
-def parse_answered_questions(lines: Iterable[str]) -> list[AnsweredQuestion]:
-    """Answered questions from JSONL lines ``{"question": "...", "answers": [{"title": "民法典", "article":
-    "第一千零八十七条"} | {"source_id": "..."}, ...]}`` (one question per answer).
-
-    Raises:
-        ValueError: a line is not such an object (the message names the line).
-    """
-    out: list[AnsweredQuestion] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            question, answers = record["question"], record["answers"]
-            if not isinstance(question, str) or not isinstance(answers, list) or not answers:
-                raise ValueError("question must be text and answers a non-empty list")
-            for answer in answers:
-                out.append(
-                    AnsweredQuestion(
-                        question,
-                        _text(answer.get("title")),
-                        _text(answer.get("article")),
-                        _text(answer.get("source_id")),
-                    )
-                )
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise ValueError(
-                f'line {number}: expected {{"question": "...", "answers": [{{"title", "article"}} or '
-                f'{{"source_id"}}]}} ({e})'
-            ) from e
-    return out
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"expected text, got {value!r}")
-    return value.strip() or None

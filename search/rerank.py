@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from ontology.reference import NATIONAL_CODE, contains
-from search.analysis import SEARCHABLE, to_simplified
+from ontology.text import to_simplified
+from search.analysis import SEARCHABLE
 from search.errors import SearchIndexError
 
 FEATURES = (

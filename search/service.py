@@ -21,14 +21,16 @@ from typing import Any
 
 import numpy as np
 
+from graph import cypher
 from graph.base import GraphStore
 from ontology.errors import UnknownCodeError
 from ontology.reference import Gazetteer, load_gazetteer
-from search.analysis import SEARCHABLE, Analyzer, normalise, to_simplified
+from ontology.text import to_simplified
+from search.analysis import SEARCHABLE, Analyzer, normalise
 from search.answered import AnsweredQuestions, read_answered_questions, with_digest
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
-from search.index_base import IndexSchema, SearchIndex
+from search.indexes.base import IndexSchema, SearchIndex
 from search.ranking import (
     ScoredList,
     boosted,
@@ -227,11 +229,7 @@ class SearchService:
                 indexed_hash(row),
                 self.answered.digest(row["title"] or "", row["source_id"]),
             )
-            for row in store.query(
-                "MATCH (d:NormativeDocument) RETURN d.id AS id, d.content_hash AS content_hash, "
-                "d.duplicate_source_ids AS duplicate_source_ids, d.placeholder AS placeholder, d.title AS title, "
-                "d.source_id AS source_id"
-            )
+            for row in store.query(cypher.INDEXABLE_DOCUMENTS)
             if not row["placeholder"]
         }
         rebuild = self.index.schema() != self.schema
@@ -439,15 +437,8 @@ def _default_analyzer() -> Analyzer:
 
 def read_documents(store: GraphStore, doc_ids: Sequence[str]) -> list[IndexDocument]:
     """Documents and their Clause nodes read from the graph, as index documents with units."""
-    fields = ", ".join(f"d.{name} AS {name}" for name in _DOCUMENT_FIELDS)
-    rows = store.query(
-        f"MATCH (d:NormativeDocument) WHERE d.id IN $ids RETURN d.id AS id, {fields}", {"ids": list(doc_ids)}
-    )
-    clause_rows = store.query(
-        "MATCH (c:Clause) WHERE c.doc_id IN $ids RETURN c.id AS id, c.doc_id AS doc_id, c.kind AS kind, "
-        "c.label AS label, c.text AS text, c.span_start AS span_start, c.span_end AS span_end, c.depth AS depth",
-        {"ids": list(doc_ids)},
-    )
+    rows = store.query(cypher.documents_by_id(_DOCUMENT_FIELDS), {"ids": list(doc_ids)})
+    clause_rows = store.query(cypher.INDEX_CLAUSES, {"ids": list(doc_ids)})
     clauses: dict[str, list[ClauseRow]] = {}
     for row in clause_rows:
         clauses.setdefault(row["doc_id"], []).append(

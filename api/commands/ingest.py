@@ -14,9 +14,9 @@ from rich.table import Table
 from api.bootstrap import Services
 from api.commands import services_of
 from api.commands.questions import learn_questions
-from graph.base import GraphStore
-from ingest.pipeline import IngestSummary, delete_source, ingest_paths
-from search.answered import parse_answered_questions
+from graph.base import GraphStore, PageParams
+from ingest.answered import parse_answered_questions
+from ingest.pipeline import IngestSummary
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 DEMO_QUESTIONS = Path(__file__).resolve().parent.parent / "demo_questions" / "answered_questions.jsonl"
@@ -37,43 +37,35 @@ DOCUMENT_FIELDS = (
 
 
 def run_ingest(services: Services, paths: list[str], *, show_progress: bool) -> IngestSummary:
-    """Ingest ``paths`` with the services' extractors and hooks, then bring the search index up to date."""
-    max_bytes = services.settings.policykg_ingest_max_mb * 1024 * 1024
+    """Ingest ``paths`` through the services' one ingest path, with a progress bar on stderr when asked."""
     if not show_progress:
-        summary = ingest_paths(
-            paths, store=services.store, extractors=services.extractors, hooks=services.hooks, max_bytes=max_bytes
-        )
-    else:
-        columns = (
-            TextColumn("ingest"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-        )
-        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("", total=None)
+        return services.ingest(paths)
+    columns = (
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=None)
 
-            def advance(done: int, total: int, path: str) -> None:
-                bar.update(task, completed=done, total=total, description=Path(path).name[:40])
+        def advance(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total, description=Path(path).name[:40])
 
-            summary = ingest_paths(
-                paths,
-                store=services.store,
-                extractors=services.extractors,
-                hooks=services.hooks,
-                progress=advance,
-                max_bytes=max_bytes,
-            )
-    if summary.documents:
-        services.after_ingest(summary)
-    return summary
+        return services.ingest(paths, progress=advance)
 
 
 def list_documents(store: GraphStore) -> list[dict[str, Any]]:
     """Every stored (non-placeholder) document with the listing fields, ordered by source id."""
-    returns = ", ".join(f"n.{name} AS {name}" for name in DOCUMENT_FIELDS)
-    rows = store.query(f"MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN {returns} ORDER BY n.source_id")
+    total = store.count("NormativeDocument", {"placeholder": False})
+    rows = store.page(
+        "NormativeDocument",
+        {"placeholder": False},
+        order_by=("source_id",),
+        fields=DOCUMENT_FIELDS,
+        page=PageParams(limit=max(total, 1)),
+    )
     return [
         {
             **{k: row[k] for k in ("id", "source_id", "title", "doc_number")},
@@ -130,11 +122,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Delete one document (its clauses, events and links) by source id."""
         services: Services = services_of(ctx)
-        doc_id = delete_source(services.store, source_id)
+        doc_id = services.delete(source_id)
         if doc_id is None:
             typer.echo(f"policykg: error: no document with source id {source_id!r}", err=True)
             raise typer.Exit(1)
-        services.after_ingest(IngestSummary(deleted_doc_ids=[doc_id]))
         typer.echo(f"deleted {source_id} ({doc_id})")
 
     @app.command()

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from api.commands import services_of
-from api.errors import InvalidInputError, NotFoundError
-from graph.base import GraphStore
-from search.matching import MatchResult, answer_json
-from search.measures import measures_from_graph
-from search.profile import EnterpriseProfile
+from eligibility.matching import MatchResult, answer_json
+from eligibility.measures import policy_conditions
+from eligibility.profile import EnterpriseProfile
+from ontology.errors import InvalidInputError
 
 
 def read_profile(path: Path) -> EnterpriseProfile:
@@ -35,37 +34,6 @@ def parse_as_of(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as e:
         raise InvalidInputError(f"--as-of: {value!r} is not an ISO date (YYYY-MM-DD)") from e
-
-
-def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]:
-    """The measures of one policy (by source id or document id) with their conditions, benefit and validity.
-
-    Raises:
-        NotFoundError: no document has this source id or id.
-    """
-    docs = store.find_nodes("NormativeDocument", {"source_id": source_id}) or [
-        d for d in [store.get_node("NormativeDocument", source_id)] if d is not None
-    ]
-    if not docs:
-        raise NotFoundError(f"no policy with source id {source_id!r}")
-    doc_ids = {d["id"] for d in docs}
-    measures = [m for m in measures_from_graph(store) if m.doc_id in doc_ids]
-    return [
-        {
-            "doc_id": m.doc_id,
-            "source_id": m.source_id,
-            "clause_id": m.clause_id,
-            "source_span": list(m.source_span),
-            "clause_text": m.clause_text,
-            "region_code": m.region_code,
-            "conditions": [c.to_json() for c in m.conditions],
-            "benefit": m.benefit.to_json() if m.benefit else None,
-            "valid_from": m.valid_from,
-            "valid_to": m.valid_to,
-            "deadline": m.deadline,
-        }
-        for m in sorted(measures, key=lambda m: m.span)
-    ]
 
 
 def _print_results(results: list[MatchResult]) -> None:

@@ -3,50 +3,19 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.bootstrap import Services
 from api.commands import services_of
-from api.errors import InvalidInputError
-from ontology.reference import load_gazetteer
-from search.embedders import Embedder, build_embedder
-from search.practices import list_designations, list_mechanisms, practice_card, similar_practices
+from ontology.errors import InvalidInputError
+from ontology.reference import region_code_of
+from practices.cards import list_designations, list_mechanisms, practice_card, similar_practices
 
 DESIGNATION_FIELDS = ("kind", "name", "region", "region_code", "batch", "year", "source_id")
 MECHANISM_FIELDS = ("name", "region", "region_code", "description", "claims", "topics", "source_id")
-
-
-def region_code_of(region: str | None) -> str | None:
-    """A region option as a code: a code as given, or a name resolved by the gazetteer.
-
-    Raises:
-        InvalidInputError: the name or code is unknown.
-    """
-    if region is None:
-        return None
-    gazetteer = load_gazetteer()
-    if region in gazetteer:
-        return gazetteer.get(region).code
-    found = gazetteer.resolve(region)
-    if found is None:
-        raise InvalidInputError(f"region: unknown region {region!r}")
-    return found.code
-
-
-def practice_embedder(services: Services) -> Embedder | None:
-    """The configured embedder (``POLICYKG_EMBEDDER``; ``none`` gives ``None``), built once per process."""
-    settings = services.settings
-    return _embedder(settings.policykg_embedder, settings.policykg_embedding_model)
-
-
-@cache
-def _embedder(name: str, model: str | None) -> Embedder | None:
-    return build_embedder(name, model=model)
 
 
 def _echo_json(value: Any) -> None:
@@ -108,7 +77,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Practices like a mechanism or a problem: semantic similarity plus shared topics and legal basis."""
         services = services_of(ctx)
-        results = similar_practices(services.store, practice_embedder(services), query, top=top)
+        results = similar_practices(services.store, services.embedder, query, top=top)
         if as_json:
             _echo_json([r.to_dict() for r in results])
             return

@@ -14,14 +14,15 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands import services_of
-from api.errors import InvalidInputError
-from api.push.models import SubscriptionCreate, SubscriptionFilters, Verdict
-from api.push.qualifying import qualifying_profiles
-from api.push.registry import create_subscription, upsert_profiles
-from api.push.runner import delivery_worker
-from api.security import create_consumer
+from api.worker import delivery_worker
+from eligibility.profile import EnterpriseProfile
+from ontology.eligibility import Verdict
+from ontology.errors import InvalidInputError
 from ontology.model import BenefitType
-from search.profile import EnterpriseProfile
+from push.consumers import create_consumer
+from push.models import SubscriptionCreate, SubscriptionFilters
+from push.qualifying import qualifying_profiles
+from push.registry import create_subscription, upsert_profiles
 
 _PROFILES = TypeAdapter(list[EnterpriseProfile])
 

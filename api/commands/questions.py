@@ -13,9 +13,11 @@ import typer
 from api.bootstrap import Services
 from api.commands import services_of
 from api.commands.search import describe_sync
-from api.errors import InvalidInputError
-from api.security import utc_now
-from search.answered import LABEL, AnsweredQuestion, delete_collection, parse_answered_questions, store_questions
+from graph import cypher
+from ingest.answered import delete_collection, parse_answered_questions, store_questions
+from ontology.answered import AnsweredQuestion
+from ontology.clock import utc_now
+from ontology.errors import InvalidInputError
 
 questions_app = typer.Typer(help="Answered questions search learns from (document expansion).", no_args_is_help=True)
 
@@ -57,7 +59,7 @@ def import_questions(
 @questions_app.command("list")
 def list_questions(ctx: typer.Context) -> None:
     """Collections of answered questions and how many each holds, as JSON."""
-    rows = services_of(ctx).store.query(f"MATCH (q:{LABEL}) RETURN q.collection AS collection")
+    rows = services_of(ctx).store.query(cypher.ANSWERED_COLLECTIONS)
     counts = Counter(row["collection"] for row in rows)
     typer.echo(json.dumps(dict(sorted(counts.items())), ensure_ascii=False, indent=2))
 

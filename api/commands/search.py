@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from api.commands import services_of
-from api.errors import InvalidInputError
+from ontology.errors import InvalidInputError
 from search.service import SearchService, SyncReport
 from search.types import SearchHit, SearchRequest, SearchResponse
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Header, status
 
 from api.deps import GraphStoreDep, ServicesDep
 from api.errors import PROBLEM_RESPONSES, RegistrationRefusedError, problem_responses
-from api.push.models import ConsumerCreate, ConsumerCreated
-from api.security import create_consumer
+from push.consumers import create_consumer
+from push.models import ConsumerCreate, ConsumerCreated
 
 router = APIRouter(prefix="/consumers", tags=["push"])
 

@@ -12,10 +12,10 @@ from fastapi import APIRouter, FastAPI, Query
 from api.deps import GraphStoreDep
 from api.errors import AUTH_PROBLEM_RESPONSES, problem_responses
 from api.pagination import Page, PageDep
-from api.push.models import DeliveryReceipt, EventStatus
-from api.push.outbox import get_receipt, list_receipts, replay_event
-from api.push.runner import background_delivery
 from api.security import CurrentConsumer
+from api.worker import background_delivery
+from push.models import DeliveryReceipt, EventStatus
+from push.outbox import get_receipt, list_receipts, replay_event
 
 
 @asynccontextmanager

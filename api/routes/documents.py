@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import GraphStoreDep
-from api.errors import NotFoundError
-from api.pagination import Page, PageDep, query_page
+from api.pagination import Page, PageDep
+from ontology.errors import NotFoundError
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -76,15 +76,10 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 @router.get("", summary="List documents")
 def read_documents(store: GraphStoreDep, page: PageDep) -> Page[DocumentPublic]:
     """Stored documents (placeholders of cited works left out), ordered by source id."""
-    returns = ", ".join(f"n.{name} AS {name}" for name in _SUMMARY_FIELDS)
-    total = store.query("MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN count(n) AS c")[0]["c"]
-    rows = query_page(
-        store,
-        f"MATCH (n:NormativeDocument) WHERE n.placeholder = false RETURN {returns} ORDER BY n.source_id",
-        {},
-        page,
-    )
-    return Page[DocumentPublic].of([DocumentPublic(**_public(r)) for r in rows], int(total), page)
+    stored = {"placeholder": False}
+    total = store.count("NormativeDocument", stored)
+    rows = store.page("NormativeDocument", stored, order_by=("source_id",), fields=_SUMMARY_FIELDS, page=page)
+    return Page[DocumentPublic].of([DocumentPublic(**_public(r)) for r in rows], total, page)
 
 
 @router.get("/{doc_id}", summary="Read a document with its clauses")

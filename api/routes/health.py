@@ -13,6 +13,5 @@ router = APIRouter(tags=["health"])
 def read_health(store: GraphStoreDep) -> dict[str, object]:
     """Report that the service answers, with how many documents (placeholders of cited works left out) and
     clauses it holds."""
-    documents = store.query("MATCH (d:NormativeDocument) WHERE d.placeholder = false RETURN count(d) AS c")
-    clauses = store.query("MATCH (c:Clause) RETURN count(c) AS c")
-    return {"status": "ok", "documents": int(documents[0]["c"]), "clauses": int(clauses[0]["c"])}
+    documents = store.count("NormativeDocument", {"placeholder": False})
+    return {"status": "ok", "documents": documents, "clauses": store.count("Clause")}

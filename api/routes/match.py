@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.commands.match import policy_conditions
 from api.deps import GraphStoreDep, ServicesDep
 from api.errors import PROBLEM_RESPONSES, problem_responses
-from search.matching import answer_json
-from search.profile import EnterpriseProfile
+from eligibility.matching import answer_json
+from eligibility.measures import policy_conditions
+from eligibility.profile import EnterpriseProfile
 
 router = APIRouter(tags=["eligibility"], responses=PROBLEM_RESPONSES)
 
@@ -28,7 +28,7 @@ def match_profile(
 ) -> Response:
     """Every measure in force in the profile's region: verdict, each condition's outcome, missing facts, benefit."""
     results = services.matcher.match(profile, as_of=as_of or datetime.now(UTC).date())
-    # The answer's JSON is assembled from per-measure text serialised once (search.matching.answer_json).
+    # The answer's JSON is assembled from per-measure text serialised once (eligibility.matching.answer_json).
     return Response(answer_json(results), media_type="application/json")
 
 

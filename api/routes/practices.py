@@ -6,16 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from api.commands.practices import practice_embedder, region_code_of
 from api.deps import GraphStoreDep, ServicesDep
-from api.errors import NotFoundError
-from search.practices import (
-    PracticeNotFoundError,
-    list_designations,
-    list_mechanisms,
-    practice_card,
-    similar_practices,
-)
+from ontology.errors import NotFoundError
+from ontology.reference import region_code_of
+from practices.cards import PracticeNotFoundError, list_designations, list_mechanisms, practice_card, similar_practices
 
 router = APIRouter(tags=["practices"])
 
@@ -65,4 +59,4 @@ def read_similar_practices(
     top: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> list[dict[str, Any]]:
     """Practices like a mechanism or a problem, with the parts of each score (semantic, topics, legal basis)."""
-    return [r.to_dict() for r in similar_practices(services.store, practice_embedder(services), q, top=top)]
+    return [r.to_dict() for r in similar_practices(services.store, services.embedder, q, top=top)]

@@ -9,9 +9,9 @@ from pydantic.config import JsonDict
 from api.deps import GraphStoreDep
 from api.errors import AUTH_PROBLEM_RESPONSES
 from api.pagination import Page, PageDep
-from api.push.registry import delete_profile, get_profile, list_profiles, upsert_profiles
 from api.security import CurrentConsumer
-from search.profile import EnterpriseProfile
+from eligibility.profile import EnterpriseProfile
+from push.registry import delete_profile, get_profile, list_profiles, upsert_profiles
 
 router = APIRouter(prefix="/profiles", tags=["push"], responses=AUTH_PROBLEM_RESPONSES)
 

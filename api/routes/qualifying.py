@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query
 from api.deps import GraphStoreDep
 from api.errors import AUTH_PROBLEM_RESPONSES
 from api.pagination import Page, PageDep
-from api.push.models import Verdict
-from api.push.qualifying import QualifyingProfile, qualifying_profiles
 from api.security import CurrentConsumer
+from ontology.eligibility import Verdict
+from push.qualifying import QualifyingProfile, qualifying_profiles
 
 router = APIRouter(prefix="/policies", tags=["push"], responses=AUTH_PROBLEM_RESPONSES)
 

@@ -7,9 +7,9 @@ from fastapi import APIRouter, status
 from api.deps import GraphStoreDep, ServicesDep
 from api.errors import AUTH_PROBLEM_RESPONSES
 from api.pagination import Page, PageDep
-from api.push.models import SubscriptionCreate, SubscriptionCreated, SubscriptionPublic
-from api.push.registry import create_subscription, delete_subscription, list_subscriptions
 from api.security import CurrentConsumer
+from push.models import SubscriptionCreate, SubscriptionCreated, SubscriptionPublic
+from push.registry import create_subscription, delete_subscription, list_subscriptions
 
 router = APIRouter(prefix="/subscriptions", tags=["push"], responses=AUTH_PROBLEM_RESPONSES)
 

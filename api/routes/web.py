@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from api.errors import NotFoundError
+from ontology.errors import NotFoundError
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 _MEDIA_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".png": "image/png"}

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from search.analysis import Analyzer
-from search.embedded_index import EmbeddedIndex
-from search.index_base import SearchIndex
+from search.indexes.base import SearchIndex
+from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
 from search.types import SearchRequest
 from tests.unit.search.conftest import FakeEmbedder, make_document
@@ -38,7 +38,7 @@ def search_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sea
     if request.param == "embedded":
         yield EmbeddedIndex(tmp_path / "index")
         return
-    from search.elasticsearch_index import ElasticsearchIndex
+    from search.indexes.elasticsearch import ElasticsearchIndex
 
     assert ELASTICSEARCH_URL is not None
     index = ElasticsearchIndex.connect(ELASTICSEARCH_URL, f"policykg-test-{uuid.uuid4().hex[:8]}")

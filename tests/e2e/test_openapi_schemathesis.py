@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from api.bootstrap import Services, build_services
 from api.main import create_app
-from api.security import create_consumer
 from api.settings import Settings
+from push.consumers import create_consumer
 
 MAX_EXAMPLES = 8
 

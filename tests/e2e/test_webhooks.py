@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.push.signing import verify_signature
+from push.signing import verify_signature
 from tests.support.cli import POLICYKG
 from tests.support.webhook_receiver import run_receiver
 
@@ -50,7 +50,7 @@ QUALIFYING = {"ent-1", "ent-2"}
 INGEST_SCRIPT = """
 import sys
 from api.bootstrap import build_services
-from ingest.conditions import extract_conditions
+from ingest.extractors.eligibility import extract_conditions
 from ingest.pipeline import ingest_paths
 services = build_services()
 summary = ingest_paths(sys.argv[1:], store=services.store, extractors=[extract_conditions], hooks=services.hooks)

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from graph.base import GraphStore
-from ingest.normalize import OffsetMap
 from ingest.pipeline import delete_source, document_id, ingest_paths, source_id_for
+from ontology.text import OffsetMap
 
 LAWREF = "corpora/lawrefbook"
 

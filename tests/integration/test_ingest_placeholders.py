@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph.base import GraphStore
-from ingest.demonstrations import extract_demonstrations
+from ingest.extractors.demonstrations import extract_demonstrations
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
 

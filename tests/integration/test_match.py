@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from api.bootstrap import build_services
 from api.main import create_app
 from api.settings import Settings
-from ingest.conditions import extract_conditions
+from ingest.extractors.eligibility import extract_conditions
 from ingest.pipeline import ingest_paths
 
 RECORDS = [

@@ -19,11 +19,11 @@ from api.main import create_app
 from api.settings import Settings
 from graph.base import GraphStore
 from graph.ladybug_store import LadybugGraphStore
-from ingest.demonstrations import extract_demonstrations
+from ingest.extractors.demonstrations import extract_demonstrations
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
+from practices.cards import list_designations, list_mechanisms, practice_card, similar_practices
 from search.embedders.base import Embedder, normalise_rows
-from search.practices import list_designations, list_mechanisms, practice_card, similar_practices
 
 
 class BigramEmbedder(Embedder):

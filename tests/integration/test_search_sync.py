@@ -11,10 +11,11 @@ import pytest
 from api.commands.search import run_batch
 from graph.base import GraphChange
 from graph.ladybug_store import LadybugGraphStore
+from ingest.answered import delete_collection, store_questions
 from ingest.pipeline import delete_source, ingest_paths
-from search.answered import AnsweredQuestion, delete_collection, store_questions
-from search.embedded_index import EmbeddedIndex
+from ontology.answered import AnsweredQuestion
 from search.embedders.use import UseEmbedder
+from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
 from search.types import SearchRequest
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from search.measures import BenefitSpec, ConditionSpec, MeasureSpec
-from search.profile import EnterpriseProfile
+from eligibility.profile import EnterpriseProfile
+from ontology.eligibility import BenefitSpec, ConditionSpec, MeasureSpec
 
 JURISDICTIONS = ["100000", "110000", "110100", "110112", "320000", "321200", "321202", "440300", "440305"]
 COUNTIES = ["110112", "110105", "321202", "321283", "440305", "310101", "500101"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from graph.base import GraphChange, NodeRecord
-from ingest.extractors import ClauseSpan, DocumentContext
+from graph.records import MeasureDates, measure_records
+from ingest.extractors.base import ClauseSpan, DocumentContext
+from ontology.eligibility import BenefitSpec, ConditionSpec
 
 POLICY_TEXT = (
     "北京市关于支持中小微企业稳定发展的若干措施\n"
@@ -47,27 +47,23 @@ def policy_change(doc_id: str = "doc-bj-1", source_id: str = "bj-2026-001", text
         clauses=(ClauseSpan(clause_id, "列举", "一", start, end),),
     )
     conditions = [
-        ("region", "in", ["110000"], "本市", None),
-        ("scale", "in", ["中型", "小型", "微型"], "中小微企业", None),
-        ("behaviour", "==", False, "2019年未裁员", "layoffs_2019"),
+        ConditionSpec("region", "in", ["110000"], "本市", span=(start, end)),
+        ConditionSpec("scale", "in", ["中型", "小型", "微型"], "中小微企业", span=(start, end)),
+        ConditionSpec("behaviour", "==", False, "2019年未裁员", fact="layoffs_2019", span=(start, end)),
     ]
     nodes = [
         NodeRecord("NormativeDocument", doc_id, {"source_id": source_id, "title": context.title, "text": text,
                                                  "region_code": "110000", "source_offsets": "[]"}),
         NodeRecord("Clause", clause_id, {"doc_id": doc_id, "kind": "列举", "label": "一", "text": text[start:end],
                                          "span_start": start, "span_end": end}),
-        NodeRecord("Benefit", f"{clause_id}/benefit", {
-            "doc_id": doc_id, "clause_id": clause_id, "type": "稳岗返还", "text": "一次性稳岗补贴，最高10万元",
-            "max_amount_wan": 10.0, "valid_to": "2027-12-31", "region_code": "110000"}),
     ]  # fmt: skip
-    for ordinal, (dimension, operator, value, cue, fact) in enumerate(conditions):
-        nodes.append(
-            NodeRecord(
-                "Condition",
-                f"{clause_id}/c{ordinal}",
-                {"doc_id": doc_id, "clause_id": clause_id, "ordinal": ordinal, "dimension": dimension,
-                 "operator": operator, "value_json": json.dumps(value, ensure_ascii=False), "fact": fact,
-                 "text": cue, "span_start": start, "span_end": end},
-            )
-        )  # fmt: skip
+    measure_nodes, _ = measure_records(
+        conditions,
+        BenefitSpec("稳岗返还", "一次性稳岗补贴，最高10万元", 10.0),
+        doc_id=doc_id,
+        clause_id=clause_id,
+        region_code="110000",
+        dates=MeasureDates(valid_to="2027-12-31"),
+    )
+    nodes.extend(measure_nodes)
     return context, GraphChange(nodes=nodes, replace_document=doc_id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ingest.conditions import extract_conditions, infer_jurisdiction, validity_end
-from ingest.extractors import DocumentContext
-from ingest.measure_segments import find_measures
-from ingest.normalize import to_simplified
+from ingest.extractors.base import DocumentContext
+from ingest.extractors.eligibility import extract_conditions, infer_jurisdiction, validity_end
+from ingest.extractors.measure_segments import find_measures
+from ontology.text import to_simplified
 
 TEXT = (
     "泰州市人民政府关于支持中小企业渡难关的政策措施 各市（区）人民政府： 现提出如下政策措施： "

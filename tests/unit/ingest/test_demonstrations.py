@@ -8,9 +8,10 @@ import opencc
 import pytest
 
 from graph.base import GraphChange
-from ingest.demonstrations import extract_demonstrations
-from ingest.extractors import DocumentContext
-from ingest.normalize import clean_text, to_simplified
+from ingest.extractors.base import DocumentContext
+from ingest.extractors.demonstrations import extract_demonstrations
+from ingest.normalize import clean_text
+from ontology.text import to_simplified
 
 SEEDS = Path(__file__).resolve().parents[4] / "shared" / "corpora" / "seeds"
 DATA = Path(__file__).resolve().parents[2] / "data" / "demonstrations"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ingest.links import ClauseRef, citable_title, citation_change, mention_change, placeholder_id
-from ingest.normalize import to_simplified
 from ontology.model import ClauseKind
+from ontology.text import to_simplified
 
 
 def test_citable_titles_are_normalised_and_non_normative_titles_are_not_linked() -> None:

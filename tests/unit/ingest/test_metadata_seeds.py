@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from ingest.metadata import DocumentMetadata, extract_metadata
-from ingest.normalize import clean_text, to_simplified
+from ingest.normalize import clean_text
 from ingest.readers import read_documents
 from ontology.model import DocumentType
+from ontology.text import to_simplified
 
 SEEDS = "corpora/seeds"
 LAWREF = "corpora/lawrefbook"

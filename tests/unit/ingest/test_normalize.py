@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.normalize import OffsetMap, clean_text, normalise_title, to_simplified
+from ingest.normalize import clean_text
+from ontology.text import OffsetMap, normalise_title, to_simplified
 
 
 def test_pinyin_artefacts_are_removed_and_spans_map_back_to_the_source() -> None:

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from search.analysis import Analyzer
-from search.embedded_index import EmbeddedIndex
 from search.embedders.base import Embedder, normalise_rows
+from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
 from search.types import IndexDocument, IndexUnit
 from search.units import vector_text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from search.analysis import Analyzer, article_label, normalise, to_simplified
+from ontology.text import to_simplified
+from search.analysis import Analyzer, article_label, normalise
 
 
 def test_traditional_becomes_simplified_with_the_same_length() -> None:

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from search.answered import (
-    AnsweredQuestion,
-    AnsweredQuestions,
-    citation_title,
-    parse_answered_questions,
-    question_id,
-    with_digest,
-)
+from ingest.answered import parse_answered_questions, question_id
+from ontology.answered import AnsweredQuestion
+from search.answered import AnsweredQuestions, citation_title, with_digest
 from search.types import IndexDocument
 from search.units import passage_units
 from tests.unit.search.conftest import make_document

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 from search.analysis import Analyzer
-from search.elasticsearch_index import ElasticsearchIndex, filter_clauses, unit_mapping
 from search.errors import SearchIndexError
-from search.index_base import IndexSchema
+from search.indexes.base import IndexSchema
+from search.indexes.elasticsearch import ElasticsearchIndex, filter_clauses, unit_mapping
 from search.types import Filters, PreparedDocument
 from search.units import vector_chunks
 from tests.unit.search.conftest import FakeEmbedder, make_document

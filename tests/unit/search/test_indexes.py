@@ -9,10 +9,10 @@ import pytest
 
 from search.analysis import Analyzer
 from search.bm25 import Bm25Index
-from search.embedded_index import CURRENT_FILE, EmbeddedIndex, document_mask
 from search.embedders.base import normalise_rows
 from search.errors import SearchIndexError
-from search.index_base import IndexSchema
+from search.indexes.base import IndexSchema
+from search.indexes.embedded import CURRENT_FILE, EmbeddedIndex, document_mask
 from search.types import Filters, PreparedDocument
 from search.units import vector_chunks
 from search.vector_cache import VectorCache

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from search.analysis import Analyzer
-from search.embedded_index import EmbeddedIndex
 from search.errors import InvalidQueryError
+from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
 from search.types import SearchRequest
 from tests.unit.search.conftest import FakeEmbedder, make_document

@@ -1,0 +1,48 @@
+"""Build the delivery worker from the settings, and run it in a background thread beside the HTTP server."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+from api.bootstrap import Services
+from push.delivery import Backoff, DeliveryWorker
+
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def delivery_worker(services: Services) -> Iterator[DeliveryWorker]:
+    """A worker over the services' store, configured from their settings; its HTTP client closes on exit."""
+    settings = services.settings
+    with httpx.Client(timeout=settings.policykg_webhook_timeout_s, follow_redirects=False) as client:
+        yield DeliveryWorker(
+            store=services.store,
+            client=client,
+            max_attempts=settings.policykg_webhook_max_attempts,
+            backoff=Backoff(settings.policykg_webhook_backoff_base_s, settings.policykg_webhook_backoff_cap_s),
+            allowlist=tuple(settings.policykg_webhook_allowlist),
+        )
+
+
+@contextmanager
+def background_delivery(services: Services) -> Iterator[threading.Event]:
+    """Run the worker in a daemon thread until the block ends (then stop it and wait for its current pass)."""
+    stop = threading.Event()
+
+    def work() -> None:
+        with delivery_worker(services) as worker:
+            worker.run_until(stop, services.settings.policykg_push_poll_s)
+
+    thread = threading.Thread(target=work, name="policykg-delivery", daemon=True)
+    thread.start()
+    logger.info("webhook delivery worker started")
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join(timeout=services.settings.policykg_webhook_timeout_s + 5)

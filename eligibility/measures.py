@@ -1,0 +1,62 @@
+"""Support measures read from the graph: every clause with a Benefit node, with its conditions and document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph import cypher
+from graph.base import GraphStore
+from graph.records import MeasureDocument, measure_of
+from ontology.eligibility import MeasureSpec
+from ontology.errors import NotFoundError
+
+
+def measures_from_graph(store: GraphStore) -> list[MeasureSpec]:
+    """Every measure stored in the graph (clauses with a Benefit node), with their conditions.
+
+    Three reads (clauses with a benefit, Benefit and Condition nodes, documents) joined in Python, so the
+    same code runs on every back-end. ``source_span`` maps the stored span back to the source text.
+    """
+    clauses = {row["id"]: row for row in store.query(cypher.MEASURE_CLAUSES)}
+    documents = {row["id"]: MeasureDocument.of(row) for row in store.query(cypher.MEASURE_DOCUMENTS)}
+    by_clause: dict[str, list[dict[str, object]]] = {}
+    for props in store.find_nodes("Condition"):
+        by_clause.setdefault(props["clause_id"], []).append(props)
+    measures: list[MeasureSpec] = []
+    for benefit in store.find_nodes("Benefit"):
+        clause, document = clauses.get(benefit["clause_id"]), documents.get(benefit["doc_id"])
+        if clause is None or document is None:
+            continue
+        measures.append(measure_of(benefit, clause, by_clause.get(benefit["clause_id"], []), document))
+    return measures
+
+
+def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]:
+    """The measures of one policy (by source id or document id) with their conditions, benefit and validity.
+
+    Raises:
+        NotFoundError: no document has this source id or id.
+    """
+    docs = store.find_nodes("NormativeDocument", {"source_id": source_id}) or [
+        d for d in [store.get_node("NormativeDocument", source_id)] if d is not None
+    ]
+    if not docs:
+        raise NotFoundError(f"no policy with source id {source_id!r}")
+    doc_ids = {d["id"] for d in docs}
+    measures = [m for m in measures_from_graph(store) if m.doc_id in doc_ids]
+    return [
+        {
+            "doc_id": m.doc_id,
+            "source_id": m.source_id,
+            "clause_id": m.clause_id,
+            "source_span": list(m.source_span),
+            "clause_text": m.clause_text,
+            "region_code": m.region_code,
+            "conditions": [c.to_json() for c in m.conditions],
+            "benefit": m.benefit.to_json() if m.benefit else None,
+            "valid_from": m.valid_from,
+            "valid_to": m.valid_to,
+            "deadline": m.deadline,
+        }
+        for m in sorted(measures, key=lambda m: m.span)
+    ]

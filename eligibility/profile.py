@@ -1,0 +1,89 @@
+"""The enterprise profile matched against support measures (惠企政策精准送), validated once for HTTP and CLI.
+
+Codes are checked against the reference tables: ``region_code`` against the 统计用区划代码 gazetteer,
+``industry_code`` against GB/T 4754-2017 (section letter + up to 4 digits). A missing ``scale`` is derived by
+统计上大中小微型企业划分办法（2017）from industry, employees, revenue and assets (``eligibility.scale``);
+个体工商户 count as 微型 (工信部联企业〔2011〕300号 第七条 参照执行).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from eligibility.scale import Scale, derive_scale
+from ontology.reference import load_gazetteer, load_industries
+
+SOLE_PROPRIETOR = "个体工商户"
+FactValue = bool | int | float | str
+
+
+class EnterpriseProfile(BaseModel):
+    """A company as the matcher sees it. Unknown facts are ``None`` (or absent from ``facts``), never guessed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1, description="Caller's identifier of the profile.")
+    name: str = Field("", description="Company name.")
+    region_code: str = Field(description="Code of the registered address (county level, 6 digits, e.g. 110113).")
+    industry_code: str = Field(description="GB/T 4754-2017: section letter + up to 4 digits, e.g. H6110.")
+    established: date | None = Field(None, description="Date of establishment (ISO).")
+    employees: int | None = Field(None, ge=0, description="Employees (insured staff assumed equal).")
+    annual_revenue_wan: float | None = Field(None, ge=0, description="Annual revenue (营业收入) in 万元.")
+    total_assets_wan: float | None = Field(None, ge=0, description="Total assets (资产总额) in 万元.")
+    scale: Scale | None = Field(None, description="Official size class; derived when missing.")
+    ownership: str | None = Field(None, description="国有 | 民营 | 外资 | 港澳台资 | 个体工商户 …")
+    qualifications: list[str] | None = Field(
+        None, description="Qualifications and list memberships held (exhaustive); null = unknown."
+    )
+    facts: dict[str, FactValue] = Field(
+        default_factory=dict, description="Further facts for behaviour conditions (absent = unknown)."
+    )
+    description: str = Field("", description="What the company does, in words (used for relevance).")
+
+    @field_validator("region_code")
+    @classmethod
+    def _known_region(cls, code: str) -> str:
+        if code not in load_gazetteer():
+            raise ValueError(f"unknown region code {code!r}")
+        return load_gazetteer().get(code).code
+
+    @field_validator("industry_code")
+    @classmethod
+    def _known_industry(cls, code: str) -> str:
+        code = code.upper()
+        if not load_industries().is_valid_profile_code(code):
+            raise ValueError(f"unknown GB/T 4754-2017 industry code {code!r} (section letter + up to 4 digits)")
+        return code
+
+    @property
+    def effective_scale(self) -> Scale | None:
+        """The stated size class, else 微型 for 个体工商户, else the one derived by the 2017 rules (or None)."""
+        if self.scale is not None:
+            return self.scale
+        if self.ownership == SOLE_PROPRIETOR:
+            return Scale.MICRO
+        return derive_scale(
+            self.industry_code,
+            employees=self.employees,
+            revenue_wan=self.annual_revenue_wan,
+            assets_wan=self.total_assets_wan,
+        )
+
+    def age_years(self, as_of: date) -> float | None:
+        """Years since establishment on ``as_of`` (days / 365.25), or None when unknown."""
+        if self.established is None:
+            return None
+        return (as_of - self.established).days / 365.25
+
+
+def profile_json_schema() -> dict[str, Any]:
+    """The JSON schema of a profile document."""
+    return EnterpriseProfile.model_json_schema()
+
+
+def load_profile(text: str) -> EnterpriseProfile:
+    """Parse and validate a profile from JSON text (raises pydantic ``ValidationError`` naming the field)."""
+    return EnterpriseProfile.model_validate_json(text)

@@ -1,0 +1,1 @@
+"""Extractors the ingest pipeline runs on every document: eligibility (support measures) and demonstrations."""

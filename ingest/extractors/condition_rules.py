@@ -1,0 +1,235 @@
+"""Rules that read eligibility conditions out of one measure's text (pure functions over the simplified text).
+
+Dimensions and where each is looked for:
+- scale (中小微企业 → 中型/小型/微型, 小微企业 → 小型/微型, 大型企业): the measure and its headings;
+- industry (phrase dictionary ``resources/conditions/industry_phrases.tsv`` → GB/T 4754 codes; an enumeration
+  closed by 等 is the full list): the measure, its headings and the document title, only where the phrase names
+  the beneficiary (followed by 企业/行业/机构/生产 …, not by 厅/局/园区);
+- qualification (``qualifications.tsv``), employees and revenue thresholds, ownership, age: the measure;
+- behaviour/other: cue phrases (``behaviour_cues.tsv``), and whatever else restricts the beneficiary in a
+  "对……的企业" / "……的，" phrase, kept as an ``other`` condition with no fact (→ unknown). When unsure, a
+  condition is kept as ``other`` rather than dropped: a wrong ``eligible`` costs more than an ``undetermined``.
+
+Numbers: 以上/以下/以内 include the number (《民法典》第1259条).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ontology.eligibility import ConditionSpec
+from ontology.model import ConditionDimension as Dim
+from ontology.model import ConditionOperator as Op
+
+RESOURCES = Path(__file__).parents[1] / "resources" / "conditions"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A condition found at ``[start, end)`` of the text."""
+
+    start: int
+    end: int
+    condition: ConditionSpec
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def industry_phrases() -> tuple[re.Pattern[str], dict[str, list[str]]]:
+    """The industry phrase pattern (longest first) and phrase → GB/T 4754 codes."""
+    table = {row[0]: row[1].split(",") for row in _rows("industry_phrases.tsv")}
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(table, key=len, reverse=True)))
+    return pattern, table
+
+
+@cache
+def qualification_rules() -> list[tuple[re.Pattern[str], list[str]]]:
+    """(pattern, qualification values) in priority order."""
+    return [(re.compile(row[0]), row[1].split("|")) for row in _rows("qualifications.tsv")]
+
+
+@cache
+def behaviour_cues() -> list[tuple[re.Pattern[str], str, str | None, str, object]]:
+    """(pattern, dimension, fact, operator, value) for behaviour/other cue phrases."""
+    out: list[tuple[re.Pattern[str], str, str | None, str, object]] = []
+    for row in _rows("behaviour_cues.tsv"):
+        row += [""] * (5 - len(row))
+        pattern, dim, fact, op, value = row[:5]
+        parsed: object = True if value in ("", "true") else float(value)
+        out.append((re.compile(pattern), dim, fact or None, op or Op.EQ.value, parsed))
+    return out
+
+
+# --- scale -------------------------------------------------------------------------------------------------
+_SCALE_PATTERNS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
+    (re.compile(r"(?<![其集])中小微(型)?企业|(?<![其集])中小企业|中型、小型、微型企业"), ["中型", "小型", "微型"]),
+    (re.compile(r"(?<!其中)小微(型)?企业|小型微型企业|小型、微型企业"), ["小型", "微型"]),
+    (re.compile(r"(?<![其中])大型企业"), ["大型"]),
+)
+
+
+def find_scale(text: str, start: int, end: int) -> list[Found]:
+    """Scale phrases in ``text[start:end]`` (其中小微企业 … is a sub-benefit, not the beneficiary)."""
+    for pattern, values in _SCALE_PATTERNS:
+        m = pattern.search(text, start, end)
+        if m:
+            return [Found(m.start(), m.end(), ConditionSpec(Dim.SCALE, Op.IN, values, m.group()))]
+    return []
+
+
+# --- industry ----------------------------------------------------------------------------------------------
+_INDUSTRY_JOIN = re.compile(r"^(业)?[、，,和及与或]?(以及)?$")
+_BENEFICIARY_AFTER = re.compile(
+    r"[^，。；：:\s]{0,14}?(企业|行业|机构|经营主体|主体|经营者|个体工商户|生产|单位|农户|业)"
+)
+_NOT_BENEFICIARY_AFTER = re.compile(
+    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
+)
+
+
+def find_industries(text: str, start: int, end: int) -> list[Found]:
+    """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each."""
+    pattern, table = industry_phrases()
+    matches = [m for m in pattern.finditer(text, start, end) if not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])]
+    found: list[Found] = []
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and _INDUSTRY_JOIN.match(text[matches[j].end() : matches[j + 1].start()]):
+            j += 1
+        run_start, run_end = matches[i].start(), matches[j].end()
+        if _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16)) or text.startswith("业", run_end):
+            codes: list[str] = []
+            for m in matches[i : j + 1]:
+                codes += [c for c in table[m.group()] if c not in codes]
+            found.append(Found(run_start, run_end, ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text[run_start:run_end])))
+        i = j + 1
+    return found
+
+
+# --- qualification, numbers, ownership ----------------------------------------------------------------------
+def find_qualifications(text: str, start: int, end: int) -> list[Found]:
+    """Qualification and list-membership conditions (the first rule matching a place wins)."""
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, values in qualification_rules():
+        for m in pattern.finditer(text, start, end):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            op = Op.HAS if len(values) == 1 else Op.IN
+            value: object = values[0] if len(values) == 1 else values
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.QUALIFICATION, op, value, m.group())))
+    return found
+
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_EMPLOYEES = re.compile(
+    rf"(职工|员工|从业人员|参保职工|在职职工)(总)?(人数|数)?(在|为|达到)?{_NUMBER}(人|名)[(（]?(含)?[)）]?(以上|以下|以内|及以上|及以下)"
+)
+_REVENUE = re.compile(
+    rf"(年)?(营业收入|销售收入|主营业务收入|营收)(在|为|达到)?{_NUMBER}(万元|亿元)[(（]?(含)?[)）]?(以上|以下|以内)"
+)
+_AGE = re.compile(rf"(成立|注册|设立)(时间)?(不满|未满|不足|不超过|在)?{_NUMBER}年(以内|以下|以上)?")
+
+
+def _bound_operator(word: str, inclusive: bool = True) -> Op:
+    if word in ("以上", "及以上"):
+        return Op.GE if inclusive else Op.GT
+    return Op.LE if inclusive else Op.LT
+
+
+def find_numbers(text: str, start: int, end: int) -> list[Found]:
+    """Employee, revenue and company-age thresholds."""
+    found: list[Found] = []
+    for m in _EMPLOYEES.finditer(text, start, end):
+        found.append(
+            Found(
+                m.start(),
+                m.end(),
+                ConditionSpec(Dim.EMPLOYEES, _bound_operator(m.group(8)), float(m.group(5)), m.group()),
+            )
+        )
+    for m in _REVENUE.finditer(text, start, end):
+        amount = float(m.group(4)) * (10000 if m.group(5) == "亿元" else 1)
+        found.append(
+            Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, _bound_operator(m.group(7)), amount, m.group()))
+        )
+    for m in _AGE.finditer(text, start, end):
+        years = float(m.group(4))
+        op = Op.GE if m.group(5) == "以上" else Op.LT if m.group(3) in ("不满", "未满", "不足") else Op.LE
+        found.append(Found(m.start(), m.end(), ConditionSpec(Dim.AGE_YEARS, op, years, m.group())))
+    return found
+
+
+_OWNERSHIP = (
+    (re.compile(r"民营企业|非公有制企业"), ["民营"]),
+    (re.compile(r"外资企业|外商投资企业"), ["外资", "港澳台资"]),
+)
+
+
+def find_ownership(text: str, start: int, end: int) -> list[Found]:
+    """Ownership restrictions (民营, 外资) named as the beneficiary."""
+    found: list[Found] = []
+    for pattern, values in _OWNERSHIP:
+        m = pattern.search(text, start, end)
+        if m:
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.OWNERSHIP, Op.IN, values, m.group())))
+    return found
+
+
+# --- behaviour and other -----------------------------------------------------------------------------------
+def find_behaviour(text: str, start: int, end: int) -> list[Found]:
+    """Behaviour/other cue phrases (first cue wins where two overlap; one condition per fact)."""
+    found: list[Found] = []
+    seen_facts: set[str] = set()
+    for pattern, dim, fact, op, value in behaviour_cues():
+        for m in pattern.finditer(text, start, end):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            if fact is not None and fact in seen_facts:
+                continue
+            if fact is not None:
+                seen_facts.add(fact)
+            found.append(Found(m.start(), m.end(), ConditionSpec(dim, op, value, m.group(), fact)))
+    return found
+
+
+# "对(于)……的" and "……的，" phrases restrict the beneficiary
+_TARGET = re.compile(r"对于?([^。；]{2,70}?)的")
+_CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,50})的[，,]")
+# "鼓励企业 X，并给予…": doing X is the condition of the reward
+_ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")
+# words that restrict nothing by themselves
+_FILLER = re.compile(
+    r"受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|受影响较大|疫情防控期间|疫情期间|新冠肺炎|相关|各类|其他|有关|"
+    r"企业|行业|单位|个体工商户|经营主体|主体|本市|我市|全市|本省|我省|全省|本区|全区|辖区|我区|在|因|的|等|及|和|与|或|已|"
+    r"均|全部|所有|各|其|对|于|为|中|上述|以下|以上|条件|符合|规定|确|\d+|[、，,（）()“”\s]"
+)
+MIN_RESIDUAL = 3
+
+
+def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Found]:
+    """Beneficiary restrictions left over after the known conditions: kept as ``other`` conditions (unknown)."""
+    found: list[Found] = []
+    spans = [(m.start(1), m.end(1)) for m in _TARGET.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _CONDITIONAL.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _ENCOURAGED.finditer(text, start, end)]
+    for a, b in sorted(set(spans)):
+        if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):
+            continue
+        chars = list(text[a:b])
+        for ta, tb in taken:
+            for k in range(max(ta, a), min(tb, b)):
+                chars[k - a] = " "
+        residual = _FILLER.sub("", "".join(chars))
+        if len(residual) >= MIN_RESIDUAL:
+            found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b])))
+    return found

@@ -1,0 +1,403 @@
+"""Find namings in the national 法治政府建设 demonstration programme: which area or project, which batch, year.
+
+Two shapes of text are read:
+
+- naming statements in running text: ``北京市海淀区、西城区被命名为全国法治政府建设示范区``, ``通州区“行政复议
+  规范化建设”在2020年获评为第一批全国法治政府建设示范项目``, ``我省无锡市入选…示范市（县、区）``; the subject is
+  the text between the previous naming (or the sentence start) and the naming verb. Plans are not namings: a
+  negative cue (争创, 申报, 力争, 拟 …) near the verb, or no naming verb at all (以创建…为目标), gives nothing.
+- the lists of a naming decision (a heading such as ``一、全国法治政府建设示范地区（50个）`` followed by the
+  regions, or by ``地区“项目名称”`` lines), in a document that names (命名, 名单) and does not merely propose
+  (公示, 拟命名).
+
+Only the national programme counts: 全国 before the target, or the national issuer named in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.extractors.base import DocumentContext
+from ingest.extractors.demonstration_text import (
+    DocumentRegions,
+    Quote,
+    Span,
+    book_titles,
+    clause_start,
+    enclosing,
+    find_quotes,
+    is_claim_scope,
+    load_resource,
+    name_key,
+    paragraph_spans,
+    sentence_spans,
+    strip_quote_marks,
+)
+from ingest.structure import chinese_number
+from ontology.model import DesignationKind, RegionLevel
+from ontology.reference import Region, RegionMention, load_gazetteer
+
+_BATCH = r"(?:首批|第[一二三四五六七八九十〇零\d]{1,3}批)"
+TARGET = re.compile(
+    rf"(?P<pre>(?:全国|{_BATCH}|国家级?|\s){{0,4}})法治政府建设示范"
+    r"(?P<kind>市[（(]县[、，,]?区[)）]|市[（(]县[)）]|市县|地区|项目|区|市|县)"
+)
+BATCH = re.compile(_BATCH)
+YEAR = re.compile(r"((?:19|20)\d{2})年")
+LIST_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])?\s*"
+    rf"(?:{_BATCH})?(?:全国)?(?:法治政府建设)?示范"
+    r"(?P<kind>市[（(]县[、，,]?区[)）]|市[（(]县[)）]|市县|地区|项目|区|市|县)(?:名单)?"
+    r"\s*(?:[（(][\d一二三四五六七八九十百]+个[)）])?\s*[:：]?",
+    re.MULTILINE,
+)
+MAX_VERB_GAP = 14
+MAX_SUBJECT = 160
+
+
+@dataclass(frozen=True)
+class DesignationFact:
+    """One naming: an area (``name`` empty) or a project, with its region, batch and year where known."""
+
+    kind: DesignationKind
+    region: Region
+    name: str
+    batch: int | None
+    year: int | None
+    span: Span
+    named_by: str
+
+    @property
+    def key(self) -> tuple[str, str, int | None, str]:
+        """What makes two facts of one document the same naming."""
+        return (self.kind.value, self.region.code, self.batch, name_key(self.name))
+
+
+def batch_number(surface: str) -> int | None:
+    """``首批`` → 1, ``第二批`` → 2, ``第3批`` → 3."""
+    if surface == "首批":
+        return 1
+    return chinese_number(surface.removeprefix("第").removesuffix("批"))
+
+
+def find_designations(ctx: DocumentContext, regions: DocumentRegions) -> list[DesignationFact]:
+    """Every naming the document states, one fact per (kind, region, batch, name), in text order."""
+    text = ctx.norm_text
+    facts = _statement_designations(ctx, text, regions) + _list_designations(ctx, text, regions)
+    return _merge(facts)
+
+
+# --- naming statements -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Naming:
+    sentence: Span
+    verb_start: int
+    target_start: int
+    target_end: int
+    kind: DesignationKind
+    batch: int | None
+    year: int | None
+    subject: Span
+
+
+def _statement_designations(ctx: DocumentContext, text: str, regions: DocumentRegions) -> list[DesignationFact]:
+    cues = load_resource("cues")
+    sentences = sentence_spans(text)
+    quotes = find_quotes(text)
+    namings: list[_Naming] = []
+    last_end_in_sentence: dict[int, int] = {}
+    for m in TARGET.finditer(text):
+        sentence = enclosing(sentences, m.start())
+        if not _is_national(text, m, sentence, cues) or _followed_by_plan(text, m.end(), cues):
+            continue
+        target_start = m.start() + len(m.group("pre")) - len(m.group("pre").lstrip())
+        found = _naming_verb(text, sentence, target_start, cues)
+        if found is None:
+            continue
+        verb_start, verb_end, subject = found
+        if _is_plan(text, sentence, verb_start, verb_end, target_start, cues):
+            continue
+        if subject is None:
+            floor = last_end_in_sentence.get(sentence.start, sentence.start)
+            subject = Span(max(floor, verb_start - MAX_SUBJECT), verb_start)
+        last_end_in_sentence[sentence.start] = m.end()
+        kind = DesignationKind.PROJECT if m.group("kind") == "项目" else DesignationKind.AREA
+        batch = _batch_of(text, m, sentence, ctx)
+        namings.append(_Naming(sentence, verb_start, target_start, m.end(), kind, batch, None, subject))
+    facts: list[DesignationFact] = []
+    for i, naming in enumerate(namings):
+        naming.year = _year_of(text, naming, ctx)
+        subject_regions = _subject_regions(text, naming.subject, regions, quotes)
+        if not subject_regions:
+            subject_regions = _borrowed_subject(text, namings, i, regions, quotes)
+        facts.extend(_facts_of(text, naming, subject_regions, quotes, regions))
+    return facts
+
+
+def _is_national(text: str, m: re.Match[str], sentence: Span, cues: dict[str, Any]) -> bool:
+    before = text[max(sentence.start, m.start() - 6) : m.start()]
+    if any(word in before for word in cues["local_programme_words"]):
+        return False
+    if "全国" in m.group("pre") or "国家" in m.group("pre"):
+        return True
+    sentence_text = text[sentence.start : sentence.end]
+    return any(issuer in sentence_text for issuer in cues["national_issuers"])
+
+
+def _followed_by_plan(text: str, end: int, cues: dict[str, Any]) -> bool:
+    after = text[end : end + 6]
+    return any(after.startswith(word) for word in cues["after_target_negatives"])
+
+
+def _naming_verb(
+    text: str, sentence: Span, target_start: int, cues: dict[str, Any]
+) -> tuple[int, int, Span | None] | None:
+    """The naming verb before a target: (start, end, subject span when the verb names it: 命名X为)."""
+    window_start = max(sentence.start, target_start - MAX_VERB_GAP - 6)
+    window = text[window_start:target_start]
+    best: tuple[int, int] | None = None
+    for verb in sorted(cues["naming_verbs"], key=len, reverse=True):
+        pos = window.rfind(verb)
+        while pos >= 0:
+            start, end = window_start + pos, window_start + pos + len(verb)
+            gap = text[end:target_start]
+            if len(gap) <= MAX_VERB_GAP and not re.search(r"[，,。；;：:“”]", gap):
+                if best is None or end > best[1] or (end == best[1] and start < best[0]):
+                    best = (start, end)
+                break
+            pos = window.rfind(verb, 0, pos)
+    if best is not None:
+        return best[0], best[1], None
+    # 命名北京市海淀区等40个地区为全国法治政府建设示范地区
+    head = text[sentence.start : target_start]
+    named = re.search(r"命名(?P<subject>[^。；;]{2,160}?)为\s*(?:" + _BATCH + r")?\s*$", head)
+    if named:
+        verb_start = sentence.start + named.start()
+        subject = Span(sentence.start + named.start("subject"), sentence.start + named.end("subject"))
+        return verb_start, verb_start + 2, subject
+    return None
+
+
+def _is_plan(
+    text: str, sentence: Span, verb_start: int, verb_end: int, target_start: int, cues: dict[str, Any]
+) -> bool:
+    """Whether the naming is only aimed at (争创, 力争成为, 拟命名, 申报中 …)."""
+    near = text[max(sentence.start, verb_start - 4) : verb_start] + text[verb_end:target_start]
+    clause = text[clause_start(text, verb_start, sentence.start) : verb_start]
+    clause = clause.replace("申报的", "")
+    for word in cues["naming_negatives"]:
+        if word in near:
+            return True
+        if len(word) >= 2 and word in clause:
+            return True
+    return False
+
+
+def _batch_of(text: str, m: re.Match[str], sentence: Span, ctx: DocumentContext) -> int | None:
+    own = BATCH.search(m.group("pre"))
+    if own:
+        return batch_number(own.group())
+    after = BATCH.search(text[m.end() : min(sentence.end, m.end() + 12)])
+    if after:
+        return batch_number(after.group())
+    earlier = [b for b in _programme_batches(text) if b[0] < m.start()]
+    if earlier:
+        return earlier[-1][1]
+    title_batch = BATCH.search(ctx.title or "")
+    return batch_number(title_batch.group()) if title_batch else None
+
+
+def _programme_batches(text: str) -> list[tuple[int, int]]:
+    """(position, batch) of every batch named with the programme (第二批全国法治政府建设示范 …)."""
+    found: list[tuple[int, int]] = []
+    for m in re.finditer(rf"({_BATCH})[^，。；\n]{{0,12}}?法治政府建设示范", text):
+        number = batch_number(m.group(1))
+        if number is not None:
+            found.append((m.start(), number))
+    return found
+
+
+def _year_of(text: str, naming: _Naming, ctx: DocumentContext) -> int | None:
+    clause_from = clause_start(text, naming.verb_start, naming.subject.start)
+    window = _without_titles(text, min(clause_from, naming.subject.start), naming.target_start)
+    years = YEAR.findall(window)
+    if years:
+        return int(years[-1])
+    if naming.batch is not None:
+        known = load_resource("batches")["years"].get(str(naming.batch))
+        if known:
+            return int(known)
+    sentence_text = text[naming.sentence.start : naming.sentence.end]
+    if "近日" in sentence_text and ctx.date_published:
+        return int(ctx.date_published[:4])
+    return None
+
+
+def _without_titles(text: str, start: int, end: int) -> str:
+    chunk = list(text[start:end])
+    for span, _ in book_titles(text, start, end):
+        for i in range(span.start - start, span.end - start):
+            chunk[i] = " "
+    return "".join(chunk)
+
+
+def _in_quote(pos: int, quotes: list[Quote]) -> bool:
+    return any(q.start <= pos < q.end for q in quotes)
+
+
+def _subject_regions(text: str, subject: Span, regions: DocumentRegions, quotes: list[Quote]) -> list[RegionMention]:
+    """Region mentions naming the subject (inside quotes or only scoping a claim are left out), each resolved
+    in the context of the one before it (北京市海淀区、西城区 → 西城区 of Beijing)."""
+    found: list[RegionMention] = []
+    context = list(regions.context)
+    gazetteer = load_gazetteer()
+    for mention in regions.within(subject.start, subject.end):
+        if _in_quote(mention.start, quotes) or is_claim_scope(text, mention):
+            continue
+        region = gazetteer.resolve(mention.surface, context) or mention.region
+        found.append(RegionMention(mention.start, mention.end, mention.surface, region))
+        context = [region.code[:2] + "0000", region.code[:4] + "00", *regions.context]
+    if not found:
+        pronoun = _pronoun_region(text, subject, regions)
+        if pronoun is not None:
+            found.append(pronoun)
+    return found
+
+
+def _pronoun_region(text: str, subject: Span, regions: DocumentRegions) -> RegionMention | None:
+    levels = load_resource("cues")["region_pronouns"]
+    for word, level in levels.items():
+        pos = text.find(word, subject.start, subject.end)
+        if pos >= 0 and regions.main is not None and level != "province":
+            return RegionMention(pos, pos + len(word), word, regions.main)
+    return None
+
+
+def _borrowed_subject(
+    text: str, namings: list[_Naming], index: int, regions: DocumentRegions, quotes: list[Quote]
+) -> list[RegionMention]:
+    """继获评第一批…示范项目后，通州区又获评第二批…: a subject-less naming shares the next one's subject."""
+    naming = namings[index]
+    for later in namings[index + 1 :]:
+        if later.sentence != naming.sentence:
+            break
+        found = _subject_regions(text, later.subject, regions, quotes)
+        if found:
+            return found
+    return []
+
+
+def _facts_of(
+    text: str, naming: _Naming, subject_regions: list[RegionMention], quotes: list[Quote], regions: DocumentRegions
+) -> list[DesignationFact]:
+    named_by = load_resource("batches")["named_by"]
+    facts: list[DesignationFact] = []
+    if naming.kind is DesignationKind.AREA:
+        for mention in subject_regions:
+            if mention.region.level in (RegionLevel.CITY, RegionLevel.COUNTY):
+                span = Span(mention.start, naming.target_end)
+                facts.append(_fact(naming, mention.region, "", span, named_by))
+        return facts
+    subject_quotes = [q for q in quotes if naming.subject.start <= q.start and q.end <= naming.subject.end]
+    if not subject_quotes:
+        after = re.match(r"[的：:—\s]{0,3}", text[naming.target_end :])
+        start = naming.target_end + (after.end() if after else 0)
+        subject_quotes = [q for q in quotes if q.start == start]
+    if not subject_quotes:
+        for mention in subject_regions:
+            facts.append(_fact(naming, mention.region, "", Span(mention.start, naming.target_end), named_by))
+        return facts
+    for quote in subject_quotes:
+        before = [m for m in subject_regions if m.end <= quote.start]
+        anchor = before[-1] if before else (subject_regions[0] if subject_regions else None)
+        region = anchor.region if anchor else regions.main
+        if region is None:
+            continue
+        name = strip_quote_marks(text[quote.start : quote.end])
+        start = min(anchor.start, quote.start) if anchor else quote.start
+        facts.append(_fact(naming, region, name, Span(start, max(quote.end, naming.target_end)), named_by))
+    return facts
+
+
+def _fact(naming: _Naming, region: Region, name: str, span: Span, named_by: str) -> DesignationFact:
+    return DesignationFact(naming.kind, region, name, naming.batch, naming.year, span, named_by)
+
+
+# --- naming lists --------------------------------------------------------------------------------------------
+
+
+def _list_designations(ctx: DocumentContext, text: str, regions: DocumentRegions) -> list[DesignationFact]:
+    cues = load_resource("cues")
+    head = (ctx.title or "") + text[:300]
+    if not ("命名" in head or "名单" in head) or any(word in head for word in cues["list_title_negatives"]):
+        return []
+    named_by = load_resource("batches")["named_by"]
+    quotes = find_quotes(text)
+    title_batch = BATCH.search(head)
+    facts: list[DesignationFact] = []
+    kind: DesignationKind | None = None
+    batch = batch_number(title_batch.group()) if title_batch else None
+    for line in paragraph_spans(text):
+        heading = LIST_HEADING.match(text, line.start, line.end)
+        if heading:
+            kind = DesignationKind.PROJECT if heading.group("kind") == "项目" else DesignationKind.AREA
+            own = BATCH.search(heading.group())
+            batch = batch_number(own.group()) if own else batch
+            items = Span(heading.end(), line.end)
+        elif kind is not None and _looks_like_list_item(text, line):
+            items = line
+        else:
+            kind = None if kind is not None and len(text[line.start : line.end].strip()) > 80 else kind
+            continue
+        year = int(load_resource("batches")["years"].get(str(batch), 0)) or None if batch else None
+        naming = _Naming(line, items.start, items.end, items.end, kind, batch, year, items)
+        mentions = _subject_regions(text, items, regions, quotes)
+        if kind is DesignationKind.AREA:
+            facts.extend(_facts_of(text, naming, mentions, quotes, regions))
+        else:
+            facts.extend(_project_lines(text, naming, mentions, quotes, named_by))
+    return facts
+
+
+def _looks_like_list_item(text: str, line: Span) -> bool:
+    body = text[line.start : line.end].strip()
+    return 0 < len(body) <= 80 and not body.endswith("。")
+
+
+def _project_lines(
+    text: str, naming: _Naming, mentions: list[RegionMention], quotes: list[Quote], named_by: str
+) -> list[DesignationFact]:
+    line_quotes = [q for q in quotes if naming.subject.start <= q.start and q.end <= naming.subject.end]
+    facts: list[DesignationFact] = []
+    if line_quotes:
+        for quote in line_quotes:
+            before = [m for m in mentions if m.end <= quote.start]
+            if before:
+                name = strip_quote_marks(text[quote.start : quote.end])
+                facts.append(_fact(naming, before[-1].region, name, Span(before[-1].start, quote.end), named_by))
+        return facts
+    if mentions:
+        first = mentions[0]
+        rest = text[first.end : naming.subject.end].strip(" \t:：、，,。")
+        rest = re.sub(r"项目$", "", rest).strip()
+        facts.append(_fact(naming, first.region, rest, Span(first.start, naming.subject.end), named_by))
+    return facts
+
+
+# --- merging -------------------------------------------------------------------------------------------------
+
+
+def _merge(facts: list[DesignationFact]) -> list[DesignationFact]:
+    """One fact per key; a nameless project of a region and batch folds into a named one of the same."""
+    named_projects = {(f.region.code, f.batch) for f in facts if f.kind is DesignationKind.PROJECT and f.name}
+    merged: dict[tuple[str, str, int | None, str], DesignationFact] = {}
+    for fact in facts:
+        if fact.kind is DesignationKind.PROJECT and not fact.name and (fact.region.code, fact.batch) in named_projects:
+            continue
+        if fact.key not in merged or (merged[fact.key].year is None and fact.year is not None):
+            merged[fact.key] = fact
+    return sorted(merged.values(), key=lambda f: f.span.start)

@@ -1,0 +1,372 @@
+"""Find the mechanisms and practices a text describes, with region, agency, claims, topics and legal basis.
+
+Candidates, in order of trust:
+
+1. a quotation whose text ends in a cue word (“小微企业法治体检中心”), or that a cue word follows within a short
+   tail (“三个一”包容审慎执法机制, “1+2+N”督察调研工作法, “一意见、一报告”等机制);
+2. a quoted known practice name without a cue word (“会前学法”), from ``known_mechanisms.json``;
+3. an unquoted name between an action verb and a cue word in one clause (试行首席法律顾问制度,
+   建起行政争议多元化解调处中心), generic names (多项制度, 工作机制) left out;
+4. an unquoted known practice name.
+
+Mentions of one practice are merged by the key of its quoted core (一意见一报告) or its name. Sentences in a
+plan (下一步, 将, 计划 …, or under a heading such as 下一步工作打算) are not practices; policies and normative
+documents, which order measures rather than report practices, give only candidates 1, 2 and 4.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.extractors.base import DocumentContext
+from ingest.extractors.demonstration_text import (
+    DocumentRegions,
+    Span,
+    book_titles,
+    clause_start,
+    enclosing,
+    find_quotes,
+    is_claim_scope,
+    load_resource,
+    name_key,
+    paragraph_spans,
+    sentence_spans,
+    strip_quote_marks,
+)
+from ontology.model import DocumentType
+from ontology.reference import Region
+
+# Policies and normative documents order measures (建立…机制) rather than report practices: only quoted names
+# and known practices are read from them.
+DIRECTIVE_TYPES = frozenset({DocumentType.POLICY_DOCUMENT.value, DocumentType.NORMATIVE_DOCUMENT.value})
+MAX_TAIL = 16
+MAX_QUOTED = 30
+MAX_UNQUOTED = 24
+MIN_CORE = 2
+NEARBY = 250
+APPENDIX = re.compile(r"^\s*附(?:件|录)?\s*\d*\s*[:：]")
+_CLAIM_KIND = r"(?:范围内)?(?P<kind>率先|首创|首个|首家|首次|第一家|第一个)"
+CLAIM = re.compile(r"(?:在)?(?P<scope>全国|全省|全市|全区|全县|本市|本省|本区|本县|国内|省内|市内)" + _CLAIM_KIND)
+CLAIM_IN_REGION = re.compile(r"在(?P<scope>[\u4e00-\u9fff]{2,8}?)" + _CLAIM_KIND)
+SINCE = re.compile(r"(?:自|从|于)?((?:19|20)\d{2})年(?:\d{1,2}月)?(?:初|底|起|以来)?")
+START_VERBS = ("建立", "成立", "推出", "启用", "设立", "实施", "创建", "开通", "建成", "建起", "试行", "出台", "首创")
+AGENCY = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{2,6}?(?:省|市|区|县)|区|市|县|省)?"
+    r"(?P<dept>司法局|政务服务管理局|政务服务局|市场监督管理局|市场监管局|人民政府|政府办公室|人民法院|人民检察院|"
+    r"依法治[市区县省]办|法制办|城管委|城管执法局|公安局|税务局|人力资源和社会保障局|生态环境局|文旅局)"
+)
+
+
+@dataclass
+class MechanismFact:
+    """One practice of the document: its name, where, who, what it does, claims, topics and legal basis."""
+
+    name: str
+    key: str
+    span: Span
+    region: Region | None = None
+    agency: str | None = None
+    description: str = ""
+    claims: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    legal_basis: list[str] = field(default_factory=list)
+    since: str | None = None
+    mentions: list[Span] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    key: str
+    span: Span
+    trust: int
+
+
+def find_mechanisms(ctx: DocumentContext, regions: DocumentRegions) -> list[MechanismFact]:
+    """The practices the document describes, one per key, in order of first mention."""
+    text = ctx.norm_text
+    cues = load_resource("cues")
+    sentences = sentence_spans(text)
+    plan_spans = _plan_spans(text, cues)
+    candidates = [
+        c
+        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues, ctx.doc_type not in DIRECTIVE_TYPES)
+        if not _in_plan(text, c.span, sentences, plan_spans, cues)
+    ]
+    by_key: dict[str, list[_Candidate]] = {}
+    for candidate in sorted(candidates, key=lambda c: c.span.start):
+        by_key.setdefault(candidate.key, []).append(candidate)
+    facts: list[MechanismFact] = []
+    kept: list[Span] = []
+    ranked = sorted(by_key.items(), key=lambda item: (-max(c.trust for c in item[1]), item[1][0].span.start))
+    for key, group in ranked:
+        if all(any(k.start <= c.span.start and c.span.end <= k.end for k in kept) for c in group):
+            continue
+        best = max(group, key=lambda c: (c.trust, _has_cue(c.name, cues), len(c.name)))
+        first = min(group, key=lambda c: c.span.start)
+        mentions = _mentions(text, key, group)
+        kept.extend(mentions)
+        fact = MechanismFact(best.name, key, first.span, mentions=mentions)
+        _describe(ctx, fact, sentences, regions)
+        facts.append(fact)
+    return sorted(facts, key=lambda f: f.span.start)
+
+
+# --- candidates ----------------------------------------------------------------------------------------------
+
+
+def _has_cue(name: str, cues: dict[str, Any]) -> bool:
+    return any(name.endswith(cue) for cue in cues["mechanism_cues"])
+
+
+def _known_names() -> list[str]:
+    names: list[str] = load_resource("known_mechanisms")["names"]
+    return sorted(names, key=len, reverse=True)
+
+
+def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    known = {name_key(n) for n in _known_names()}
+    title_spans = [span for span, _ in book_titles(text)]
+    cue_alternatives = "|".join(sorted(cues["mechanism_cues"], key=len, reverse=True))
+    tail_pattern = re.compile(rf"(?P<joiner>等|的)?(?P<tail>[\u4e00-\u9fff、]{{0,{MAX_TAIL}}}?)(?:{cue_alternatives})")
+    for quote in find_quotes(text):
+        if any(t.start <= quote.start < t.end for t in title_spans):
+            continue
+        inner = text[quote.inner.start : quote.inner.end]
+        core = name_key(inner)
+        if (
+            len(core) < MIN_CORE
+            or inner in cues["mechanism_cues"]
+            or len(inner) > MAX_QUOTED
+            or re.search(r"[，。；！？,!?]", inner)
+        ):
+            continue
+        if _has_cue(inner, cues):
+            if not _is_generic(inner, cues) and not _is_list(inner, cues):
+                found.append(_Candidate(inner, core, quote, 3))
+            continue
+        tail = tail_pattern.match(text, quote.end)
+        if tail and not re.search(r"[，。；：,]", tail.group()):
+            if tail.group("joiner"):
+                found.append(_Candidate(text[quote.start : quote.end], core, quote, 2))
+            else:
+                found.append(_Candidate(text[quote.start : tail.end()], core, Span(quote.start, tail.end()), 3))
+            continue
+        if core in known:
+            found.append(_Candidate(strip_quote_marks(text[quote.start : quote.end]), core, quote, 2))
+    return found
+
+
+def _unquoted_candidates(text: str, cues: dict[str, Any], with_verbs: bool) -> list[_Candidate]:
+    """Known practice names, and (``with_verbs``) names between an action verb and a cue word."""
+    found: list[_Candidate] = []
+    verbs = sorted(cues["mechanism_verbs"], key=len, reverse=True)
+    cue_alternatives = "|".join(sorted(cues["mechanism_cues"], key=len, reverse=True))
+    for m in re.finditer(cue_alternatives, text) if with_verbs else ():
+        start = clause_start(text, m.start(), max(0, m.start() - MAX_UNQUOTED - 6))
+        head = text[start : m.start()]
+        if any(mark in head for mark in '“”‘’「」《》"') or not head:
+            continue
+        verb_at = max(((head.rfind(v), v) for v in verbs), key=lambda found_verb: found_verb[0])
+        if verb_at[0] < 0:
+            continue
+        name_start = start + verb_at[0] + len(verb_at[1])
+        while name_start < m.start() and text[name_start] in "了起":
+            name_start += 1
+        following = text[m.end() : m.end() + 1]
+        if following == "、" or (following and "\u4e00" <= following <= "\u9fff" and following not in "等和及与并的为"):
+            continue
+        name = text[name_start : m.end()]
+        for joiner in ("的", "等"):
+            if joiner in name:
+                name = name[name.rfind(joiner) + 1 :]
+                name_start = m.end() - len(name)
+        too_short_or_long = len(name) - len(m.group()) < 3 or len(name) > MAX_UNQUOTED
+        if too_short_or_long or _is_generic(name, cues) or _is_list(name, cues):
+            continue
+        found.append(_Candidate(name, name_key(name), Span(name_start, m.end()), 1))
+    title_spans = [span for span, _ in book_titles(text)]
+    for known in _known_names():
+        for pos in _occurrences(text, known):
+            if any(t.start <= pos < t.end for t in title_spans):
+                continue
+            found.append(_Candidate(known, name_key(known), Span(pos, pos + len(known)), 1))
+    return found
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    found: list[int] = []
+    pos = text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + len(needle))
+    return found
+
+
+def _is_list(inner: str, cues: dict[str, Any]) -> bool:
+    """大数据、大系统、大平台: an enumeration of short items, not one name."""
+    parts = inner.split("、")
+    if len(parts) < 2:
+        return False
+    short_last = any(parts[-1].endswith(cue) and len(parts[-1]) - len(cue) <= 2 for cue in cues["mechanism_cues"])
+    every_one_named = all(any(part.endswith(cue) for cue in cues["mechanism_cues"]) for part in parts)
+    return short_last or every_one_named
+
+
+def _is_generic(name: str, cues: dict[str, Any]) -> bool:
+    bare = strip_quote_marks(name)
+    if bare in cues["generic_names"]:
+        return True
+    return any(bare.startswith(word) for word in cues["generic_name_starts"])
+
+
+def _plan_spans(text: str, cues: dict[str, Any]) -> list[Span]:
+    """Sections under a heading that announces plans or problems (下一步工作打算, 存在的不足 …), and appended
+    material after the text proper (附1：…, 附件：…)."""
+    spans: list[Span] = []
+    heading = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])")
+    current: int | None = None
+    for line in paragraph_spans(text):
+        body = text[line.start : line.end]
+        if APPENDIX.match(body):
+            spans.append(Span(line.start, len(text)))
+            return spans
+        if heading.match(body) and len(body) <= 60 and not re.match(r"^\s*[（(]", body):
+            if current is not None:
+                spans.append(Span(current, line.start))
+                current = None
+            if any(word in body for word in cues["plan_headings"]):
+                current = line.start
+    if current is not None:
+        spans.append(Span(current, len(text)))
+    return spans
+
+
+def _in_plan(text: str, span: Span, sentences: list[Span], plan_spans: list[Span], cues: dict[str, Any]) -> bool:
+    if any(p.start <= span.start < p.end for p in plan_spans):
+        return True
+    clause = text[clause_start(text, span.start, enclosing(sentences, span.start).start) : span.start]
+    return any(word in clause for word in cues["plan_words"])
+
+
+def _mentions(text: str, key: str, group: list[_Candidate]) -> list[Span]:
+    """Every place the practice is named: its candidates, and other quotations or occurrences of its core."""
+    spans = {c.span for c in group}
+    for quote in find_quotes(text):
+        if name_key(text[quote.inner.start : quote.inner.end]) == key:
+            spans.add(quote)
+    core = strip_quote_marks(group[0].name)
+    if len(core) >= 4:
+        for pos in _occurrences(text, core):
+            spans.add(Span(pos, pos + len(core)))
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    kept: list[Span] = []
+    for span in ordered:
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+# --- description ---------------------------------------------------------------------------------------------
+
+
+def _describe(ctx: DocumentContext, fact: MechanismFact, sentences: list[Span], regions: DocumentRegions) -> None:
+    text = ctx.norm_text
+    described = sorted({enclosing(sentences, m.start) for m in fact.mentions}, key=lambda s: s.start)
+    fact.description = "".join(text[s.start : s.end].strip() for s in described)[:600]
+    fact.region = _region_of(text, fact, described[0], regions)
+    for mention in fact.mentions:
+        sentence = enclosing(sentences, mention.start)
+        clause_from = clause_start(text, mention.start, sentence.start)
+        for surface in _claims(text, clause_from, mention.start, regions):
+            if surface not in fact.claims:
+                fact.claims.append(surface)
+        if fact.since is None:
+            fact.since = _since(text, sentence, mention)
+    fact.agency = _agency(text, described, fact.region)
+    fact.topics = topics_of(fact.name + "".join(_local_context(text, m, sentences) for m in fact.mentions))
+    fact.legal_basis = _legal_basis(text, fact, described)
+
+
+def _local_context(text: str, mention: Span, sentences: list[Span]) -> str:
+    """The clause of a mention and the clause after it: what the text says the practice is about."""
+    sentence = enclosing(sentences, mention.start)
+    start = clause_start(text, mention.start, sentence.start)
+    end = mention.end
+    for _ in range(2):
+        while end < sentence.end and text[end] not in "，,；;。":
+            end += 1
+        end += 1
+    return text[start : min(end, sentence.end)]
+
+
+def _region_of(text: str, fact: MechanismFact, sentence: Span, regions: DocumentRegions) -> Region | None:
+    """The nearest region mention before the first mention in its sentence (else in the sentence), made as
+    specific as the document allows; the document's main region when the sentence names none."""
+    in_sentence = [m for m in regions.within(sentence.start, sentence.end) if not is_claim_scope(text, m)]
+    before = [m for m in in_sentence if m.end <= fact.span.start]
+    chosen = before[-1] if before else (in_sentence[0] if in_sentence else None)
+    if chosen is not None:
+        return regions.specific(chosen.region)
+    return regions.main
+
+
+def _claims(text: str, start: int, end: int, regions: DocumentRegions) -> list[str]:
+    """First-of-kind claims in ``text[start:end]``: 全市率先, 全国首创, 在北京市率先 (a real region's name)."""
+    found = [(m.start(), m.group()) for m in CLAIM.finditer(text, start, end)]
+    for m in CLAIM_IN_REGION.finditer(text, start, end):
+        if regions.resolve(m.group("scope")) is not None and not any(s == m.start() for s, _ in found):
+            found.append((m.start(), m.group()))
+    return [surface for _, surface in sorted(found)]
+
+
+def _since(text: str, sentence: Span, mention: Span) -> str | None:
+    before = text[sentence.start : mention.start]
+    if not any(verb in text[sentence.start : sentence.end] for verb in START_VERBS):
+        return None
+    for _, title in book_titles(text, sentence.start, mention.start):
+        before = before.replace(title, "")
+    years = SINCE.findall(before)
+    return years[-1] if years else None
+
+
+def _agency(text: str, described: list[Span], region: Region | None) -> str | None:
+    for sentence in described:
+        m = AGENCY.search(text, sentence.start, sentence.end)
+        if m is None:
+            continue
+        prefix = m.group("prefix") or ""
+        if prefix in ("", "区", "市", "县", "省") and region is not None:
+            prefix = region.name
+        return prefix + m.group("dept")
+    return None
+
+
+def topics_of(text: str) -> list[str]:
+    """The topics (``topics.json``) whose keywords occur in ``text``, in dictionary order."""
+    topics: dict[str, list[str]] = load_resource("topics")
+    return [topic for topic, words in topics.items() if not topic.startswith("_") and any(w in text for w in words)]
+
+
+def _legal_basis(text: str, fact: MechanismFact, described: list[Span]) -> list[str]:
+    """《…》 titles cited in the practice's sentences, and those of its paragraph that share a topic with it."""
+    titles: list[str] = []
+    for sentence in described:
+        for _, title in book_titles(text, sentence.start, sentence.end):
+            if title not in titles:
+                titles.append(title)
+    paragraph = _paragraph_of(text, fact.span.start)
+    start, end = max(paragraph.start, fact.span.start - NEARBY), min(paragraph.end, fact.span.end + NEARBY)
+    for _, title in book_titles(text, start, end):
+        if title not in titles and set(topics_of(title)) & set(fact.topics):
+            titles.append(title)
+    return titles
+
+
+def _paragraph_of(text: str, pos: int) -> Span:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return Span(start, len(text) if end < 0 else end)

@@ -1,0 +1,348 @@
+"""The eligibility extractor: support measures of a policy text → Clause, Condition and Benefit nodes (CCCEV).
+
+``extract_conditions(ctx)`` finds each enterprise-facing measure (``ingest.extractors.measure_segments``),
+reads its conditions (``ingest.extractors.condition_rules``), its benefit (type, text, largest amount in
+万元), its validity window and application deadline, and the jurisdiction of the issuing authority. Every
+sub-national measure carries a ``region`` condition (``in`` its code) whose text is the phrase that scopes it
+(本市/我省/…, else the issuer).
+A measure whose span is one of the pipeline's clauses hangs off that clause; otherwise a Clause node of kind
+列举 is created for it (owned by the document, HAS_PART from the smallest enclosing clause).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from graph.base import GraphChange, NodeRecord, RelRecord
+from graph.records import MeasureDates, measure_records
+from ingest.extractors.base import ClauseSpan, DocumentContext
+from ingest.extractors.condition_rules import (
+    Found,
+    find_behaviour,
+    find_industries,
+    find_numbers,
+    find_ownership,
+    find_qualifications,
+    find_scale,
+    find_target_residuals,
+)
+from ingest.extractors.measure_segments import MeasureSegment, find_measures
+from ingest.structure import chinese_number
+from ontology.eligibility import BenefitSpec, ConditionSpec
+from ontology.model import ClauseKind
+from ontology.model import ConditionDimension as Dim
+from ontology.model import ConditionOperator as Op
+from ontology.reference import NATIONAL_CODE, load_gazetteer
+
+_NATIONAL_ISSUER = re.compile(
+    r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
+    r"农业农村部|住房和城乡建设部|中国?银保监会|中国?证监会|民政部|教育部|科技部|文化和旅游部|市场监管总局|全国|司法部|"
+    r"自然资源部|生态环境部|应急管理部|退役军人事务部|国资委|发展改革委|工信部|人社部|央行|税务总局)"
+)
+_DATELINE = re.compile(r"(新华社|中新社|中新网|人民网|央视网)[^电]{0,12}电|[（(]记者[^)）]{0,20}[)）]")
+_AUTHORITY_AFTER = re.compile(r"[^，。；\s]{0,8}?(人民政府|政府|委员会|局|厅|委|办公室|新闻发布会)")
+_LOCAL_SCOPE = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|全区|本县|我县|全县|本州|我州|辖区")
+_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d\d)-(\d{2})-(\d{2})")
+_VALID_MONTHS = re.compile(r"(有效期|施行期|实施期|执行期)(暂定)?(为|至)?(\d{1,2}|十二|[一二两三四五六七八九十])个月")
+_VALID_UNTIL = re.compile(
+    r"(有效期至|执行至|实施至|施行至|有效期到)\s*(20\d\d年\d{1,2}月\d{1,2}日|20\d\d年\d{1,2}月底)"
+)
+_DEADLINE = re.compile(r"(于|在)\s*(20\d\d年\d{1,2}月\d{1,2}日)\s*(前|之前)[^。；]{0,10}(申报|申请|提交|报送)")
+_TRAILING = " \u3000\xa0\t\r\n（）()此件公开发布"
+_HEADER_DATE = re.compile(
+    r"(?:成文日期|发布日期|发文日期|印发日期)\W{0,4}(?:(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d\d)-(\d{2})-(\d{2}))"
+)
+# a document-level statement of validity (本措施自印发之日起施行，有效期…)
+_DOC_VALIDITY = re.compile(r"[^。]*(本(措施|政策|通知|意见|办法|细则|规定|文件)|之日起)[^。]*")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元)")
+_PER_UNIT = re.compile(r"每(人|户|亩|家|个|吨|平方米|月|天|次|笔)[^，。；]{0,6}$")
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where a document applies: a region code and the span of the phrase that says so (if found)."""
+
+    code: str
+    span: tuple[int, int] | None
+
+
+def _head(text: str, title: str) -> str:
+    head = title or text[:120]
+    return _DATELINE.sub(lambda m: " " * len(m.group()), head)
+
+
+def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Jurisdiction:
+    """The jurisdiction of the issuing authority: from the issuer/title, then the signature, then the body.
+
+    A title starting with a national authority (国务院, 财政部 …) and naming no region is national (100000).
+    """
+    gazetteer = load_gazetteer()
+    head = _head(text, title)
+    issuer_part = head.split("关于", 1)[0] if "关于" in head[:80] else head
+    for part in (issuer_part, head):
+        mentions = [m for m in gazetteer.find_mentions(part) if m.region.code != NATIONAL_CODE]
+        if mentions:
+            return Jurisdiction(mentions[0].region.code, _locate(text, mentions[0].surface))
+        if _NATIONAL_ISSUER.match(part.strip()):
+            return Jurisdiction(NATIONAL_CODE, None)
+    scan = _DATELINE.sub(lambda m: " " * len(m.group()), text[:200] + " " + text[-200:])
+    mentions = [m for m in gazetteer.find_mentions(scan) if m.region.code != NATIONAL_CODE]
+    if mentions:
+        return Jurisdiction(mentions[0].region.code, _locate(text, mentions[0].surface))
+    if fallback and fallback != NATIONAL_CODE:
+        return Jurisdiction(fallback, None)
+    counts: dict[str, int] = {}
+    for m in gazetteer.find_mentions(text[:5000]):
+        weight = 3 if _AUTHORITY_AFTER.match(text, m.end) else 1
+        counts[m.region.code] = counts.get(m.region.code, 0) + weight
+    if counts:
+        code = max(counts, key=lambda c: counts[c])
+        return Jurisdiction(code, None)
+    return Jurisdiction(NATIONAL_CODE, None)
+
+
+def _locate(text: str, surface: str) -> tuple[int, int] | None:
+    at = text.find(surface)
+    return (at, at + len(surface)) if at >= 0 else None
+
+
+# --- dates -------------------------------------------------------------------------------------------------
+def _iso(match: re.Match[str]) -> str | None:
+    y, m, d = (match.group(1), match.group(2), match.group(3)) if match.group(1) else match.group(4, 5, 6)
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _cn_date(value: str) -> str | None:
+    m = _DATE.search(value)
+    if m:
+        return _iso(m)
+    m = re.search(r"(20\d\d)年(\d{1,2})月底", value)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        return date(y, mo, calendar.monthrange(y, mo)[1]).isoformat() if 1 <= mo <= 12 else None
+    return None
+
+
+def document_date(text: str, date_published: str | None) -> str | None:
+    """The document's date: as the pipeline read it, else the date that ends the signature, else a dated
+    header field (成文日期/发布日期); None when the text states none."""
+    if date_published:
+        return date_published
+    tail = text.rstrip(_TRAILING)
+    m = _DATE.search(tail, max(0, len(tail) - 16))
+    if m and m.end() == len(tail):
+        return _iso(m)
+    m = _HEADER_DATE.search(text, 0, 400)
+    return _iso(m) if m else None
+
+
+def _add_months(iso: str, months: int) -> str:
+    start = date.fromisoformat(iso)
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date.fromordinal(date(year, month, day).toordinal() - 1).isoformat()
+
+
+def validity_end(text: str, start: int, end: int, valid_from: str | None) -> str | None:
+    """An explicit end of validity in ``text[start:end]`` (有效期至…, 执行至…, 施行期暂定为6个月)."""
+    m = _VALID_UNTIL.search(text, start, end)
+    if m:
+        return _cn_date(m.group(2))
+    m = _VALID_MONTHS.search(text, start, end)
+    if m and valid_from:
+        raw = m.group(4)
+        months = chinese_number(raw) or 0
+        return _add_months(valid_from, months) if months else None
+    return None
+
+
+def _document_validity_end(text: str, valid_from: str | None) -> str | None:
+    for m in _DOC_VALIDITY.finditer(text, max(0, len(text) - 800)):
+        end = validity_end(text, m.start(), m.end(), valid_from)
+        if end:
+            return end
+    return None
+
+
+# --- benefit -----------------------------------------------------------------------------------------------
+def max_amount_wan(text: str, start: int, end: int) -> float | None:
+    """The largest amount in 万元 or 亿元 the measure names, per-unit amounts (每人…) excluded."""
+    amounts = []
+    for m in _AMOUNT.finditer(text, start, end):
+        if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]):
+            continue
+        amounts.append(float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1))
+    return max(amounts) if amounts else None
+
+
+def _phrase_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    a = start
+    while a > lo and text[a - 1] not in "，,。；：:":
+        a -= 1
+    b = end
+    while b < hi and text[b] not in "，,。；":
+        b += 1
+    return a, b
+
+
+# --- conditions of one measure -----------------------------------------------------------------------------
+def _title_span(text: str, title: str) -> tuple[int, int] | None:
+    if not title:
+        return None
+    at = text.find(title[:40])
+    return (at, at + len(title)) if at >= 0 else None
+
+
+def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tuple[int, int] | None) -> list[Found]:
+    """The non-region conditions of one measure, in text order."""
+    core = (measure.core_start, measure.end)
+    scopes = [*measure.headings, core]
+    found: list[Found] = []
+    for a, b in scopes:
+        found += find_scale(norm_text, a, b)
+    found = found[-1:]  # the nearest scale statement governs
+    industries = find_industries(norm_text, *core)
+    if not industries:
+        for a, b in [*([title_span] if title_span else []), *measure.headings]:
+            industries += find_industries(norm_text, a, b)
+        industries.sort(key=_specificity)
+    found += industries[-1:]
+    found += find_qualifications(norm_text, *core)
+    found += find_numbers(norm_text, *core)
+    found += find_ownership(norm_text, *core)
+    behaviour = find_behaviour(norm_text, *core)
+    if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
+        behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
+    found += behaviour
+    taken = [(f.start, f.end) for f in found]
+    found += find_target_residuals(norm_text, *core, taken)
+    return _dedupe(found)
+
+
+def _specificity(found: Found) -> int:
+    """How narrow an industry condition is: the level of its broadest code (section 1 … class 4)."""
+    return min(1 if str(code).isalpha() else len(str(code)) for code in found.condition.value)
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    out: list[Found] = []
+    seen: set[tuple[str, str]] = set()
+    for f in found:
+        key = (f.condition.dimension, f.condition.fact or json.dumps(f.condition.value, ensure_ascii=False))
+        if f.condition.dimension == Dim.OTHER and f.condition.fact is None:
+            key = (Dim.OTHER, f"{f.start}:{f.end}")
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def region_condition(text: str, norm_text: str, measure: MeasureSegment, jurisdiction: Jurisdiction) -> Found | None:
+    """The ``region`` condition of a sub-national measure, spanning the phrase that scopes it."""
+    if jurisdiction.code == NATIONAL_CODE:
+        return None
+    m = _LOCAL_SCOPE.search(norm_text, measure.start, measure.end)
+    span = (m.start(), m.end()) if m else jurisdiction.span or (0, 0)
+    phrase = text[span[0] : span[1]] if span[1] > span[0] else load_gazetteer().get(jurisdiction.code).name
+    return Found(span[0], span[1], ConditionSpec(Dim.REGION, Op.IN, [jurisdiction.code], phrase))
+
+
+# --- the extractor -----------------------------------------------------------------------------------------
+def _enclosing(clauses: tuple[ClauseSpan, ...], start: int, end: int) -> ClauseSpan | None:
+    inside = [c for c in clauses if c.span_start <= start and end <= c.span_end]
+    return min(inside, key=lambda c: c.span_end - c.span_start) if inside else None
+
+
+def extract_conditions(ctx: DocumentContext) -> GraphChange:
+    """Clause (when new), Condition and Benefit nodes for every support measure of the document."""
+    change = GraphChange()
+    measures = find_measures(ctx.norm_text)
+    if not measures:
+        return change
+    jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)
+    valid_from = document_date(ctx.norm_text, ctx.date_published or ctx.date_effective)
+    doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
+    title_span = _title_span(ctx.norm_text, ctx.title)
+    by_span = {(c.span_start, c.span_end): c for c in ctx.clauses}
+    for number, measure in enumerate(measures, start=1):
+        clause_id = _clause_node(change, ctx, measure, number, by_span)
+        found = measure_conditions(ctx.norm_text, measure, title_span)
+        region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction)
+        if region is not None:
+            found.insert(0, region)
+        conditions = [
+            replace(
+                f.condition,
+                text=ctx.text[f.start : f.end] if f.end > f.start else f.condition.text,
+                span=(f.start, f.end),
+            )
+            for f in found
+        ]
+        valid_to = validity_end(ctx.norm_text, measure.core_start, measure.end, valid_from) or doc_valid_to
+        deadline_match = _DEADLINE.search(ctx.norm_text, measure.start, measure.end)
+        dates = MeasureDates(valid_from, valid_to, _cn_date(deadline_match.group(2)) if deadline_match else None)
+        nodes, rels = measure_records(
+            conditions,
+            _benefit(ctx, measure),
+            doc_id=ctx.doc_id,
+            clause_id=clause_id,
+            region_code=jurisdiction.code,
+            dates=dates,
+        )
+        change.nodes.extend(nodes)
+        change.rels.extend(rels)
+    return change
+
+
+def _benefit(ctx: DocumentContext, measure: MeasureSegment) -> BenefitSpec:
+    a, b = _phrase_around(ctx.norm_text, measure.benefit_start, measure.benefit_end, measure.core_start, measure.end)
+    return BenefitSpec(
+        type=str(measure.benefit_type),
+        text=ctx.text[a:b],
+        max_amount_wan=max_amount_wan(ctx.norm_text, measure.core_start, measure.end),
+        span=(a, b),
+    )
+
+
+def _clause_node(
+    change: GraphChange,
+    ctx: DocumentContext,
+    measure: MeasureSegment,
+    number: int,
+    by_span: dict[tuple[int, int], ClauseSpan],
+) -> str:
+    existing = by_span.get((measure.start, measure.end))
+    if existing is not None:
+        return existing.id
+    clause_id = f"{ctx.doc_id}:measure:{number}"
+    change.nodes.append(
+        NodeRecord(
+            "Clause",
+            clause_id,
+            {
+                "doc_id": ctx.doc_id,
+                "kind": ClauseKind.ENUMERATION.value,
+                "label": f"措施{number}",
+                "number": number,
+                "ordinal": number,
+                "depth": len(measure.headings) + 1,
+                "path": f"measure/{number}",
+                "text": ctx.text[measure.start : measure.end],
+                "span_start": measure.start,
+                "span_end": measure.end,
+            },
+        )
+    )
+    change.rels.append(RelRecord("HAS_CLAUSE", "NormativeDocument", ctx.doc_id, "Clause", clause_id))
+    parent = _enclosing(ctx.clauses, measure.start, measure.end)
+    if parent is not None:
+        change.rels.append(RelRecord("HAS_PART", "Clause", parent.id, "Clause", clause_id))
+    return clause_id

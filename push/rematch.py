@@ -1,0 +1,146 @@
+"""Change-driven re-matching: the ingest hook that turns a document's new or changed matches into outbox events.
+
+``RematchHook`` is a ``ChangeHook``: the ingest pipeline calls it with each document's complete change
+(clauses plus the Condition and Benefit nodes the eligibility extractor added) before writing it, and
+writes the ``OutboxEvent`` nodes it returns in the same transaction — the document and the events it causes
+are stored together or not at all. Each (subscription, profile, clause) result has a fingerprint (verdict,
+per-condition outcomes, benefit, clause text, dates); its idempotency key is derived from it, so re-ingesting
+an unchanged document adds no event, and a changed result adds exactly one.
+
+The subscribed profiles are read and laid out as columns (``eligibility.reverse``) once per hook — one
+ingest run — and each document's measures are judged against all of them at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from json.encoder import encode_basestring as quoted  # = json.dumps(text, ensure_ascii=False)
+
+from eligibility.matching import MatchResult
+from eligibility.reverse import ProfileSet, match_profiles
+from graph.base import GraphChange, GraphStore
+from graph.records import MeasureDocument, measures_of_nodes
+from ingest.extractors.base import DocumentContext
+from ontology.eligibility import MeasureSpec, Verdict
+from ontology.reference import contains
+from ontology.text import OffsetMap
+from push.models import SubscriptionFilters
+from push.outbox import NewEvent, event_id_for, event_node, existing_event_ids, format_time, idempotency_key
+from push.registry import active_subscriptions, all_profiles
+
+EVENT_TYPE = "policy.matched"
+
+
+def measures_from_change(context: DocumentContext, change: GraphChange) -> list[MeasureSpec]:
+    """The support measures of one document as the pending change holds them (clauses with a Benefit)."""
+    document = next((n.props for n in change.nodes if n.label == "NormativeDocument" and n.id == context.doc_id), {})
+    of_document = MeasureDocument(
+        doc_id=context.doc_id,
+        source_id=context.source_id,
+        title=context.title,
+        region_code=context.region_code,
+        offsets=OffsetMap.from_json(document.get("source_offsets")),
+    )
+    return measures_of_nodes(change.nodes, {context.doc_id: of_document})
+
+
+def passes(filters: SubscriptionFilters, result: MatchResult) -> bool:
+    """Whether a subscription with ``filters`` is told about ``result``."""
+    if not Verdict(result.verdict).at_least(filters.min_verdict):
+        return False
+    measure = result.measure
+    if filters.regions and not any(contains(region, measure.region_code) for region in filters.regions):
+        return False
+    benefit_type = measure.benefit.type if measure.benefit else None
+    return not filters.benefit_types or benefit_type in filters.benefit_types
+
+
+def fingerprint(result: MatchResult) -> str:
+    """A digest of everything a receiver is told about one match; equal digests mean nothing changed."""
+    answer = result.to_json()
+    material = {k: answer.get(k) for k in ("verdict", "conditions", "missing_facts", "benefit", "valid_to")}
+    material.update(clause_text=answer.get("clause_text"), deadline=answer.get("deadline"))
+    text = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def payload(
+    event_id: str, subscription_id: str, profile_id: str, profile_name: str, match_text: str, created_at: str
+) -> str:
+    """The JSON body POSTed to the webhook for one match (``match_text``: the match's JSON text), as
+    ``json.dumps`` writes ``{type, event_id, created_at, subscription_id, profile: {id, name}, match}``."""
+    return (
+        f'{{"type": "{EVENT_TYPE}", "event_id": {quoted(event_id)}, "created_at": {quoted(created_at)}, '
+        f'"subscription_id": {quoted(subscription_id)}, '
+        f'"profile": {{"id": {quoted(profile_id)}, "name": {quoted(profile_name)}}}, "match": {match_text}}}'
+    )
+
+
+@dataclass
+class RematchHook:
+    """The ingest ``ChangeHook`` that queues webhook events for new or changed matches of a document.
+
+    Args:
+        store: the graph store (read for subscriptions, profiles and events already queued).
+        clock: the current UTC time; matches are judged as of its date.
+    """
+
+    store: GraphStore
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    _profiles: dict[tuple[tuple[str, ...], date], ProfileSet] = field(default_factory=dict, init=False, repr=False)
+
+    def profiles_of(self, consumer_ids: Sequence[str], as_of: date) -> ProfileSet:
+        """The subscribed consumers' profiles as columns, read and laid out once per hook (one ingest run)."""
+        key = (tuple(sorted(consumer_ids)), as_of)
+        if key not in self._profiles:
+            self._profiles[key] = ProfileSet.of(all_profiles(self.store, key[0]), as_of)
+        return self._profiles[key]
+
+    def __call__(self, context: DocumentContext, change: GraphChange) -> GraphChange:
+        """The outbox events (as a change to write with the document) for ``context``'s new or changed matches."""
+        measures = measures_from_change(context, change)
+        subscriptions = active_subscriptions(self.store) if measures else []
+        if not subscriptions:
+            return GraphChange()
+        by_consumer: dict[str, list[tuple[str, SubscriptionFilters]]] = {}
+        for subscription_id, consumer_id, filters in subscriptions:
+            by_consumer.setdefault(consumer_id, []).append((subscription_id, filters))
+        now = self.clock()
+        created_at = format_time(now)
+        at_least = max((f.min_verdict for _, _, f in subscriptions), key=lambda v: v.code)
+        profiles = self.profiles_of(list(by_consumer), now.date())
+        told: dict[tuple[str, MatchResult], bool] = {}
+        texts: dict[MatchResult, tuple[str, str]] = {}  # result → (fingerprint, JSON text)
+        candidates: dict[str, NewEvent] = {}
+        for row, result in match_profiles(measures, profiles, at_least=at_least):
+            if result not in texts:
+                texts[result] = (fingerprint(result), result.json_text())
+            digest, match_text = texts[result]
+            consumer_id, node_id = profiles.consumer_ids[row], profiles.node_ids[row]
+            for subscription_id, filters in by_consumer[consumer_id]:
+                if (subscription_id, result) not in told:
+                    told[subscription_id, result] = passes(filters, result)
+                if not told[subscription_id, result]:
+                    continue
+                key = idempotency_key(subscription_id, node_id, result.measure.clause_id, digest)
+                event_id = event_id_for(key)
+                profile_id = profiles.profile_id(row)
+                candidates[event_id] = NewEvent(
+                    consumer_id=consumer_id,
+                    subscription_id=subscription_id,
+                    profile_id=profile_id,
+                    policy_doc_id=context.doc_id,
+                    source_id=context.source_id,
+                    clause_id=result.measure.clause_id,
+                    verdict=result.verdict,
+                    payload_json=payload(
+                        event_id, subscription_id, profile_id, profiles.names[row], match_text, created_at
+                    ),
+                    idempotency_key=key,
+                )
+        known = existing_event_ids(self.store, candidates)
+        return GraphChange(nodes=[event_node(e, now) for i, e in candidates.items() if i not in known])

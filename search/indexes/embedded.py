@@ -1,0 +1,291 @@
+"""The embedded search index (default back-end): BM25 (bm25s) and vectors (numpy / hnswlib) in the data dir.
+
+Layout of the index folder::
+
+    CURRENT                 name of the live version folder (replaced atomically with os.replace)
+    v-<ns>/manifest.json    schema and the documents' metadata
+    v-<ns>/units.json       [unit_id, document number, clause_id, article, text] per unit
+    v-<ns>/tokens.txt       one line of space-joined BM25 tokens per unit (to rebuild BM25 on change)
+    v-<ns>/bm25/            the bm25s index
+    v-<ns>/vectors/         the vector matrix (and hnswlib graph beyond 100k units)
+
+``apply`` writes a whole new version folder and then switches ``CURRENT``: a crash leaves the old version live
+and at most an orphan folder, which the next ``apply`` removes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ontology.reference import NATIONAL_CODE
+from search.bm25 import Bm25Index
+from search.errors import SearchIndexError
+from search.indexes.base import IndexSchema, SearchIndex
+from search.types import DOCUMENT_LIST_FIELDS, Filters, IndexDocument, PreparedDocument, StoredUnit
+from search.units import vector_chunks
+from search.vector_index import VectorIndex
+
+CURRENT_FILE = "CURRENT"
+MASK_CACHE_SIZE = 32
+
+
+class EmbeddedIndex(SearchIndex):
+    """Search index kept in a folder of the data dir and held in memory while open."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._schema: IndexSchema | None = None
+        self._documents: list[IndexDocument] = []
+        self._unit_ids: list[str] = []
+        self._unit_doc = np.zeros(0, dtype=np.int32)
+        self._unit_rows: list[tuple[str | None, str | None, str]] = []
+        self._tokens: list[str] | None = []
+        self._bm25 = Bm25Index(None, 0)
+        self._vectors = VectorIndex(np.zeros((0, 0), dtype=np.float32))
+        self._row_of: dict[str, int] = {}
+        self._masks: dict[Filters, np.ndarray] = {}
+        self._version: Path | None = None
+        self._load()
+
+    # --- loading and saving -------------------------------------------------------------------------------
+    def _load(self) -> None:
+        pointer = self.folder / CURRENT_FILE
+        if not pointer.exists():
+            return
+        version = self.folder / pointer.read_text(encoding="utf-8").strip()
+        try:
+            manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+            units = json.loads((version / "units.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise SearchIndexError(f"cannot read the search index in {version}: {e}") from e
+        schema = manifest.get("schema")
+        self._schema = IndexSchema(**schema) if schema else None
+        self._documents = [
+            IndexDocument(**{**d, **{name: tuple(d.get(name, ())) for name in DOCUMENT_LIST_FIELDS}})
+            for d in manifest["documents"]
+        ]
+        self._set_units(units)
+        self._tokens = None  # read from tokens.txt only when the index changes
+        self._bm25 = Bm25Index.load(version / "bm25", len(units))
+        self._vectors = VectorIndex.load(version / "vectors", self._schema.dimension if self._schema else 0)
+        self._version = version
+
+    def _set_units(self, units: list[list[Any]]) -> None:
+        self._unit_ids = [u[0] for u in units]
+        self._unit_doc = np.asarray([u[1] for u in units], dtype=np.int32)
+        self._unit_rows = [(u[2], u[3], u[4]) for u in units]
+        self._row_of = {unit_id: row for row, unit_id in enumerate(self._unit_ids)}
+        self._masks = {}
+
+    def _stored_tokens(self) -> list[str]:
+        if self._tokens is None:
+            assert self._version is not None
+            text = (self._version / "tokens.txt").read_text(encoding="utf-8")
+            self._tokens = text.split("\n")[: len(self._unit_ids)]
+        return self._tokens
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The live version's vector index (one row per piece of unit text)."""
+        return self._vectors
+
+    # --- the port -----------------------------------------------------------------------------------------
+    def schema(self) -> IndexSchema | None:
+        """The schema of the live version."""
+        return self._schema
+
+    def indexed_documents(self) -> dict[str, str]:
+        """``doc_id → content_hash`` of the live version."""
+        return {d.doc_id: d.content_hash for d in self._documents}
+
+    def apply(self, schema: IndexSchema, upserts: Sequence[PreparedDocument], deletions: Sequence[str]) -> None:
+        """Build the next version in memory, write it to a new folder, then switch ``CURRENT`` to it."""
+        keep_all = self._schema == schema
+        dropped = set(deletions) | {p.document.doc_id for p in upserts}
+        documents: list[IndexDocument] = []
+        units: list[list[Any]] = []
+        tokens: list[str] = []
+        kept_rows: list[int] = []
+        if keep_all and self._unit_ids:
+            stored_tokens = self._stored_tokens()
+            new_number = {}
+            for number, document in enumerate(self._documents):
+                if document.doc_id not in dropped:
+                    new_number[number] = len(documents)
+                    documents.append(document)
+            for row, unit_id in enumerate(self._unit_ids):
+                number = int(self._unit_doc[row])
+                if number in new_number:
+                    clause_id, article, text = self._unit_rows[row]
+                    units.append([unit_id, new_number[number], clause_id, article, text])
+                    tokens.append(stored_tokens[row])
+                    kept_rows.append(row)
+        parts, owners = self._kept_vectors(kept_rows) if kept_rows and schema.dimension else ([], [])
+        for prepared in upserts:
+            number = len(documents)
+            documents.append(replace(prepared.document, units=()))
+            for unit, unit_tokens in zip(prepared.document.units, prepared.tokens, strict=True):
+                if schema.dimension:
+                    owners.append(np.full(len(vector_chunks(unit.vector_text)), len(units), dtype=np.int64))
+                units.append([unit.id, number, unit.clause_id, unit.article, unit.text])
+                tokens.append(" ".join(t.replace(" ", "_") for t in unit_tokens))
+            if prepared.vectors is not None:
+                parts.append(np.asarray(prepared.vectors, dtype=np.float32))
+        matrix = np.vstack(parts) if parts else np.zeros((0, schema.dimension), dtype=np.float32)
+        owner_rows = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+        if schema.dimension and matrix.shape[0] != len(owner_rows):
+            raise SearchIndexError(
+                f"{matrix.shape[0]} vectors for {len(owner_rows)} pieces of unit text: every piece needs a vector"
+            )
+        bm25 = Bm25Index.build([line.split(" ") if line else [] for line in tokens])
+        vectors = VectorIndex.build(matrix, owner_rows) if schema.dimension else VectorIndex(matrix)
+        version = self._write_version(schema, documents, units, tokens, bm25, vectors)
+        self._schema, self._documents, self._tokens = schema, documents, tokens
+        self._set_units(units)
+        self._bm25, self._vectors, self._version = bm25, vectors, version
+
+    def _kept_vectors(self, kept_rows: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """The vector rows of the kept units (in order) and their new unit numbers (the kept units come first)."""
+        vectors = self._vectors
+        owners = vectors.owners if vectors.owners is not None else np.arange(vectors.matrix.shape[0])
+        new_number = np.full(len(self._unit_ids), -1, dtype=np.int64)
+        new_number[kept_rows] = np.arange(len(kept_rows))
+        keep = new_number[owners] >= 0
+        return [np.asarray(vectors.matrix[keep], dtype=np.float32)], [new_number[owners[keep]]]
+
+    def _write_version(
+        self,
+        schema: IndexSchema,
+        documents: list[IndexDocument],
+        units: list[list[Any]],
+        tokens: list[str],
+        bm25: Bm25Index,
+        vectors: VectorIndex,
+    ) -> Path:
+        version = self.folder / f"v-{time.time_ns()}"
+        try:
+            version.mkdir(parents=True)
+            manifest = {"schema": asdict(schema), "documents": [_document_row(d) for d in documents]}
+            (version / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+            (version / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
+            (version / "tokens.txt").write_text("\n".join(tokens), encoding="utf-8")
+            bm25.save(version / "bm25")
+            vectors.save(version / "vectors")
+            pointer = self.folder / f".{CURRENT_FILE}.{os.getpid()}.tmp"
+            pointer.write_text(version.name, encoding="utf-8")
+            os.replace(pointer, self.folder / CURRENT_FILE)
+        except OSError as e:
+            shutil.rmtree(version, ignore_errors=True)
+            raise SearchIndexError(f"cannot write the search index in {self.folder}: {e.strerror}") from e
+        for old in self.folder.glob("v-*"):
+            if old != version:
+                shutil.rmtree(old, ignore_errors=True)
+        return version
+
+    def lexical_search(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
+        """Best units by BM25 among those the filters allow (units scoring 0 are left out)."""
+        scores = self._bm25.scores(tokens)
+        mask = self._mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        positive = int(np.count_nonzero(scores > 0))
+        count = min(limit, positive)
+        if count == 0:
+            return []
+        rows = np.argpartition(-scores, count - 1)[:count]
+        rows = rows[np.argsort(-scores[rows], kind="stable")]
+        return [(self._unit_ids[r], float(scores[r])) for r in rows]
+
+    def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
+        """Nearest units by cosine among those the filters allow."""
+        if self._vectors.size == 0:
+            return []
+        rows, similarities = self._vectors.search(vector, self._mask(filters), limit)
+        return [(self._unit_ids[r], float(s)) for r, s in zip(rows, similarities, strict=True)]
+
+    def get_units(self, unit_ids: Sequence[str]) -> dict[str, StoredUnit]:
+        """Stored units by id."""
+        found: dict[str, StoredUnit] = {}
+        for unit_id in unit_ids:
+            row = self._row_of.get(unit_id)
+            if row is not None:
+                clause_id, article, text = self._unit_rows[row]
+                document = self._documents[int(self._unit_doc[row])]
+                found[unit_id] = StoredUnit(unit_id, document, clause_id, article, text)
+        return found
+
+    # --- filters ------------------------------------------------------------------------------------------
+    def _mask(self, filters: Filters) -> np.ndarray | None:
+        if filters.empty:
+            return None
+        mask = self._masks.get(filters)
+        if mask is None:
+            allowed = document_mask(self._documents, filters)
+            mask = allowed[self._unit_doc] if len(self._unit_doc) else np.zeros(0, dtype=bool)
+            if len(self._masks) >= MASK_CACHE_SIZE:
+                self._masks.clear()
+            self._masks[filters] = mask
+        return mask
+
+
+def _document_row(document: IndexDocument) -> dict[str, Any]:
+    row = asdict(document)
+    row.pop("units")
+    row.update({name: list(getattr(document, name)) for name in DOCUMENT_LIST_FIELDS})
+    return row
+
+
+def effective_date(document: IndexDocument) -> str | None:
+    """The date a version takes effect: effective date, else publication date, else version date."""
+    return document.date_effective or document.date_published or document.version_date
+
+
+def document_mask(documents: Sequence[IndexDocument], filters: Filters) -> np.ndarray:
+    """Which documents the filters allow (a region filter admits documents without a region as national)."""
+    allowed = np.ones(len(documents), dtype=bool)
+    latest_of_work: dict[str, tuple[str, int]] = {}
+    for number, document in enumerate(documents):
+        if not document_passes(document, filters):
+            allowed[number] = False
+            continue
+        if filters.as_of and document.work_id:
+            stamp = document.version_date or effective_date(document) or ""
+            best = latest_of_work.get(document.work_id)
+            if best is None or stamp > best[0]:
+                if best is not None:
+                    allowed[best[1]] = False
+                latest_of_work[document.work_id] = (stamp, number)
+            else:
+                allowed[number] = False
+    return allowed
+
+
+def document_passes(document: IndexDocument, filters: Filters) -> bool:
+    """The per-document part of the filters (``as_of`` picks versions in effect; the latest is chosen above)."""
+    if filters.doc_types and document.doc_type not in filters.doc_types:
+        return False
+    if filters.region_codes and (document.region_code or NATIONAL_CODE) not in filters.region_codes:
+        return False
+    if filters.issuer and not any(filters.issuer in issuer for issuer in document.issuers):
+        return False
+    published = document.date_published or ""
+    if filters.date_from and (not published or published < filters.date_from):
+        return False
+    if filters.date_to and (not published or published > filters.date_to):
+        return False
+    if filters.status and document.status != filters.status:
+        return False
+    if filters.as_of:
+        effective = effective_date(document)
+        if effective is None or effective > filters.as_of:
+            return False
+    return True

@@ -1,0 +1,133 @@
+"""The re-match hook queues one event per new or changed qualifying (profile, clause), in the ingest write."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime
+
+from eligibility.matching import Matcher
+from eligibility.profile import EnterpriseProfile
+from graph.base import GraphStore
+from ontology.eligibility import Verdict
+from push.models import SubscriptionCreate, SubscriptionFilters
+from push.outbox import event_id_for
+from push.qualifying import qualifying_profiles
+from push.registry import StoredProfile, create_subscription, upsert_profiles
+from push.rematch import ProfileSet, RematchHook, match_profiles, measures_from_change
+from tests.support.matching_cases import varied_measures, varied_profiles
+from tests.support.push_fixtures import ELIGIBLE, POLICY_TEXT, PROFILES, UNDETERMINED, policy_change
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def _setup(store: GraphStore, filters: SubscriptionFilters | None = None) -> str:
+    upsert_profiles(store, "c_1", [EnterpriseProfile.model_validate(p) for p in PROFILES])
+    request = SubscriptionCreate(url="http://127.0.0.1:9/hook", filters=filters or SubscriptionFilters())
+    return create_subscription(store, "c_1", request, []).id
+
+
+def _ingest(store: GraphStore, hook: RematchHook, text: str = POLICY_TEXT) -> list[dict[str, object]]:
+    context, change = policy_change(text=text)
+    events = hook(context, change)
+    change.extend(events)
+    store.write(change)
+    return [n.props for n in events.nodes]
+
+
+def test_measures_are_read_from_the_pending_change() -> None:
+    context, change = policy_change()
+    (measure,) = measures_from_change(context, change)
+    assert measure.region_code == "110000" and measure.benefit and measure.benefit.type == "稳岗返还"
+    assert [c.dimension for c in measure.conditions] == ["region", "scale", "behaviour"]
+    assert POLICY_TEXT[measure.span[0] : measure.span[1]] == measure.clause_text
+
+
+def test_events_for_exactly_the_eligible_profiles(ladybug_store: GraphStore) -> None:
+    subscription_id = _setup(ladybug_store)
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    assert {e["profile_id"] for e in events} == ELIGIBLE
+    assert all(e["subscription_id"] == subscription_id and e["status"] == "pending" for e in events)
+    body = json.loads(str(events[0]["payload_json"]))
+    assert body["match"]["verdict"] == "eligible" and body["match"]["source_id"] == "bj-2026-001"
+    assert {c["outcome"] for c in body["match"]["conditions"]} == {"met"}
+    assert len(ladybug_store.find_nodes("OutboxEvent")) == 2
+
+
+def test_undetermined_only_when_the_subscription_asks(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store, SubscriptionFilters(min_verdict=Verdict.UNDETERMINED))
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    assert {e["profile_id"] for e in events} == ELIGIBLE | UNDETERMINED
+
+
+def test_filters_on_region_and_benefit_type(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store, SubscriptionFilters(regions=["310000"]))
+    _setup(ladybug_store, SubscriptionFilters(benefit_types=["租金减免"]))
+    assert _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW)) == []
+
+
+def test_reingesting_unchanged_adds_nothing_and_a_change_adds_one_per_match(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store)
+    hook = RematchHook(ladybug_store, clock=lambda: NOW)
+    assert len(_ingest(ladybug_store, hook)) == 2
+    assert _ingest(ladybug_store, hook) == []
+    changed = POLICY_TEXT.replace("最高10万元", "最高20万元")
+    assert {e["profile_id"] for e in _ingest(ladybug_store, hook, changed)} == ELIGIBLE
+    assert len(ladybug_store.find_nodes("OutboxEvent")) == 4
+
+
+def test_no_subscription_no_event(ladybug_store: GraphStore) -> None:
+    upsert_profiles(ladybug_store, "c_1", [EnterpriseProfile.model_validate(p) for p in PROFILES])
+    assert _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW)) == []
+
+
+def test_qualifying_lists_profiles_with_reasons(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store)
+    _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    found = qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2026, 11, 22), consumer_id="c_1")
+    assert [(q.profile_id, q.verdict.value) for q in found] == [
+        ("ent-1", "eligible"), ("ent-2", "eligible"), ("ent-5", "undetermined")
+    ]  # fmt: skip
+    assert found[-1].missing_facts == ["layoffs_2019"]
+    assert qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2026, 11, 22), consumer_id="c_2") == []
+    expired = qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2028, 1, 1), consumer_id="c_1")
+    assert expired == []
+
+
+def test_column_wise_rematching_equals_matching_each_profile() -> None:
+    rng = random.Random(7)
+    measures = varied_measures(120, rng)
+    stored = [StoredProfile(f"c_{i % 2}/{p.id}", f"c_{i % 2}", p) for i, p in enumerate(varied_profiles(80, rng))]
+    as_of = date(2020, 3, 1)
+    profiles = ProfileSet.of(stored, as_of)
+    matcher = Matcher(measures)
+    expected = {
+        (s.node_id, r.measure.span, r.verdict, json.dumps(r.to_json(), ensure_ascii=False))
+        for s in stored
+        for r in matcher.match(s.profile, as_of=as_of)
+    }
+    found = [
+        (profiles.node_ids[row], r.measure.span, r.verdict, r.json_text())
+        for row, r in match_profiles(measures, profiles)
+    ]
+    assert len(found) == len(set(found)) and set(found) == expected
+    assert {"eligible", "undetermined", "ineligible"} == {row[2] for row in expected}
+    qualifying = {(row[0], row[1]) for row in expected if row[2] != "ineligible"}
+    at_least = match_profiles(measures, profiles, at_least=Verdict.UNDETERMINED)
+    assert {(profiles.node_ids[row], r.measure.span) for row, r in at_least} == qualifying
+
+
+def test_event_payload_carries_the_full_answer(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store, SubscriptionFilters(min_verdict=Verdict.UNDETERMINED))
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    (measure,) = measures_from_change(*policy_change())
+    matcher = Matcher([measure])
+    profiles = {p["id"]: EnterpriseProfile.model_validate(p) for p in PROFILES}
+    for event in events:
+        body = json.loads(str(event["payload_json"]))
+        assert event["payload_json"] == json.dumps(body, ensure_ascii=False)
+        (expected,) = matcher.match(profiles[str(event["profile_id"])], as_of=NOW.date())
+        assert body["match"] == expected.to_json()
+        assert body["profile"] == {"id": event["profile_id"], "name": profiles[str(event["profile_id"])].name}
+        assert body["event_id"] == event_id_for(str(event["idempotency_key"]))
+        assert body["subscription_id"] == event["subscription_id"]
