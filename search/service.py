@@ -58,7 +58,7 @@ from search.vector_cache import VectorCache
 logger = logging.getLogger(__name__)
 
 CANDIDATES = 200
-UNITS_VERSION = "u5"  # bump when what a unit's tokens or record hold changes, so stored indexes are rebuilt
+UNITS_VERSION = "u6"  # bump when what a unit's tokens or record hold changes, so stored indexes are rebuilt
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7

@@ -205,6 +205,10 @@ def find_behaviour(text: str, start: int, end: int) -> list[Found]:
 # "对(于)……的" and "……的，" phrases restrict the beneficiary
 _TARGET = re.compile(r"对于?([^。；]{2,70}?)的")
 _CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,50})的[，,]")
+# "X的企业，…" opening a sentence, and "对 X 企业" without 的: X restricts the beneficiary
+_BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构)"
+_SUBJECT = re.compile(rf"(?:^|[。；：:\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
+_TARGET_NOUN = re.compile(rf"对于?([^。；，,的]{{2,40}}?){_BENEFICIARY}")
 # "鼓励企业 X，并给予…": doing X is the condition of the reward
 _ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")
 # words that restrict nothing by themselves
@@ -213,7 +217,7 @@ _FILLER = re.compile(
     r"企业|行业|单位|个体工商户|经营主体|主体|本市|我市|全市|本省|我省|全省|本区|全区|辖区|我区|在|因|的|等|及|和|与|或|已|"
     r"均|全部|所有|各|其|对|于|为|中|上述|以下|以上|条件|符合|规定|确|\d+|[、，,（）()“”\s]"
 )
-MIN_RESIDUAL = 3
+MIN_RESIDUAL = 2
 
 
 def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Found]:
@@ -222,6 +226,8 @@ def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int
     spans = [(m.start(1), m.end(1)) for m in _TARGET.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _CONDITIONAL.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _ENCOURAGED.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _SUBJECT.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _TARGET_NOUN.finditer(text, start, end)]
     for a, b in sorted(set(spans)):
         if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):
             continue

@@ -30,6 +30,7 @@ from ingest.extractors.condition_rules import (
     find_scale,
     find_target_residuals,
 )
+from ingest.extractors.measure_gate import clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures
 from ingest.structure import chinese_number
 from ontology.eligibility import BenefitSpec, ConditionSpec
@@ -218,12 +219,13 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += find_qualifications(norm_text, *core)
     found += find_numbers(norm_text, *core)
     found += find_ownership(norm_text, *core)
-    behaviour = find_behaviour(norm_text, *core)
+    behaviour = [f for a, b in scopes for f in find_behaviour(norm_text, a, b)]
     if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
         behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
     found += behaviour
     taken = [(f.start, f.end) for f in found]
-    found += find_target_residuals(norm_text, *core, taken)
+    for a, b in scopes:  # a heading's restriction scopes every measure under it
+        found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
 
 
@@ -264,7 +266,9 @@ def _enclosing(clauses: tuple[ClauseSpan, ...], start: int, end: int) -> ClauseS
 def extract_conditions(ctx: DocumentContext) -> GraphChange:
     """Clause (when new), Condition and Benefit nodes for every support measure of the document."""
     change = GraphChange()
-    measures = find_measures(ctx.norm_text)
+    if document_refusal(ctx.doc_type, ctx.title, ctx.norm_text) is not None:
+        return change
+    measures = [m for m in find_measures(ctx.norm_text) if clause_refusal(ctx.norm_text[m.core_start : m.end]) is None]
     if not measures:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)

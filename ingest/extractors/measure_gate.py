@@ -1,0 +1,97 @@
+"""What may yield a support measure: the document kind first, then the clause.
+
+A support measure is a provision of an agency's policy document that grants an enterprise a benefit it can
+obtain. Statutes declare policy (their implementing documents grant it), news reports and interviews restate
+it, question-and-answer pages explain it, work reports count it; none of them is a measure. Inside a policy
+document, directives to agencies, banks or localities (各地要…, 金融机构要…, 不得…) and statistics (已减免…万元,
+预计…) are not measures either. Each gate returns the reason it refuses, so the refusal can be shown and tested;
+``None`` lets the text through.
+
+The cues are general wording of the genres (发布会, 记者, 问：, 各地要 …), never phrases of one document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ontology.model import DocumentType
+
+# document types that never grant: statutes and judicial texts, and the informational genres
+_NON_GRANTING_TYPES = {
+    DocumentType.CONSTITUTION,
+    DocumentType.LAW,
+    DocumentType.ADMINISTRATIVE_REGULATION,
+    DocumentType.LOCAL_REGULATION,
+    DocumentType.DEPARTMENTAL_RULE,
+    DocumentType.LOCAL_GOVERNMENT_RULE,
+    DocumentType.JUDICIAL_INTERPRETATION,
+    DocumentType.WORK_REPORT,
+    DocumentType.PROPOSAL_REPLY,
+    DocumentType.NEWS_REPORT,
+    DocumentType.CASE,
+}
+# words an agency's document title ends with (通知, 若干措施 …), possibly before a bracketed number
+_DOCUMENT_TITLE = re.compile(
+    r"(通知|意见|措施|办法|细则|规定|决定|公告|通告|方案|指南|政策|条|规则|要点|清单|函|批复|令)"
+    r"(\s*[（(][^）)]{0,12}[)）])?\s*$"
+)
+# the voice of a report about a policy: a press conference, a reporter, hearsay, an interview
+_NEWS_VOICE = re.compile(
+    r"新闻发布会|发布会上|记者|据悉|据了解|导读|访谈|[0-9一二三四五六七八九十]+日电|昨天|昨日|今天上午|今天下午|"
+    r"网友|专访|答问|介绍说|表示[，,：:]|一图读懂|图解|解读"
+)
+_REPORT_OPENING = re.compile(r"^(近日|日前|近期|当前|连日来|疫情发生以来|今年以来)")
+_QA_TITLE = re.compile(r"问答|解答|答疑|问题解答|知识|有问必答|你问我答|权威解答")
+_QA_TURN = re.compile(r"(^|\s)(问[:：]|答[:：]|[0-9]{1,2}[、.．]\s*[^。？?\n]{4,60}[？?])")
+
+
+def document_refusal(doc_type: str, title: str, norm_text: str) -> str | None:
+    """Why a document yields no support measure (its kind), or ``None`` when it may."""
+    if doc_type in _NON_GRANTING_TYPES:
+        return f"{doc_type}不直接授予企业扶持（由实施文件授予）" if doc_type != DocumentType.NEWS_REPORT else "新闻报道"
+    head = norm_text[:400]
+    if _QA_TITLE.search(title) or len(_QA_TURN.findall(norm_text[:3000])) >= 3:
+        return "问答"
+    agency_title = bool(_DOCUMENT_TITLE.search(title.strip()))
+    body = head[len(title) :] if head.startswith(title) else head
+    if _NEWS_VOICE.search(head) and not agency_title:
+        return "新闻报道"
+    if _REPORT_OPENING.match(body.strip()) and not agency_title:
+        return "新闻报道"
+    return None
+
+
+# a clause addressed to agencies, banks, insurers or localities rather than granting the enterprise
+_GOVERNMENT = (
+    r"各地|各级|各区|各县|各市|各省|各有关|各部门|各单位|有关部门|相关部门|各级财政|税务部门|人社部门|财政部门|"
+    r"主管部门|行业主管部门|市场监管部门|街道|乡镇|园区管委会"
+)
+_FINANCIAL = r"各类金融机构|银行业金融机构|金融机构|保险机构|商业银行|政策性银行|开发性银行|地方法人银行|各银行|各保险"
+_ADDRESSEE = rf"({_GOVERNMENT}|{_FINANCIAL})"
+# a directive to government that still grants an enterprise something (各地要对…企业予以减免) is a measure
+_GRANTS_ENTERPRISE = re.compile(
+    r"对[^。；]{0,60}(企业|个体工商户|经营主体|市场主体|农户|用户|主体)[^。；]{0,40}"
+    r"(给予|予以|纳入[^。；]{0,10}(贴息|补贴|补助)|减免|免收|免征|返还|补贴|补助|奖励|贴息)"
+)
+_DIRECTIVE = re.compile(
+    rf"^{_ADDRESSEE}[^，。；]{{0,12}}(要|应|应当|须|必须|务必|不得|积极|加大|做好|加强|落实|督促|指导|确保|认真|切实|主动|"
+    r"严格|及时|全力|强化|牵头|负责)"
+    r"|^(要|严禁|不得|禁止|督促|指导|强化|加强|做好|确保|严格|切实|认真|坚决)"
+)
+# numbers achieved, counted or estimated: a total, not what one enterprise obtains
+_STATISTIC = re.compile(
+    r"(已|累计|共计|预计|合计|截至|目前已|共为|为[0-9]+家|惠及|涉及)[^。；]{0,24}[0-9]+(\.[0-9]+)?\s*(万|亿)?\s*(元|户|家|人|笔|次|个)"
+)
+_GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
+_MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)+")
+
+
+def clause_refusal(clause_text: str) -> str | None:
+    """Why a clause is no support measure (a directive or a statistic), or ``None`` when it may be one."""
+    text = _MARKER.sub("", clause_text).strip()
+    if _STATISTIC.search(text) and not _GRANT_MODAL.search(text):
+        return "统计数字"
+    directive = _DIRECTIVE.search(text)
+    if directive and not (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)):
+        return "对机关、金融机构或地方的工作要求"
+    return None
