@@ -83,6 +83,10 @@ _STATISTIC = re.compile(
     r"(已|累计|共计|预计|合计|截至|目前已|共为|为[0-9]+家|惠及|涉及)[^。；]{0,24}[0-9]+(\.[0-9]+)?\s*(万|亿)?\s*(元|户|家|人|笔|次|个)"
 )
 _GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
+# scope statements and definitions (以上政策适用于…, 本措施所称…) and provisions for individuals
+_DEFINITION = re.compile(r"^(以上|上述|本)(政策|措施|条款|通知|意见|办法|细则)[^。；]{0,6}(适用|所称|所指|特指|中的)")
+_INDIVIDUAL = re.compile(r"^[^。；，,]{0,12}(个人|职工|居民|患者|医务人员|医护人员|劳动者|求职者|毕业生|农民工)")
+_ENTERPRISE = re.compile(r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户")
 _MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)+")
 
 
@@ -91,6 +95,10 @@ def clause_refusal(clause_text: str) -> str | None:
     text = _MARKER.sub("", clause_text).strip()
     if _STATISTIC.search(text) and not _GRANT_MODAL.search(text):
         return "统计数字"
+    if _DEFINITION.search(text):
+        return "适用范围或定义"
+    if _INDIVIDUAL.search(text) and not _ENTERPRISE.search(text):
+        return "面向个人"
     directive = _DIRECTIVE.search(text)
     if directive and not (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)):
         return "对机关、金融机构或地方的工作要求"

@@ -71,7 +71,7 @@ def test_no_cypher_outside_the_graph_package() -> None:
             continue
         for path in sorted((ROOT / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    if node.value.lstrip().startswith(cypher_start):
-                        wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+                if is_text and node.value.lstrip().startswith(cypher_start):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not wrong, "Cypher text outside graph/: " + ", ".join(wrong)

@@ -1,0 +1,66 @@
+"""Condition extraction on a development set of labelled clauses, scored by ../shared/eval/conditions_eval.py.
+
+Ingests the set's documents (``benchmarks/data/eligibility_dev/<set>_docs.jsonl``, or the NCP corpus for the
+``ncp_a``/``ncp_b`` sets) into a temporary data dir, writes what ``policykg conditions SOURCE_ID --json`` prints
+for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
+shared scorer: clauses found, structured-condition recall, unsafe rate, benefit type and amount accuracy.
+
+Usage: python benchmarks/conditions_dev.py newer|ncp_a|ncp_b
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.bootstrap import build_services  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from eligibility.measures import policy_conditions  # noqa: E402
+from ingest.reference import reference_change  # noqa: E402
+from ontology.errors import NotFoundError  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DEV = ROOT / "benchmarks" / "data" / "eligibility_dev"
+
+
+def main() -> int:
+    """Run the scorer on one set; its exit status (0 when every bar is met)."""
+    name = sys.argv[1] if len(sys.argv) > 1 else "newer"
+    docs = DEV / f"{name}_docs.jsonl"
+    if not docs.exists():
+        docs = SHARED / "corpora" / "ncp-policies" / "docs.jsonl"
+    labels = [json.loads(line) for line in (DEV / f"{name}_clauses.jsonl").open(encoding="utf-8") if line.strip()]
+    measures = [u for u in labels if u["kind"] == "support_measure"]
+    with tempfile.TemporaryDirectory() as tmp:
+        services = build_services(Settings(policykg_data_dir=Path(tmp) / "data"))  # type: ignore[call-arg]
+        services.store.write(reference_change(include_townships=False))
+        summary = services.ingest([docs])
+        print(f"ingested {summary.documents} documents", file=sys.stderr)
+        answers = Path(tmp) / "answers"
+        answers.mkdir()
+        for docid in sorted({u["docid"] for u in measures}):
+            try:
+                found = policy_conditions(services.store, docid)
+            except NotFoundError:
+                found = []
+            (answers / f"{docid}.json").write_text(json.dumps(found, ensure_ascii=False), encoding="utf-8")
+        gold = Path(tmp) / "gold.jsonl"
+        with gold.open("w", encoding="utf-8") as out:
+            for u in measures:
+                benefit = {"type": u["benefit"]["type"], "max_wan": u["benefit"].get("max_amount_wan")}
+                record = {"source_id": u["docid"], "span": u["span"], "clause_text": u["clause_text"]}
+                out.write(json.dumps({**record, "conditions": u["conditions"], "benefit": benefit}, ensure_ascii=False))
+                out.write("\n")
+        services.close()
+        scorer = SHARED / "eval" / "conditions_eval.py"
+        return subprocess.run([sys.executable, str(scorer), str(gold), str(answers)]).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

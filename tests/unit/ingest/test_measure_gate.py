@@ -1,0 +1,59 @@
+"""Which documents and clauses may yield a support measure (ingest.extractors.measure_gate)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.extractors.measure_gate import clause_refusal, document_refusal
+from ontology.model import DocumentType
+
+
+@pytest.mark.parametrize(
+    "doc_type",
+    [DocumentType.LAW, DocumentType.ADMINISTRATIVE_REGULATION, DocumentType.LOCAL_REGULATION, DocumentType.NEWS_REPORT,
+     DocumentType.WORK_REPORT, DocumentType.PROPOSAL_REPLY, DocumentType.JUDICIAL_INTERPRETATION],
+)  # fmt: skip
+def test_statutes_and_informational_genres_grant_nothing(doc_type: DocumentType) -> None:
+    assert document_refusal(doc_type, "标题", "第一条 为了……") is not None
+
+
+def test_a_report_in_a_press_conference_voice_is_news() -> None:
+    text = "减税降费助企业渡难关 在今日召开的新闻发布会上，市税务局副局长介绍，对受疫情影响的企业给予减免。"
+    assert document_refusal(DocumentType.POLICY_DOCUMENT, "减税降费助企业渡难关", text) == "新闻报道"
+
+
+def test_questions_and_answers_are_not_measures() -> None:
+    text = "1、企业可以延期申报吗？ 可以。 2、房租能减免吗？ 可以。 3、社保可以缓缴吗？ 可以。"
+    assert document_refusal(DocumentType.POLICY_DOCUMENT, "复工复产政策问答", text) == "问答"
+
+
+def test_an_agency_notice_may_grant() -> None:
+    title = "关于支持中小微企业共渡难关的若干措施"
+    text = f"{title} 一、对受疫情影响的中小微企业，减免3个月房租。"
+    assert document_refusal(DocumentType.POLICY_DOCUMENT, title, text) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "reason"),
+    [
+        ("各地要加大对中小企业的金融支持力度。", "对机关、金融机构或地方的工作要求"),
+        ("金融机构要对受疫情影响的企业不得盲目抽贷、断贷。", "对机关、金融机构或地方的工作要求"),
+        ("截至目前，已为企业减免社保费用1100万元。", "统计数字"),
+        ("以上政策适用于在本区注册、纳税的企业。", "适用范围或定义"),
+        ("个人取得的防护用品免征个人所得税。", "面向个人"),
+    ],
+)
+def test_directives_statistics_definitions_and_individual_provisions_are_refused(clause: str, reason: str) -> None:
+    assert clause_refusal(clause) == reason
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "对受疫情影响的中小微企业，给予一次性补贴，最高10万元。",
+        "各地政府要对疫情防控期间扩大生产的企业，予以适当减免用水、用地等费用支持。",
+        "（三）对不裁员、少裁员的参保企业，按其上年度实际缴纳失业保险费的50%予以返还。",
+    ],
+)
+def test_grants_to_enterprises_pass(clause: str) -> None:
+    assert clause_refusal(clause) is None
