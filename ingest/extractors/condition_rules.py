@@ -207,7 +207,7 @@ _TARGET = re.compile(r"对于?([^。；]{2,70}?)的")
 _CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,50})的[，,]")
 # "X的企业，…" opening a sentence, and "对 X 企业" without 的: X restricts the beneficiary
 _BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构)"
-_SUBJECT = re.compile(rf"(?:^|[。；：:\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
+_SUBJECT = re.compile(rf"(?:^|[。；：:、）)\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
 _TARGET_NOUN = re.compile(rf"对于?([^。；，,的]{{2,40}}?){_BENEFICIARY}")
 # "鼓励企业 X，并给予…": doing X is the condition of the reward
 _ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")

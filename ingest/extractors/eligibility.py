@@ -59,6 +59,16 @@ _HEADER_DATE = re.compile(
 )
 # a document-level statement of validity (本措施自印发之日起施行，有效期…)
 _DOC_VALIDITY = re.compile(r"[^。]*(本(措施|政策|通知|意见|办法|细则|规定|文件)|之日起)[^。]*")
+# the line naming the issuer right after the title (北京市海淀区人民政府)
+_ISSUER_LINE = re.compile(
+    r"^\s*([^\s，。；：:]{2,30}?(人民政府办公室|人民政府办公厅|人民政府|办公厅|办公室|委员会|局|厅))"
+)
+# a document addressed to every province, or numbered by a national authority, is national
+_NATIONAL_ADDRESSEES = re.compile(r"各省、自治区、直辖市")
+_NATIONAL_DOC_NUMBER = re.compile(
+    r"(国发|国办发|国办函|财税|财行|财金|财社|财办|税总发|税总函|银发|银保监发|银保监办发|人社部发|人社厅发|人社部明电|"
+    r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
+)
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元)")
 _PER_UNIT = re.compile(r"每(人|户|亩|家|个|吨|平方米|月|天|次|笔)[^，。；]{0,6}$")
 
@@ -76,20 +86,35 @@ def _head(text: str, title: str) -> str:
     return _DATELINE.sub(lambda m: " " * len(m.group()), head)
 
 
+def _specificity_of(code: str) -> int:
+    """2 for a county, 1 for a prefecture, 0 for a province."""
+    return 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
+
+
 def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Jurisdiction:
     """The jurisdiction of the issuing authority: from the issuer/title, then the signature, then the body.
 
-    A title starting with a national authority (国务院, 财政部 …) and naming no region is national (100000).
+    A title starting with a national authority (国务院, 财政部 …) and naming no region is national (100000); so
+    is a document addressed to every province (各省、自治区、直辖市…：) or numbered by a national authority
+    (银发〔2020〕…).
+    An issuer naming nested places (北京市海淀区人民政府) is the most specific of them.
     """
     gazetteer = load_gazetteer()
     head = _head(text, title)
     issuer_part = head.split("关于", 1)[0] if "关于" in head[:80] else head
-    for part in (issuer_part, head):
+    after_title = text[len(title) : len(title) + 40] if title and text.startswith(title) else ""
+    issuer_line = _ISSUER_LINE.match(after_title)
+    issuer_named = issuer_line.group(1) if issuer_line else ""
+    for part, most_specific in ((issuer_part, True), (issuer_named, True), (head, False)):
         mentions = [m for m in gazetteer.find_mentions(part) if m.region.code != NATIONAL_CODE]
         if mentions:
-            return Jurisdiction(mentions[0].region.code, _locate(text, mentions[0].surface))
-        if _NATIONAL_ISSUER.match(part.strip()):
+            chosen = max(mentions, key=lambda m: _specificity_of(m.region.code)) if most_specific else mentions[0]
+            return Jurisdiction(chosen.region.code, _locate(text, chosen.surface))
+        if part and _NATIONAL_ISSUER.match(part.strip()):
             return Jurisdiction(NATIONAL_CODE, None)
+    opening = text[:400]
+    if _NATIONAL_ADDRESSEES.search(opening) or _NATIONAL_DOC_NUMBER.search(opening):
+        return Jurisdiction(NATIONAL_CODE, None)
     scan = _DATELINE.sub(lambda m: " " * len(m.group()), text[:200] + " " + text[-200:])
     mentions = [m for m in gazetteer.find_mentions(scan) if m.region.code != NATIONAL_CODE]
     if mentions:
@@ -219,6 +244,7 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += find_qualifications(norm_text, *core)
     found += find_numbers(norm_text, *core)
     found += find_ownership(norm_text, *core)
+    found += find_region_limits(norm_text, *core)
     behaviour = [f for a, b in scopes for f in find_behaviour(norm_text, a, b)]
     if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
         behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
@@ -227,6 +253,30 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
+
+
+# carve-outs (除湖北省外) and a place as the clause's subject (湖北省可免征…) limit the measure's region
+_EXCEPT_PLACE = re.compile(r"除([^，。；、（）()]{2,12}?)外")
+_PLACE_SUBJECT = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)?(?:自[^，。；]{0,12}起，)?([^，。；、]{2,10}?)(可|要|应|将)"
+)
+
+
+def find_region_limits(text: str, start: int, end: int) -> list[Found]:
+    """``not_in`` conditions of the places a measure excepts, ``in`` of a place it names as its subject."""
+    gazetteer = load_gazetteer()
+    found: list[Found] = []
+    for m in _EXCEPT_PLACE.finditer(text, start, end):
+        codes = [r.region.code for r in gazetteer.find_mentions(m.group(1)) if r.region.code != NATIONAL_CODE]
+        if codes:
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REGION, Op.NOT_IN, codes, m.group())))
+    subject = _PLACE_SUBJECT.match(text[start:end])
+    if subject:
+        mentions = gazetteer.find_mentions(subject.group(1))
+        if len(mentions) == 1 and mentions[0].surface == subject.group(1):
+            a, b = start + subject.start(1), start + subject.end(1)
+            found.append(Found(a, b, ConditionSpec(Dim.REGION, Op.IN, [mentions[0].region.code], text[a:b])))
+    return found
 
 
 def _specificity(found: Found) -> int:

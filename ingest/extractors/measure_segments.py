@@ -48,12 +48,18 @@ BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
         BenefitType.TAX_RELIEF,
         re.compile(
             r"(免征|减免|减征|免收|减半征收|暂免|免除|不予计征|减收|退还)[^。；]{0,20}(税|费|滞纳金|收费|保障金|基金)"
-            r"|结转年限|(税|费)[^。；]{0,10}(减免|减半|免征)"
+            r"|结转年限|(税|费)[^。；]{0,10}(减免|减半|免征)|(税前|全额|加计|一次性)扣除"
         ),
     ),
     (BenefitType.SUBSIDY, re.compile(r"补贴|补助|奖补|奖励|资金支持|给予[^。；]{0,12}支持|扶持资金|专项资金|全额支持")),
     (BenefitType.FINANCE, re.compile(r"利率|贷款|信贷|续贷|展期|担保费|融资|基点|LPR")),
-    (BenefitType.OTHER, re.compile(r"延长|放宽|欠费不停供|延期|不受[^。；]{0,30}限制|绿色通道|减免")),
+    (
+        BenefitType.OTHER,
+        re.compile(
+            r"延长|放宽|欠费不停供|延期|不受[^。；]{0,30}限制|绿色通道|减免|免予(行政)?处罚|不予(行政)?处罚"
+            r"|不纳入[^。；]{0,12}(信用|评价|失信)|(调整|提高)[^。；]{0,16}(限额|额度)|不需[^。；]{0,8}(查验|审批)"
+        ),
+    ),
 )
 # a fragment naming its own beneficiary starts a new measure instead of continuing the previous one
 _NEW_BENEFICIARY = re.compile(r"企业|单位|主体|机构|个体工商户|用户|经营者|农户|项目")
