@@ -30,7 +30,7 @@ from ingest.extractors.condition_rules import (
     find_scale,
     find_target_residuals,
 )
-from ingest.extractors.measure_gate import clause_refusal, document_refusal
+from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures
 from ingest.structure import chinese_number
 from ontology.eligibility import BenefitSpec, ConditionSpec
@@ -279,6 +279,15 @@ def find_region_limits(text: str, start: int, end: int) -> list[Found]:
     return found
 
 
+def _grants(norm_text: str, measure: MeasureSegment) -> bool:
+    """Whether a found segment is a support measure: its clause passes the gate and some beneficiary is named
+    in it or in a heading over it."""
+    if clause_refusal(norm_text[measure.core_start : measure.end]) is not None:
+        return False
+    scopes = [norm_text[a:b] for a, b in measure.headings] + [norm_text[measure.start : measure.end]]
+    return any(BENEFICIARY.search(text) for text in scopes)
+
+
 def _specificity(found: Found) -> int:
     """How narrow an industry condition is: the level of its broadest code (section 1 … class 4)."""
     return min(1 if str(code).isalpha() else len(str(code)) for code in found.condition.value)
@@ -318,7 +327,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     change = GraphChange()
     if document_refusal(ctx.doc_type, ctx.title, ctx.norm_text) is not None:
         return change
-    measures = [m for m in find_measures(ctx.norm_text) if clause_refusal(ctx.norm_text[m.core_start : m.end]) is None]
+    measures = [m for m in find_measures(ctx.norm_text) if _grants(ctx.norm_text, m)]
     if not measures:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)

@@ -63,18 +63,26 @@ def document_refusal(doc_type: str, title: str, norm_text: str) -> str | None:
 
 # a clause addressed to agencies, banks, insurers or localities rather than granting the enterprise
 _GOVERNMENT = (
-    r"各地|各级|各区|各县|各市|各省|各有关|各部门|各单位|有关部门|相关部门|各级财政|税务部门|人社部门|财政部门|"
+    r"人民银行[^，。；]{0,8}(分支机构|各分行)?|各地|各级|各区|各县|各市|各省|各有关|各部门|各单位|有关部门|相关部门|各级财政|税务部门|人社部门|财政部门|"
     r"主管部门|行业主管部门|市场监管部门|街道|乡镇|园区管委会"
 )
 _FINANCIAL = r"各类金融机构|银行业金融机构|金融机构|保险机构|商业银行|政策性银行|开发性银行|地方法人银行|各银行|各保险"
 _ADDRESSEE = rf"({_GOVERNMENT}|{_FINANCIAL})"
-# a directive to government that still grants an enterprise something (各地要对…企业予以减免) is a measure
+# a directive to government that still grants an enterprise something (各地要对…企业予以减免, 可…免征中小微企业
+# …社会保险) is a measure
 _GRANTS_ENTERPRISE = re.compile(
     r"对[^。；]{0,60}(企业|个体工商户|经营主体|市场主体|农户|用户|主体)[^。；]{0,40}"
     r"(给予|予以|纳入[^。；]{0,10}(贴息|补贴|补助)|减免|免收|免征|返还|补贴|补助|奖励|贴息)"
+    r"|可[^。；]{0,40}(免征|减免|减半征收|缓缴|返还|补贴|补助|贴息)[^。；]{0,20}(企业|个体工商户|参保单位|经营主体)"
+)
+# who may obtain a measure: a measure that names no enterprise-like beneficiary (保持流动性合理充裕) is policy
+# talk, not something an enterprise can claim
+BENEFICIARY = re.compile(
+    r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户|用户|农户|主体|承租|出租人|用人单位|参保|雇主|"
+    r"经营者|业户|厂|公司|合作社|园区|项目|车主|店"
 )
 _DIRECTIVE = re.compile(
-    rf"^{_ADDRESSEE}[^，。；]{{0,12}}(要|应|应当|须|必须|务必|不得|积极|加大|做好|加强|落实|督促|指导|确保|认真|切实|主动|"
+    rf"^{_ADDRESSEE}[^。；]{{0,40}}(要|应|确定|结合|会同|继续|通过|应当|须|必须|务必|不得|积极|加大|做好|加强|落实|督促|指导|确保|认真|切实|主动|"
     r"严格|及时|全力|强化|牵头|负责)"
     r"|^(要|严禁|不得|禁止|督促|指导|强化|加强|做好|确保|严格|切实|认真|坚决)"
 )
@@ -84,8 +92,12 @@ _STATISTIC = re.compile(
 )
 _GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
 # scope statements and definitions (以上政策适用于…, 本措施所称…) and provisions for individuals
-_DEFINITION = re.compile(r"^(以上|上述|本)(政策|措施|条款|通知|意见|办法|细则)[^。；]{0,6}(适用|所称|所指|特指|中的)")
-_INDIVIDUAL = re.compile(r"^[^。；，,]{0,12}(个人|职工|居民|患者|医务人员|医护人员|劳动者|求职者|毕业生|农民工)")
+_DEFINITION = re.compile(
+    r"^(附则\s*)?(以上|上述|本)(政策|措施|条款|通知|意见|办法|细则)[^。；]{0,6}(适用|所称|所指|特指|中的)"
+)
+_PERSON = r"(个人|职工|居民|患者|医务人员|医护人员|劳动者|求职者|毕业生|农民工)"
+_INDIVIDUAL = re.compile(rf"^[^。；，,]{{0,12}}{_PERSON}")
+_INDIVIDUAL_SUBJECT = re.compile(rf"^(对|向|为)?{_PERSON}(?![和与及、]企业)")
 _ENTERPRISE = re.compile(r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户")
 _MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)+")
 
@@ -97,7 +109,7 @@ def clause_refusal(clause_text: str) -> str | None:
         return "统计数字"
     if _DEFINITION.search(text):
         return "适用范围或定义"
-    if _INDIVIDUAL.search(text) and not _ENTERPRISE.search(text):
+    if (_INDIVIDUAL.search(text) and not _ENTERPRISE.search(text)) or _INDIVIDUAL_SUBJECT.search(text):
         return "面向个人"
     directive = _DIRECTIVE.search(text)
     if directive and not (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)):
