@@ -20,6 +20,7 @@ from datetime import date
 from graph.base import GraphChange, NodeRecord, RelRecord
 from graph.records import MeasureDates, measure_records
 from ingest.extractors.base import ClauseSpan, DocumentContext
+from ingest.extractors.clause_classifier import shipped_classifier
 from ingest.extractors.condition_rules import (
     Found,
     find_behaviour,
@@ -262,6 +263,43 @@ _PLACE_SUBJECT = re.compile(
 )
 
 
+# a defined term ("困难行业企业，包括…", "本措施所称小微企业是指…") and, in the sentences defining it, requirements
+# (须、应当、以上 …) that every measure using the term inherits
+_DEFINED_TERM = re.compile(
+    r"(?:所称|所指)?([\u4e00-\u9fff]{2,12}?(?:企业|行业|单位|主体))[，,]?(?:包括|是指|指的是|系指)"
+)
+_REQUIREMENT = re.compile(r"[^。；]*(须|应当|必须|不低于|不少于|以上|达到)[^。；]*")
+DEFINITION_REACH = 300
+
+
+def find_definitions(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Defined terms of a document and the spans of the requirements stated with their definition."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for m in _DEFINED_TERM.finditer(text):
+        term = m.group(1)
+        window_end = text.find("\n", m.end())
+        window_end = min(m.end() + DEFINITION_REACH, window_end if window_end > 0 else len(text))
+        for r in _REQUIREMENT.finditer(text, m.start(), window_end):
+            if term in r.group() or r.start() > m.start():
+                found.setdefault(term, []).append((r.start(), r.end()))
+    return found
+
+
+def definition_conditions(
+    text: str, start: int, end: int, definitions: dict[str, list[tuple[int, int]]]
+) -> list[Found]:
+    """``other`` conditions (unknown) for the requirements of each defined term a measure uses."""
+    found: list[Found] = []
+    for term, spans in definitions.items():
+        if term not in text[start:end]:
+            continue
+        for a, b in spans:
+            if start <= a < end:
+                continue  # the measure states it itself
+            found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b].strip())))
+    return found
+
+
 def find_region_limits(text: str, start: int, end: int) -> list[Found]:
     """``not_in`` conditions of the places a measure excepts, ``in`` of a place it names as its subject."""
     gazetteer = load_gazetteer()
@@ -280,9 +318,13 @@ def find_region_limits(text: str, start: int, end: int) -> list[Found]:
 
 
 def _grants(norm_text: str, measure: MeasureSegment) -> bool:
-    """Whether a found segment is a support measure: its clause passes the gate and some beneficiary is named
-    in it or in a heading over it."""
-    if clause_refusal(norm_text[measure.core_start : measure.end]) is not None:
+    """Whether a found segment is a support measure: its clause passes the gate and the clause classifier, and
+    some beneficiary is named in it or in a heading over it."""
+    core = norm_text[measure.core_start : measure.end]
+    if clause_refusal(core) is not None:
+        return False
+    classifier = shipped_classifier()
+    if classifier is not None and not classifier.is_measure(core):
         return False
     scopes = [norm_text[a:b] for a, b in measure.headings] + [norm_text[measure.start : measure.end]]
     return any(BENEFICIARY.search(text) for text in scopes)
@@ -331,6 +373,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     if not measures:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)
+    definitions = find_definitions(ctx.norm_text)
     valid_from = document_date(ctx.norm_text, ctx.date_published or ctx.date_effective)
     doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
     title_span = _title_span(ctx.norm_text, ctx.title)
@@ -338,6 +381,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     for number, measure in enumerate(measures, start=1):
         clause_id = _clause_node(change, ctx, measure, number, by_span)
         found = measure_conditions(ctx.norm_text, measure, title_span)
+        found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
         region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction)
         if region is not None:
             found.insert(0, region)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.extractors.clause_classifier import shipped_classifier
+from ingest.extractors.eligibility import definition_conditions, find_definitions
 from ingest.extractors.measure_gate import clause_refusal, document_refusal
 from ontology.model import DocumentType
 
@@ -57,3 +59,21 @@ def test_directives_statistics_definitions_and_individual_provisions_are_refused
 )
 def test_grants_to_enterprises_pass(clause: str) -> None:
     assert clause_refusal(clause) is None
+
+
+def test_the_shipped_clause_classifier_separates_a_grant_from_a_directive() -> None:
+    classifier = shipped_classifier()
+    assert classifier is not None
+    grant = "对受疫情影响的中小微企业，减免3个月房租，最高不超过10万元。"
+    directive = "各级财政部门要加强统筹协调，确保各项政策落实到位。"
+    assert classifier.probability(grant) > classifier.threshold > classifier.probability(directive)
+
+
+def test_a_defined_terms_requirement_binds_the_measures_that_use_it() -> None:
+    text = (
+        "四、受疫情影响较大的困难行业企业2020年度发生的亏损，最长结转年限由5年延长至8年。"
+        "困难行业企业，包括交通运输、餐饮、住宿、旅游四大类。困难行业企业2020年度主营业务收入须占收入总额的50%以上。"
+    )
+    definitions = find_definitions(text)
+    conditions = definition_conditions(text, 0, text.index("。") + 1, definitions)
+    assert [c.condition.text for c in conditions] == ["困难行业企业2020年度主营业务收入须占收入总额的50%以上"]
