@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,10 +28,10 @@ _SPACE = re.compile(r"\s+")
 MAX_NGRAM = 3
 
 
-def clause_features(text: str) -> Counter[str]:
+def clause_features(text: str) -> dict[str, float]:
     """The sparse features of one clause: ``g:<n-gram>`` counts and ``cue:<name>`` indicators."""
     norm = _SPACE.sub("", _DIGITS.sub("0", to_simplified(text)))
-    features: Counter[str] = Counter()
+    features: dict[str, float] = defaultdict(float)
     for n in range(1, MAX_NGRAM + 1):
         for i in range(len(norm) - n + 1):
             features["g:" + norm[i : i + n]] += 1
@@ -44,7 +44,7 @@ def clause_features(text: str) -> Counter[str]:
     if reason is not None:
         features[f"cue:refused:{reason}"] = 1
     features["cue:length"] = min(len(norm), 300) / 100
-    return features
+    return dict(features)
 
 
 @dataclass(frozen=True)

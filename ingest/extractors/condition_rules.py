@@ -146,6 +146,49 @@ def _bound_operator(word: str, inclusive: bool = True) -> Op:
     return Op.LE if inclusive else Op.LT
 
 
+# amounts a company must reach other than its revenue (零售额达到2000万元以上): revenue_wan on a named fact
+_METRIC_FACTS = {
+    "零售额": "retail_sales_wan",
+    "销售额": "sales_wan",
+    "营业额": "turnover_wan",
+    "产值": "output_value_wan",
+    "纳税额": "tax_paid_wan",
+    "投资额": "investment_wan",
+}
+_METRIC = re.compile(
+    rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|不低于|不少于)?"
+    r"(\d+(?:\.\d+)?)\s*(万元|亿元)(以上|及以上|以下)?"
+)
+
+
+def find_metric_thresholds(text: str, start: int, end: int) -> list[Found]:
+    """Thresholds on a company's sales, output, tax paid or investment, each read from its own fact."""
+    found: list[Found] = []
+    for m in _METRIC.finditer(text, start, end):
+        if not (m.group(3) or m.group(6)):
+            continue  # an amount, not a threshold
+        amount = float(m.group(4)) * (10000 if m.group(5) == "亿元" else 1)
+        fact = _METRIC_FACTS[m.group(1)] if not m.group(2) else f"{_METRIC_FACTS[m.group(1)]}_increase"
+        op = Op.LE if m.group(6) == "以下" else Op.GE
+        found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, op, amount, m.group(), fact)))
+    return found
+
+
+# a list or rank an agency confers (省级小微企业园, 国家级…示范基地, 五星级…): holding it is a qualification
+_CONFERRED = re.compile(
+    r"(国家级|省级|市级|区级|县级|[一二三四五]星级)[^，,。；;、（）()的]{0,16}?"
+    r"(企业园|小微企业园|示范园区|园区|示范基地|基地|孵化器|众创空间|技术中心|示范企业|龙头企业|企业)"
+)
+
+
+def find_conferred(text: str, start: int, end: int) -> list[Found]:
+    """``has`` qualification conditions for the designations an agency confers that a measure names."""
+    return [
+        Found(m.start(), m.end(), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [m.group()], m.group()))
+        for m in _CONFERRED.finditer(text, start, end)
+    ]
+
+
 def find_numbers(text: str, start: int, end: int) -> list[Found]:
     """Employee, revenue and company-age thresholds."""
     found: list[Found] = []
@@ -172,11 +215,12 @@ def find_numbers(text: str, start: int, end: int) -> list[Found]:
 _OWNERSHIP = (
     (re.compile(r"民营企业|非公有制企业"), ["民营"]),
     (re.compile(r"外资企业|外商投资企业"), ["外资", "港澳台资"]),
+    (re.compile(r"(?<=对)个体工商户(?![和与及、或])"), ["个体工商户"]),
 )
 
 
 def find_ownership(text: str, start: int, end: int) -> list[Found]:
-    """Ownership restrictions (民营, 外资) named as the beneficiary."""
+    """Ownership restrictions (民营, 外资, 个体工商户 alone) named as the beneficiary."""
     found: list[Found] = []
     for pattern, values in _OWNERSHIP:
         m = pattern.search(text, start, end)

@@ -24,7 +24,9 @@ from ingest.extractors.clause_classifier import shipped_classifier
 from ingest.extractors.condition_rules import (
     Found,
     find_behaviour,
+    find_conferred,
     find_industries,
+    find_metric_thresholds,
     find_numbers,
     find_ownership,
     find_qualifications,
@@ -32,7 +34,7 @@ from ingest.extractors.condition_rules import (
     find_target_residuals,
 )
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
-from ingest.extractors.measure_segments import MeasureSegment, find_measures
+from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
 from ingest.structure import chinese_number
 from ontology.eligibility import BenefitSpec, ConditionSpec
 from ontology.model import ClauseKind
@@ -71,6 +73,12 @@ _NATIONAL_DOC_NUMBER = re.compile(
     r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
 )
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元)")
+_CAP_BEFORE = re.compile(r"(最高|最多|上限|封顶|不超过|不高于|最高不超过|累计不超过)[^，,。；;0-9]{0,4}$")
+_TOTAL = re.compile(r"(总额|总量|总规模|资金池|累计|合计|共计|总计|安排|统筹|筹集|设立)[^，,。；;0-9]{0,6}$")
+_THRESHOLD_AFTER = re.compile(r"(以上|以下|及以上|及以下|\(含\)|（含）|的(企业|部分|项目)|规模)")
+_THRESHOLD_BEFORE = re.compile(
+    r"(达到|超过|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入)[^，,。；;0-9]{0,4}$"
+)
 _PER_UNIT = re.compile(r"每(人|户|亩|家|个|吨|平方米|月|天|次|笔)[^，。；]{0,6}$")
 
 
@@ -201,13 +209,22 @@ def _document_validity_end(text: str, valid_from: str | None) -> str | None:
 
 # --- benefit -----------------------------------------------------------------------------------------------
 def max_amount_wan(text: str, start: int, end: int) -> float | None:
-    """The largest amount in 万元 or 亿元 the measure names, per-unit amounts (每人…) excluded."""
-    amounts = []
+    """What one enterprise may obtain at most, in 万元: a stated cap (最高…, 不超过…) when there is one, else the
+    largest amount granted. Per-unit amounts (每人…), thresholds a company must reach (达到…以上, 销售额…) and
+    totals (资金总额, 累计 …) are never a company's cap."""
+    caps: list[float] = []
+    granted: list[float] = []
     for m in _AMOUNT.finditer(text, start, end):
-        if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]):
+        before, after = text[max(start, m.start() - 12) : m.start()], text[m.end() : m.end() + 4]
+        amount = float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1)
+        if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]) or _TOTAL.search(before):
             continue
-        amounts.append(float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1))
-    return max(amounts) if amounts else None
+        if _THRESHOLD_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
+            continue
+        (caps if _CAP_BEFORE.search(before) else granted).append(amount)
+    if caps:
+        return max(caps)
+    return max(granted) if granted else None
 
 
 def _phrase_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -244,6 +261,9 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += industries[-1:]
     found += find_qualifications(norm_text, *core)
     found += find_numbers(norm_text, *core)
+    found += find_metric_thresholds(norm_text, *core)
+    if not any(f.condition.dimension == Dim.QUALIFICATION for f in found):
+        found += find_conferred(norm_text, *core)
     found += find_ownership(norm_text, *core)
     found += find_region_limits(norm_text, *core)
     behaviour = [f for a, b in scopes for f in find_behaviour(norm_text, a, b)]
@@ -369,7 +389,8 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     change = GraphChange()
     if document_refusal(ctx.doc_type, ctx.title, ctx.norm_text) is not None:
         return change
-    measures = [m for m in find_measures(ctx.norm_text) if _grants(ctx.norm_text, m)]
+    found_measures = [m for m in with_leads(ctx.norm_text, find_measures(ctx.norm_text)) if _grants(ctx.norm_text, m)]
+    measures = [tier for m in found_measures for tier in split_tiers(ctx.norm_text, m)]
     if not measures:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)

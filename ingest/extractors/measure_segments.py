@@ -26,7 +26,7 @@ _MARKERS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(rf"第[{_CN_NUM}]+条"), 3),
 )
 # sentence ends, and paragraph breaks written as runs of (ideographic) spaces
-_BOUNDARY = re.compile(r"[。！？；]|[ \xa0]*\u3000[\u3000 \xa0]*|[ \xa0]{2,}|\n")
+_BOUNDARY = re.compile(r"[。！？；;!?]|[ \xa0]*\u3000[\u3000 \xa0]*|[ \xa0]{2,}|\n")
 _SPACE = " \u3000\xa0\t\r\n"
 MAX_HEADING_LEN = 32
 
@@ -204,3 +204,66 @@ def find_measures(text: str) -> list[MeasureSegment]:
             run_start = frag.start
         previous = frag
     return measures
+
+
+# tiers of one sentence: "大型企业按30%返还，中小微企业按60%返还" grants two groups two amounts
+_TIER = re.compile(
+    r"(大型企业|中型企业|中小微企业|小微企业|中小企业|小型微型企业|小型企业|微型企业)"
+    r"(?=[^，,。；;]{0,8}(按|给予|返还|补贴|补助|可|减免|免征|减半|享受))"
+)
+# a sentence stating who qualifies for what follows (…的，可以享受稳岗返还政策。)
+_LEAD = re.compile(r"(可以?|均可|方可)(享受|申请)|符合[^。；;]{0,12}条件")
+
+
+def split_tiers(text: str, measure: MeasureSegment) -> list[MeasureSegment]:
+    """The tiers of a measure whose sentence grants different size classes different amounts, each its own
+    measure spanning its part of the sentence (the lead before the first tier scopes every tier); else the
+    measure itself."""
+    hits = [
+        m
+        for m in _TIER.finditer(text, measure.core_start, measure.end)
+        if m.start() == measure.core_start or text[m.start() - 1] in "，,；;：:"
+    ]
+    if len({m.group(1) for m in hits}) < 2:
+        return [measure]
+    lead = [(measure.core_start, hits[0].start())] if hits[0].start() > measure.core_start else []
+    tiers = []
+    for i, hit in enumerate(hits):
+        end = hits[i + 1].start() - 1 if i + 1 < len(hits) else measure.end
+        tiers.append(
+            MeasureSegment(
+                start=hit.start(),
+                end=end,
+                benefit_type=measure.benefit_type,
+                benefit_start=hit.start(),
+                benefit_end=end,
+                headings=[*measure.headings, *lead],
+                core_start=hit.start(),
+            )
+        )
+    return tiers
+
+
+def with_leads(text: str, measures: list[MeasureSegment]) -> list[MeasureSegment]:
+    """Measures whose sentence follows a statement of who qualifies (…的，可以享受…政策。) in the same paragraph
+    get that statement as a scope, so its conditions bind them."""
+    out: list[MeasureSegment] = []
+    for i, measure in enumerate(measures):
+        previous = measures[i - 1] if i else None
+        if (
+            previous is not None
+            and 0 <= measure.core_start - previous.end <= 2
+            and "\n" not in text[previous.end : measure.core_start]
+            and _LEAD.search(text, previous.core_start, previous.end)
+        ):
+            measure = MeasureSegment(
+                start=measure.start,
+                end=measure.end,
+                benefit_type=measure.benefit_type,
+                benefit_start=measure.benefit_start,
+                benefit_end=measure.benefit_end,
+                headings=[*measure.headings, (previous.core_start, previous.end)],
+                core_start=measure.core_start,
+            )
+        out.append(measure)
+    return out
