@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.bootstrap import build_services  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from eligibility.facts import fact_catalogue  # noqa: E402
 from eligibility.measures import measures_from_graph  # noqa: E402
 from eligibility.profile import EnterpriseProfile  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
@@ -191,6 +192,12 @@ def main() -> int:
             precision = tp / (tp + fp) if tp + fp else 0.0
             recall = tp / (tp + fn) if tp + fn else 0.0
             print(f"  {dim:<14} P={precision:.2f} R={recall:.2f}  (tp {tp}, fp {fp}, fn {fn})")
+        behaviour = [c for m in measures for c in m.conditions if c.dimension in ("behaviour", "other")]
+        catalogued = sum(c.fact in fact_catalogue() for c in behaviour)
+        print(
+            f"behaviour/other conditions with a catalogue fact: {catalogued} of {len(behaviour)} "
+            f"({catalogued / max(1, len(behaviour)):.1%}; the rest are asked in their own words)"
+        )
         if labels:
             d = detection_scores(labels, measures)
             print(

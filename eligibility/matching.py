@@ -35,6 +35,8 @@ from eligibility.compiled import (
     outcomes_for_profile,
     verdicts_from_outcomes,
 )
+from eligibility.facts import question_for
+from eligibility.measures import merge_copies
 from eligibility.profile import EnterpriseProfile
 from eligibility.profile_columns import ProfileColumns
 from ontology.eligibility import VERDICT_NAMES, ConditionSpec, MeasureSpec
@@ -74,6 +76,7 @@ class MeasureReasons:
     template: dict[str, Any]
     conditions: tuple[tuple[dict[str, Any], ...], ...]
     missing_names: tuple[str, ...]
+    questions: dict[str, dict[str, str]]  # the question of each missing name, by name
     head_text: str  # the answer's JSON text up to the verdict's value
     condition_texts: tuple[tuple[str, ...], ...]  # each condition's JSON text per outcome code
     tail_text: str  # the JSON text after the missing facts
@@ -91,24 +94,28 @@ class MeasureReasons:
             "verdict": None,
             "conditions": None,
             "missing_facts": None,
+            "questions": None,
             "benefit": measure.benefit.to_json() if measure.benefit else None,
             "valid_to": measure.valid_to,
             "deadline": measure.deadline,
             "region_code": measure.region_code,
             "title": measure.title,
+            "copies": [{"source_id": source_id, "clause_id": clause_id} for source_id, clause_id in measure.copies],
         }
         conditions = tuple(
             tuple({**_condition_json(c), "outcome": outcome} for outcome in OUTCOME_NAMES) for c in measure.conditions
         )
         answer = {**template, "source_span": list(measure.source_span)}
         keys = list(template)
-        verdict_at, tail_at = keys.index("verdict"), keys.index("missing_facts") + 1
+        verdict_at, tail_at = keys.index("verdict"), keys.index("questions") + 1
         head_text = _dumps({k: answer[k] for k in keys[:verdict_at]})[:-1] + ', "verdict": '
         tail_text = ", " + _dumps({k: answer[k] for k in keys[tail_at:]})[1:]
+        names = tuple(missing_fact_name(c) for c in measure.conditions)
         return cls(
             template,
             conditions,
-            tuple(missing_fact_name(c) for c in measure.conditions),
+            names,
+            {name: question_for(name, c.text) for name, c in zip(names, measure.conditions, strict=True)},
             head_text,
             tuple(tuple(_dumps(variant) for variant in by_outcome) for by_outcome in conditions),
             tail_text,
@@ -150,6 +157,7 @@ class MatchResult:
         answer["verdict"] = self.verdict
         answer["conditions"] = [by_outcome[c].copy() for by_outcome, c in zip(reasons.conditions, self.codes)]  # noqa: B905
         answer["missing_facts"] = list(self.missing_facts)
+        answer["questions"] = [reasons.questions[name].copy() for name in answer["missing_facts"]]
         if answer["benefit"] is not None:
             answer["benefit"] = answer["benefit"].copy()
         return answer
@@ -166,10 +174,11 @@ class MatchResult:
         if text is None:
             conditions = ", ".join([texts[c] for texts, c in zip(reasons.condition_texts, codes)])  # noqa: B905
             missing = self.missing_facts
+            questions = _dumps([reasons.questions[name] for name in missing]) if missing else "[]"
             text = reasons.answer_texts[codes] = (
                 f"{reasons.head_text}{_VERDICT_TEXT[self.verdict]}, "
-                f'"conditions": [{conditions}], "missing_facts": {_dumps(list(missing)) if missing else "[]"}'
-                f"{reasons.tail_text}"
+                f'"conditions": [{conditions}], "missing_facts": {_dumps(list(missing)) if missing else "[]"}, '
+                f'"questions": {questions}{reasons.tail_text}'
             )
         return text
 
@@ -225,7 +234,7 @@ class Matcher:
     """Measures compiled once; ``match`` answers one profile, ``match_many`` a batch."""
 
     def __init__(self, measures: Sequence[MeasureSpec]) -> None:
-        self.compiled: CompiledMeasures = compile_measures(measures)
+        self.compiled: CompiledMeasures = compile_measures(merge_copies(measures))
         self._reasons: list[MeasureReasons | None] = [None] * self.compiled.size
         self._amount = np.asarray(
             [-((m.benefit.max_amount_wan if m.benefit else None) or 0.0) for m in self.compiled.measures]

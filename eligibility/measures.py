@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from graph import cypher
@@ -9,6 +12,32 @@ from graph.base import GraphStore
 from graph.records import MeasureDocument, measure_of
 from ontology.eligibility import MeasureSpec
 from ontology.errors import NotFoundError
+from ontology.text import to_simplified
+
+_NOT_CONTENT = re.compile(r"[\s\u3000，,。；;：:、“”\"'（）()【】《》\-—·]|^[一二三四五六七八九十0-9]{1,3}")
+
+
+def _copy_key(measure: MeasureSpec) -> tuple[object, ...]:
+    """What makes two measures the same measure republished: the clause's words, jurisdiction, benefit and
+    conditions (punctuation, spacing and numbering aside)."""
+    words = _NOT_CONTENT.sub("", to_simplified(measure.clause_text))
+    conditions = tuple((str(c.dimension), str(c.operator), repr(c.value), c.fact) for c in measure.conditions)
+    benefit = (measure.benefit.type, measure.benefit.max_amount_wan) if measure.benefit else None
+    return words, measure.region_code, benefit, conditions, measure.valid_from, measure.valid_to
+
+
+def merge_copies(measures: Sequence[MeasureSpec]) -> list[MeasureSpec]:
+    """One measure per group of republished copies (the first by source id), listing the others in ``copies``;
+    order otherwise kept."""
+    groups: dict[tuple[object, ...], list[MeasureSpec]] = {}
+    for m in measures:
+        groups.setdefault(_copy_key(m), []).append(m)
+    kept: dict[int, MeasureSpec] = {}
+    for group in groups.values():
+        primary = min(group, key=lambda m: (m.source_id, m.clause_id))
+        others = tuple((m.source_id, m.clause_id) for m in group if m is not primary)
+        kept[id(primary)] = replace(primary, copies=others) if others else primary
+    return [kept[id(m)] for m in measures if id(m) in kept]
 
 
 def measures_from_graph(store: GraphStore) -> list[MeasureSpec]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from eligibility.facts import fact_type_error
 from eligibility.scale import Scale, derive_scale
 from ontology.reference import load_gazetteer, load_industries
 
@@ -49,6 +50,14 @@ class EnterpriseProfile(BaseModel):
         if code not in load_gazetteer():
             raise ValueError(f"unknown region code {code!r}")
         return load_gazetteer().get(code).code
+
+    @field_validator("facts")
+    @classmethod
+    def _typed_facts(cls, facts: dict[str, FactValue]) -> dict[str, FactValue]:
+        problems = [p for name, value in facts.items() if (p := fact_type_error(name, value)) is not None]
+        if problems:
+            raise ValueError("；".join(problems))
+        return facts
 
     @field_validator("industry_code")
     @classmethod

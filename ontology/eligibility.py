@@ -7,6 +7,7 @@ Condition and Benefit nodes, and the matcher (``eligibility.matching``) compiles
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -37,6 +38,15 @@ class Verdict(StrEnum):
 
 
 VERDICT_NAMES = ("eligible", "undetermined", "ineligible")
+
+# a condition the extractor could not map to a catalogue fact is decided by a fact keyed by its wording
+TEXT_FACT_PREFIX = "text:"
+_NOT_WORDING = re.compile(r"[\s\u3000，,。；;：:、“”\"'（）()【】《》]")
+
+
+def text_fact_key(text: str) -> str:
+    """The fact key of a condition known only by its wording (whitespace and punctuation aside)."""
+    return TEXT_FACT_PREFIX + _NOT_WORDING.sub("", text)[:60]
 
 
 ConditionValue = Any  # list[str] for set dimensions, a number, a bool, or an ISO date for ``as_of``
@@ -107,3 +117,5 @@ class MeasureSpec:
     valid_to: str | None = None
     deadline: str | None = None
     title: str = field(default="", compare=False)
+    # the same measure republished in other documents: (source_id, clause_id) of each copy
+    copies: tuple[tuple[str, str], ...] = field(default=(), compare=False)

@@ -36,7 +36,7 @@ from ingest.extractors.condition_rules import (
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
 from ingest.structure import chinese_number
-from ontology.eligibility import BenefitSpec, ConditionSpec
+from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
@@ -337,6 +337,20 @@ def find_region_limits(text: str, start: int, end: int) -> list[Found]:
     return found
 
 
+# wordings that mean something else in every measure (符合条件的, 经批准): their answer serves one measure only
+_MEASURE_SPECIFIC = re.compile(r"^(符合(条件|规定|要求)的?|经[^，。；]{0,12}(批准|认定|确认|审核|同意))$")
+
+
+def _fact_of_wording(norm_text: str, found: Found, clause_id: str) -> str | None:
+    """The text fact key of a behaviour/other condition no catalogue fact decides (``None`` for the others)."""
+    if found.condition.dimension not in (Dim.BEHAVIOUR, Dim.OTHER):
+        return None
+    wording = norm_text[found.start : found.end] if found.end > found.start else found.condition.text
+    if _MEASURE_SPECIFIC.match(wording.strip()):
+        return text_fact_key(f"{clause_id}:{wording}")
+    return text_fact_key(wording)
+
+
 def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     """Whether a found segment is a support measure: its clause passes the gate and the clause classifier, and
     some beneficiary is named in it or in a heading over it."""
@@ -411,6 +425,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
                 f.condition,
                 text=ctx.text[f.start : f.end] if f.end > f.start else f.condition.text,
                 span=(f.start, f.end),
+                fact=f.condition.fact or _fact_of_wording(ctx.norm_text, f, clause_id),
             )
             for f in found
         ]

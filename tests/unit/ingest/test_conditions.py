@@ -72,10 +72,10 @@ def test_structured_conditions_by_dimension() -> None:
     assert set(subsidy["industry"]) == {"53", "54", "55", "56", "57", "58", "61", "62", "7291", "786"}
 
 
-def test_unparsed_beneficiary_restrictions_stay_as_other_conditions() -> None:
+def test_beneficiary_restrictions_become_catalogue_facts_or_stay_as_other_conditions() -> None:
     rent = _measures()[1]
-    others = [c["text"] for c in rent["conditions"] if c["dimension"] == "other"]
-    assert any("承租国有企业经营用房" in text for text in others)
+    restricting = {c.get("fact") for c in rent["conditions"] if c["dimension"] in ("other", "behaviour")}
+    assert "leases_state_owned_premises" in restricting
     levy = _measures()[3]
     assert not [c for c in levy["conditions"] if c["dimension"] in ("other", "behaviour")]
 
