@@ -79,7 +79,7 @@ _THRESHOLD_AFTER = re.compile(r"(以上|以下|及以上|及以下|\(含\)|（�
 _THRESHOLD_BEFORE = re.compile(
     r"(达到|超过|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入)[^，,。；;0-9]{0,4}$"
 )
-_PER_UNIT = re.compile(r"每(人|户|亩|家|个|吨|平方米|月|天|次|笔)[^，。；]{0,6}$")
+_PER_UNIT = re.compile(r"每(人|亩|个|吨|平方米|月|天|次|笔|名)[^，。；]{0,6}$")
 
 
 @dataclass(frozen=True)
@@ -219,9 +219,12 @@ def max_amount_wan(text: str, start: int, end: int) -> float | None:
         amount = float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1)
         if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]) or _TOTAL.search(before):
             continue
-        if _THRESHOLD_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
+        if _THRESHOLD_AFTER.match(after):
             continue
-        (caps if _CAP_BEFORE.search(before) else granted).append(amount)
+        if _CAP_BEFORE.search(before):
+            caps.append(amount)
+        elif not _THRESHOLD_BEFORE.search(before):
+            granted.append(amount)
     if caps:
         return max(caps)
     return max(granted) if granted else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.extractors.clause_classifier import shipped_classifier
-from ingest.extractors.eligibility import definition_conditions, find_definitions
+from ingest.extractors.eligibility import definition_conditions, find_definitions, max_amount_wan
 from ingest.extractors.measure_gate import clause_refusal, document_refusal
 from ontology.model import DocumentType
 
@@ -77,3 +77,17 @@ def test_a_defined_terms_requirement_binds_the_measures_that_use_it() -> None:
     definitions = find_definitions(text)
     conditions = definition_conditions(text, 0, text.index("。") + 1, definitions)
     assert [c.condition.text for c in conditions] == ["困难行业企业2020年度主营业务收入须占收入总额的50%以上"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "cap"),
+    [
+        ("省级中小企业发展专项资金给予不超过10万元的一次性奖补。", 10.0),
+        ("按照贷款实际支付利息的100%给予贴息，单个企业贴息额度最高不超过100万元。", 100.0),
+        ("对年应纳税所得额不超过100万元的部分，减半征收企业所得税。", None),
+        ("零售额达到2000万元以上的，奖励10万元。", 10.0),
+        ("市财政安排资金5000万元，对受影响企业给予补贴，每家最高20万元。", 20.0),
+    ],
+)
+def test_the_cap_is_what_one_company_may_obtain(clause: str, cap: float | None) -> None:
+    assert max_amount_wan(clause, 0, len(clause)) == cap
