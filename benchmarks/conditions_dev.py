@@ -29,6 +29,32 @@ SHARED = ROOT.parent / "shared"
 DEV = ROOT / "benchmarks" / "data" / "eligibility_dev"
 
 
+KIND_NAMES = {"per_person": "per_unit"}
+
+
+def formula_agreement(measures: list[dict[str, object]], answers: Path) -> str:
+    """How often the extracted amount formula has the labelled kind (and value), over clauses labelling one."""
+    labelled = right_kind = right_value = 0
+    for unit in measures:
+        amount = (unit["benefit"] or {}).get("amount") or {}  # type: ignore[union-attr]
+        if not amount.get("kind"):
+            continue
+        labelled += 1
+        found = json.loads((answers / f"{unit['docid']}.json").read_text(encoding="utf-8"))
+        start, end = unit["span"]  # type: ignore[misc]
+        best = max(found, key=lambda m: min(m["source_span"][1], end) - max(m["source_span"][0], start), default=None)
+        if best is None or min(best["source_span"][1], end) - max(best["source_span"][0], start) < 0.5 * (end - start):
+            continue
+        formula = (best.get("benefit") or {}).get("formula") or {}
+        if formula.get("kind") == KIND_NAMES.get(amount["kind"], amount["kind"]):
+            right_kind += 1
+            value = amount.get("value")
+            if amount.get("unit") == "元" and value is not None:
+                value = value / 10000
+            right_value += value is not None and abs(float(formula["value"]) - float(value)) < 1e-6
+    return f"amount formula: kind right {right_kind} of {labelled} labelled, kind and value right {right_value}"
+
+
 def main() -> int:
     """Run the scorer on one set; its exit status (0 when every bar is met)."""
     name = sys.argv[1] if len(sys.argv) > 1 else "newer"
@@ -58,6 +84,7 @@ def main() -> int:
                 out.write(json.dumps({**record, "conditions": u["conditions"], "benefit": benefit}, ensure_ascii=False))
                 out.write("\n")
         services.close()
+        print(formula_agreement(measures, answers), file=sys.stderr)
         scorer = SHARED / "eval" / "conditions_eval.py"
         return subprocess.run([sys.executable, str(scorer), str(gold), str(answers)]).returncode
 

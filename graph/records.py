@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.base import NodeRecord, RelRecord, Row
-from ontology.eligibility import BenefitSpec, ConditionSpec, MeasureSpec
+from ontology.eligibility import AmountFormula, BenefitSpec, ConditionSpec, MeasureSpec
 from ontology.reference import NATIONAL_CODE
 from ontology.text import OffsetMap
 
@@ -63,6 +63,7 @@ def benefit_record(
 ) -> NodeRecord:
     """The Benefit node of a clause: what it grants, its jurisdiction and its dates."""
     start, end = benefit.span if benefit.span is not None else (None, None)
+    formula = benefit.formula
     return NodeRecord(
         "Benefit",
         benefit_id(clause_id),
@@ -72,6 +73,11 @@ def benefit_record(
             "type": benefit.type,
             "text": benefit.text,
             "max_amount_wan": benefit.max_amount_wan,
+            "amount_kind": formula.kind if formula else None,
+            "amount_value": formula.value if formula else None,
+            "amount_unit": formula.unit if formula else None,
+            "amount_base": formula.base if formula else None,
+            "amount_per": formula.per if formula else None,
             "valid_from": dates.valid_from,
             "valid_to": dates.valid_to,
             "deadline": dates.deadline,
@@ -113,6 +119,23 @@ def condition_of(props: Row) -> ConditionSpec:
     )
 
 
+def benefit_of(props: Row) -> BenefitSpec:
+    """A benefit (with its amount formula, when one was stored) from a Benefit node's properties."""
+    formula = None
+    if props.get("amount_kind") and props.get("amount_value") is not None:
+        formula = AmountFormula(
+            kind=props["amount_kind"],
+            value=float(props["amount_value"]),
+            unit=props.get("amount_unit") or "",
+            base=props.get("amount_base"),
+            per=props.get("amount_per"),
+            cap_wan=props.get("max_amount_wan"),
+        )
+    return BenefitSpec(
+        props.get("type") or "其他", props.get("text") or "", props.get("max_amount_wan"), formula=formula
+    )
+
+
 @dataclass(frozen=True)
 class MeasureDocument:
     """What a measure needs of its document: ids, title, jurisdiction and the map back to the source text."""
@@ -148,7 +171,7 @@ def measure_of(benefit: Row, clause: Row, conditions: Iterable[Row], document: M
         clause_text=clause.get("text") or "",
         region_code=benefit.get("region_code") or document.region_code or NATIONAL_CODE,
         conditions=tuple(condition_of(p) for p in ordered),
-        benefit=BenefitSpec(benefit.get("type") or "其他", benefit.get("text") or "", benefit.get("max_amount_wan")),
+        benefit=benefit_of(benefit),
         valid_from=benefit.get("valid_from"),
         valid_to=benefit.get("valid_to"),
         deadline=benefit.get("deadline"),

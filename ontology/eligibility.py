@@ -83,17 +83,49 @@ class ConditionSpec:
 
 
 @dataclass(frozen=True)
+class AmountFormula:
+    """What one company obtains, as a formula: ``kind`` is ``cap`` (at most ``value`` 万元), ``fixed`` (``value``
+    万元), ``per_unit`` (``value`` 万元 per ``per``: 人, 亩 …) or ``rate`` (``value`` % of ``base``); ``cap_wan``
+    bounds any of them."""
+
+    kind: str
+    value: float
+    unit: str
+    base: str | None = None
+    per: str | None = None
+    cap_wan: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used in answers."""
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "unit": self.unit,
+            "base": self.base,
+            "per": self.per,
+            "cap_wan": self.cap_wan,
+        }
+
+
+@dataclass(frozen=True)
 class BenefitSpec:
-    """What a measure grants: its type (``BenefitType``), the text and the largest amount in 万元."""
+    """What a measure grants: its type (``BenefitType``), the text, the largest amount in 万元 and the amount
+    as a formula."""
 
     type: str
     text: str
     max_amount_wan: float | None = None
     span: tuple[int, int] | None = None
+    formula: AmountFormula | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form used in answers."""
-        return {"type": self.type, "text": self.text, "max_amount_wan": self.max_amount_wan}
+        return {
+            "type": self.type,
+            "text": self.text,
+            "max_amount_wan": self.max_amount_wan,
+            "formula": self.formula.to_json() if self.formula else None,
+        }
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from datetime import date
 from graph.base import GraphChange, NodeRecord, RelRecord
 from graph.records import MeasureDates, measure_records
 from ingest.extractors.base import ClauseSpan, DocumentContext
+from ingest.extractors.benefit_amounts import amount_formula, max_amount_wan
 from ingest.extractors.clause_classifier import shipped_classifier
 from ingest.extractors.condition_rules import (
     Found,
@@ -72,14 +73,6 @@ _NATIONAL_DOC_NUMBER = re.compile(
     r"(国发|国办发|国办函|财税|财行|财金|财社|财办|税总发|税总函|银发|银保监发|银保监办发|人社部发|人社厅发|人社部明电|"
     r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
 )
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元)")
-_CAP_BEFORE = re.compile(r"(最高|最多|上限|封顶|不超过|不高于|最高不超过|累计不超过)[^，,。；;0-9]{0,4}$")
-_TOTAL = re.compile(r"(总额|总量|总规模|资金池|累计|合计|共计|总计|安排|统筹|筹集|设立)[^，,。；;0-9]{0,6}$")
-_THRESHOLD_AFTER = re.compile(r"(以上|以下|及以上|及以下|\(含\)|（含）|的(企业|部分|项目)|规模)")
-_THRESHOLD_BEFORE = re.compile(
-    r"(达到|超过|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入)[^，,。；;0-9]{0,4}$"
-)
-_PER_UNIT = re.compile(r"每(人|亩|个|吨|平方米|月|天|次|笔|名)[^，。；]{0,6}$")
 
 
 @dataclass(frozen=True)
@@ -208,28 +201,6 @@ def _document_validity_end(text: str, valid_from: str | None) -> str | None:
 
 
 # --- benefit -----------------------------------------------------------------------------------------------
-def max_amount_wan(text: str, start: int, end: int) -> float | None:
-    """What one enterprise may obtain at most, in 万元: a stated cap (最高…, 不超过…) when there is one, else the
-    largest amount granted. Per-unit amounts (每人…), thresholds a company must reach (达到…以上, 销售额…) and
-    totals (资金总额, 累计 …) are never a company's cap."""
-    caps: list[float] = []
-    granted: list[float] = []
-    for m in _AMOUNT.finditer(text, start, end):
-        before, after = text[max(start, m.start() - 12) : m.start()], text[m.end() : m.end() + 4]
-        amount = float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1)
-        if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]) or _TOTAL.search(before):
-            continue
-        if _THRESHOLD_AFTER.match(after):
-            continue
-        if _CAP_BEFORE.search(before):
-            caps.append(amount)
-        elif not _THRESHOLD_BEFORE.search(before):
-            granted.append(amount)
-    if caps:
-        return max(caps)
-    return max(granted) if granted else None
-
-
 def _phrase_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     a = start
     while a > lo and text[a - 1] not in "，,。；：:":
@@ -454,6 +425,7 @@ def _benefit(ctx: DocumentContext, measure: MeasureSegment) -> BenefitSpec:
         type=str(measure.benefit_type),
         text=ctx.text[a:b],
         max_amount_wan=max_amount_wan(ctx.norm_text, measure.core_start, measure.end),
+        formula=amount_formula(ctx.norm_text, measure.core_start, measure.end),
         span=(a, b),
     )
 

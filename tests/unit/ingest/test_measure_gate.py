@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.extractors.benefit_amounts import amount_formula, max_amount_wan
 from ingest.extractors.clause_classifier import shipped_classifier
-from ingest.extractors.eligibility import definition_conditions, find_definitions, max_amount_wan
+from ingest.extractors.eligibility import definition_conditions, find_definitions
 from ingest.extractors.measure_gate import clause_refusal, document_refusal
 from ontology.model import DocumentType
 
@@ -91,3 +92,24 @@ def test_a_defined_terms_requirement_binds_the_measures_that_use_it() -> None:
 )
 def test_the_cap_is_what_one_company_may_obtain(clause: str, cap: float | None) -> None:
     assert max_amount_wan(clause, 0, len(clause)) == cap
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind", "value", "extra"),
+    [
+        (
+            "对不裁员的参保企业，返还其上年度实际缴纳失业保险费的50%。",
+            "rate",
+            50.0,
+            {"base": "上年度实际缴纳失业保险费"},
+        ),
+        ("每吸纳1人给予1000元补贴，最高不超过10万元。", "per_unit", 0.1, {"per": "人", "cap_wan": 10.0}),
+        ("给予一次性奖励10万元。", "fixed", 10.0, {}),
+        ("按实际支付利息的100%给予贴息，单个企业最高不超过100万元。", "rate", 100.0, {"cap_wan": 100.0}),
+    ],
+)
+def test_the_amount_is_kept_as_a_formula(clause: str, kind: str, value: float, extra: dict[str, object]) -> None:
+    formula = amount_formula(clause, 0, len(clause))
+    assert formula is not None
+    assert (formula.kind, formula.value) == (kind, value)
+    assert {k: getattr(formula, k) for k in extra} == extra
