@@ -40,6 +40,8 @@ from eligibility.measures import merge_copies
 from eligibility.profile import EnterpriseProfile
 from eligibility.profile_columns import ProfileColumns
 from ontology.eligibility import VERDICT_NAMES, ConditionSpec, MeasureSpec
+from ontology.errors import UnknownCodeError
+from ontology.reference import load_gazetteer, load_industries
 
 # ``ConditionSpec.dimension`` is a plain string: the profile attribute each dimension reads, keyed by its value
 _ATTRIBUTE_BY_DIMENSION: dict[str, str] = {dimension.value: name for dimension, name in PROFILE_ATTRIBUTE.items()}
@@ -54,7 +56,28 @@ def _condition_json(condition: ConditionSpec) -> dict[str, Any]:
     }
     if condition.fact:
         out["fact"] = condition.fact
+    names = value_names(condition)
+    if names:
+        out["value_names"] = names
     return out
+
+
+def value_names(condition: ConditionSpec) -> list[str]:
+    """Names of a region or industry condition's codes (北京市通州区 for 110112), for people to read."""
+    codes = condition.value if isinstance(condition.value, list) else [condition.value]
+    if condition.dimension == "region":
+        gazetteer = load_gazetteer()
+        return [gazetteer.get(str(c)).full_name if str(c) in gazetteer else str(c) for c in codes]
+    if condition.dimension == "industry":
+        industries = load_industries()
+        names = []
+        for code in codes:
+            try:
+                names.append(industries.get(str(code)).name)
+            except UnknownCodeError:
+                names.append(str(code))
+        return names
+    return []
 
 
 def missing_fact_name(condition: ConditionSpec) -> str:

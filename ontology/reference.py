@@ -116,6 +116,26 @@ class Gazetteer:
                 return inside[0]
         return found[0]
 
+    def suggest(self, query: str, limit: int = 10) -> list[Region]:
+        """Regions (province to county) whose name starts with or contains ``query`` (通州 → 北京市通州区 …), or
+        whose code starts with it; the ones whose name starts with it first."""
+        query = query.strip()
+        if not query:
+            return []
+        found: dict[str, tuple[int, Region]] = {}
+        for name, regions in self._mention_names.items():
+            if query in name:
+                rank = 0 if name.startswith(query) else 1
+                for region in regions:
+                    if region.code not in found or rank < found[region.code][0]:
+                        found[region.code] = (rank, region)
+        if query.isdigit():
+            for code, region in self.by_code.items():
+                if code.startswith(query) and region.level is not RegionLevel.TOWNSHIP:
+                    found.setdefault(code, (0, region))
+        ordered = sorted(found.values(), key=lambda f: (f[0], _LEVEL_RANK[f[1].level], f[1].code))
+        return [region for _, region in ordered[:limit]]
+
     def ancestors(self, code: str) -> list[Region]:
         """The region and every region above it, up to 全国, most specific first."""
         chain: list[Region] = []
@@ -268,6 +288,21 @@ class IndustryTree:
             section = profile_code[0] if profile_code[:1].isalpha() else self._section_of_division.get(digits[:2], "")
             return section == ancestor
         return digits.startswith(ancestor)
+
+    def suggest(self, query: str, limit: int = 10) -> list[Industry]:
+        """Industries whose name contains ``query`` (软件 → 6511 基础软件开发 …) or whose code starts with it;
+        the most specific (4-digit classes) first, as a profile needs a class."""
+        query = query.strip().upper()
+        if not query:
+            return []
+        bare = query[1:] if len(query) > 1 and query[0].isalpha() and query[1:].isdigit() else query
+        found = [i for i in self.by_code.values() if query in i.name or (bare.isalnum() and i.code.startswith(bare))]
+        found.sort(key=lambda i: (-i.level, not i.name.startswith(query), len(i.name), i.code))
+        return found[:limit]
+
+    def profile_code(self, industry: Industry) -> str:
+        """The profile form of an industry's code: section letter + digits (``I6513``), or the letter alone."""
+        return industry.code if industry.level == 1 else industry.section + industry.code
 
     def section_of(self, code: str) -> str:
         """The section letter of a 2-4 digit code."""

@@ -30,7 +30,7 @@ function listOf(data) {
 async function problemText(response) {
   try {
     const problem = await response.json();
-    const fields = (problem.errors ?? []).map((e) => `${e.field}：${e.message}`).join("；");
+    const fields = (problem.errors ?? []).map((e) => chineseMessage(e.field, e.message)).join("；");
     return fields || problem.detail || problem.title || `HTTP ${response.status}`;
   } catch {
     return `HTTP ${response.status}`;
@@ -96,15 +96,67 @@ function renderHit(hit) {
 }
 
 // --- enterprise self-check ----------------------------------------------------------------------------
-function profileFromForm(form) {
+const FIELD_LABELS = {
+  region_code: "注册地区", industry_code: "所属行业", established: "成立日期", employees: "从业人员",
+  annual_revenue_wan: "营业收入", total_assets_wan: "资产总额", scale: "企业规模", ownership: "所有制",
+  qualifications: "资质", facts: "其他事实", name: "企业名称", as_of: "判断日期",
+};
+const MESSAGE_PATTERNS = [
+  [/^Field required/, "必填"],
+  [/valid integer/, "应为整数"],
+  [/valid number/, "应为数字"],
+  [/greater than or equal to (\S+)/, (m) => `不能小于 ${m[1]}`],
+  [/valid date/, "应为日期（年-月-日）"],
+  [/Input should be (.+)/, (m) => `取值应为 ${m[1]}`],
+  [/^Value error, (.+)/, (m) => m[1]],
+];
+
+function chineseMessage(field, message) {
+  const name = String(field).split(".").slice(1).map((part) => FIELD_LABELS[part] ?? part).join(" · ") || field;
+  for (const [pattern, replacement] of MESSAGE_PATTERNS) {
+    const m = String(message).match(pattern);
+    if (m) return `${name}：${typeof replacement === "function" ? replacement(m) : replacement}`;
+  }
+  return `${name}：${message}`;
+}
+
+const suggestionTimers = {};
+function offerCodes(input, listId, path) {
+  input.addEventListener("input", () => {
+    clearTimeout(suggestionTimers[listId]);
+    const q = input.value.trim();
+    if (!q || /（[0-9A-Z]+）$/.test(q)) return;
+    suggestionTimers[listId] = setTimeout(async () => {
+      try {
+        const items = await callApi(`${path}?q=${encodeURIComponent(q)}&limit=12`);
+        $(`#${listId}`).innerHTML = items
+          .map((i) => `<option value="${escapeHtml(i.name)}（${escapeHtml(i.code)}）"></option>`).join("");
+      } catch {
+        // suggestions are a convenience; the form still resolves the name on submit
+      }
+    }, 150);
+  });
+}
+
+async function codeOf(text, path, what, shape) {
+  const value = text.trim();
+  const written = value.match(/（([0-9A-Za-z]+)）$/);
+  if (written) return written[1].toUpperCase();
+  if (shape.test(value)) return value.toUpperCase();
+  const items = await callApi(`${path}?q=${encodeURIComponent(value)}&limit=1`);
+  if (!items.length) throw new Error(`${what}：找不到“${value}”，请换个名称或填写代码`);
+  return items[0].code;
+}
+
+async function profileFromForm(form) {
   const data = new FormData(form);
   const text = (name) => String(data.get(name) ?? "").trim();
   const number = (name) => (text(name) === "" ? undefined : Number(text(name)));
   const profile = {
     id: "self-check",
     name: text("name"),
-    region_code: text("region_code"),
-    industry_code: text("industry_code"),
+    region_code: await codeOf(text("region"), "/reference/regions", "注册地区", /^\d{6}$/),
+    industry_code: await codeOf(text("industry"), "/reference/industries", "所属行业", /^[A-Ta-t]\d{0,4}$/),
     established: text("established") || undefined,
     employees: number("employees"),
     annual_revenue_wan: number("annual_revenue_wan"),
@@ -124,13 +176,30 @@ function profileFromForm(form) {
   return profile;
 }
 
+const VERDICT_ORDER = { eligible: 0, undetermined: 1, ineligible: 2 };
+const amountOf = (match) => match.benefit?.max_amount_wan ?? 0;
+
+function byPolicy(matches) {
+  const groups = new Map();
+  for (const match of matches) {
+    const key = match.source_id;
+    if (!groups.has(key)) groups.set(key, { title: match.title || match.source_id, matches: [] });
+    groups.get(key).matches.push(match);
+  }
+  const rank = (m) => [VERDICT_ORDER[m.verdict] ?? 3, -amountOf(m)];
+  const compare = (a, b) => { const [x, y] = [rank(a), rank(b)]; return x[0] - y[0] || x[1] - y[1]; };
+  const list = [...groups.values()];
+  for (const group of list) group.matches.sort(compare);
+  return list.sort((a, b) => compare(a.matches[0], b.matches[0]));
+}
+
 async function runCheck(event) {
   event.preventDefault();
   const status = $("#check-status");
   const box = $("#check-results");
   box.innerHTML = "";
   try {
-    const profile = profileFromForm(event.target);
+    const profile = await profileFromForm(event.target);
     const asOf = String(new FormData(event.target).get("as_of") ?? "");
     setStatus(status, "匹配中…");
     const data = await callApi(`/match${asOf ? `?as_of=${asOf}` : ""}`, {
@@ -140,8 +209,12 @@ async function runCheck(event) {
     });
     const matches = listOf(data).filter((m) => m.verdict !== "ineligible");
     const eligible = matches.filter((m) => m.verdict === "eligible").length;
-    setStatus(status, `可享受 ${eligible} 项，待补充信息 ${matches.length - eligible} 项`);
-    box.innerHTML = matches.map(renderMatch).join("") || "<p>暂未找到适用的惠企政策。</p>";
+    const questions = new Map();
+    for (const m of matches) for (const q of m.questions ?? []) questions.set(q.fact, q.question);
+    const groups = byPolicy(matches);
+    setStatus(status, `来自 ${groups.length} 份政策：符合 ${eligible} 项，待确认 ${matches.length - eligible} 项` +
+      (questions.size ? `；回答 ${questions.size} 个问题可进一步确认` : ""));
+    box.innerHTML = groups.map(renderPolicy).join("") || "<p>暂未找到适用的惠企政策。</p>";
   } catch (error) {
     setStatus(status, `自检失败：${error.message}`, true);
   }
@@ -150,24 +223,42 @@ async function runCheck(event) {
 function renderCondition(condition) {
   const dimension = DIMENSION_LABELS[condition.dimension] ?? condition.dimension;
   const outcome = OUTCOME_LABELS[condition.outcome] ?? condition.outcome;
-  return `<li class="outcome-${escapeHtml(condition.outcome)}">${escapeHtml(dimension)}：${escapeHtml(condition.text)}（${escapeHtml(outcome)}）</li>`;
+  const names = (condition.value_names ?? []).length ? `〔${condition.value_names.join("、")}〕` : "";
+  return `<li class="outcome-${escapeHtml(condition.outcome)}">${escapeHtml(dimension)}：“${escapeHtml(condition.text)}”${escapeHtml(names)}（${escapeHtml(outcome)}）</li>`;
+}
+
+function formulaText(benefit) {
+  const f = benefit?.formula;
+  const cap = benefit?.max_amount_wan;
+  if (!f) return cap ? `最高 ${cap} 万元` : "";
+  const capText = f.cap_wan && f.kind !== "cap" && f.kind !== "fixed" ? `，最高 ${f.cap_wan} 万元` : "";
+  if (f.kind === "rate") return `按${f.base ?? ""} ${f.value}%${capText}`;
+  if (f.kind === "per_unit") return `每${f.per ?? "单位"} ${f.value} 万元${capText}`;
+  if (f.kind === "fixed") return `${f.value} 万元`;
+  return `最高 ${f.value} 万元`;
 }
 
 function renderMatch(match) {
+  const amount = formulaText(match.benefit);
   const benefit = match.benefit
-    ? `${escapeHtml(match.benefit.type)}：${escapeHtml(match.benefit.text)}${match.benefit.max_amount_wan ? `（最高 ${match.benefit.max_amount_wan} 万元）` : ""}`
+    ? `${escapeHtml(match.benefit.type)}：${escapeHtml(match.benefit.text)}${amount ? `（${escapeHtml(amount)}）` : ""}`
     : "";
-  const missing = (match.missing_facts ?? []).length
-    ? `<div class="meta">需补充：${match.missing_facts.map(escapeHtml).join("、")}</div>` : "";
+  const questions = (match.questions ?? []).length
+    ? `<div class="meta">待回答：<ul class="questions">${match.questions.map((q) => `<li>${escapeHtml(q.question)}</li>`).join("")}</ul></div>` : "";
   const dates = [match.valid_to && `有效期至 ${match.valid_to}`, match.deadline && `申报截止 ${match.deadline}`]
     .filter(Boolean).map(escapeHtml).join(" · ");
+  const copies = (match.copies ?? []).length ? `<div class="meta">另有 ${match.copies.length} 份转载：${match.copies.map((c) => escapeHtml(c.source_id)).join("、")}</div>` : "";
   return `<article class="match">
-    <h3><span class="badge ${escapeHtml(match.verdict)}">${VERDICT_LABELS[match.verdict] ?? escapeHtml(match.verdict)}</span>${escapeHtml(match.title || match.source_id)}</h3>
+    <h4><span class="badge ${escapeHtml(match.verdict)}">${VERDICT_LABELS[match.verdict] ?? escapeHtml(match.verdict)}</span>${benefit}</h4>
     <p>${escapeHtml(match.clause_text)}</p>
-    <div class="meta">${benefit}${dates ? ` · ${dates}` : ""}</div>
+    ${dates ? `<div class="meta">${dates}</div>` : ""}
     <ul class="conditions">${(match.conditions ?? []).map(renderCondition).join("")}</ul>
-    ${missing}
+    ${questions}${copies}
   </article>`;
+}
+
+function renderPolicy(group) {
+  return `<section class="policy"><h3>${escapeHtml(group.title)}</h3>${group.matches.map(renderMatch).join("")}</section>`;
 }
 
 // --- demonstrations and practices ---------------------------------------------------------------------
@@ -241,6 +332,8 @@ async function findSimilar(query) {
 for (const tab of document.querySelectorAll("nav [role=tab]")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
 $("#search-form").addEventListener("submit", runSearch);
 $("#check-form").addEventListener("submit", runCheck);
+offerCodes($("#check-form [name=region]"), "region-options", "/reference/regions");
+offerCodes($("#check-form [name=industry]"), "industry-options", "/reference/industries");
 $("#demo-form").addEventListener("submit", loadPractices);
 $("#similar-form").addEventListener("submit", (event) => {
   event.preventDefault();

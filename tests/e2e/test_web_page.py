@@ -141,13 +141,22 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
 
     driver.find_element(By.ID, "tab-check").click()
     form = driver.find_element(By.ID, "check-form")
-    for name, value in (("name", "北京甲科技有限公司"), ("region_code", "110112"), ("industry_code", "I6513")):
+    # region and industry are chosen by typing names; a wrongly typed fact is refused in Chinese, naming it
+    for name, value in (("name", "北京甲科技有限公司"), ("region", "通州"), ("industry", "应用软件开发")):
         form.find_element(By.NAME, name).send_keys(value)
     form.find_element(By.NAME, "scale").send_keys("小型")
+    form.find_element(By.NAME, "facts").send_keys('{"layoff_rate_2019_pct": "低"}')
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    status = driver.find_element(By.ID, "check-status")
+    _wait(driver, lambda d: "error" in status.get_attribute("class"))
+    assert "layoff_rate_2019_pct：应为数字" in status.text
+    form.find_element(By.NAME, "facts").clear()
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     badges = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#check-results .badge.eligible"))
     assert badges[0].text == "符合"
     assert driver.find_elements(By.CSS_SELECTOR, "#check-results .conditions li.outcome-met")
+    assert "北京市" in driver.find_element(By.CSS_SELECTOR, "#check-results .conditions").text  # names, not codes
+    assert driver.find_elements(By.CSS_SELECTOR, "#check-results section.policy h3"), "grouped by policy"
 
     driver.find_element(By.ID, "tab-practices").click()
     rows = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr td:nth-child(4)"))
