@@ -248,7 +248,11 @@ def find_behaviour(text: str, start: int, end: int) -> list[Found]:
 
 # "对(于)……的" and "……的，" phrases restrict the beneficiary
 _TARGET = re.compile(r"对于?([^。；]{2,70}?)的")
-_CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,50})的[，,]")
+_CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,90})的[，,]")
+# a sentence whose whole opening states who qualifies: "用人单位招用……、按月足额发放……工资的，可按规定申请……"
+_LEADING_CONDITION = re.compile(
+    r"(?:^|[。；;：:\s）)])([^。；;：:]{4,160}?)的[，,]\s*(?:可|均可|给予|按|予以|享受|免|减|返还|补贴|奖励|由)"
+)
 # "X的企业，…" opening a sentence, and "对 X 企业" without 的: X restricts the beneficiary
 _BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构)"
 _SUBJECT = re.compile(rf"(?:^|[。；：:、）)\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
@@ -257,7 +261,7 @@ _TARGET_NOUN = re.compile(rf"对于?([^。；，,的]{{2,40}}?){_BENEFICIARY}")
 _ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")
 # words that restrict nothing by themselves
 _FILLER = re.compile(
-    r"应对|疫情(?!防控)|新型冠状病毒感染的?肺炎|新型冠状病毒感染|新型冠状病毒|新冠肺炎疫情|肺炎疫情|受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|受影响较大|疫情防控期间|疫情期间|新冠肺炎|相关|各类|其他|有关|"
+    r"应对|疫情(?!防控)|新型冠状病毒感染的?肺炎|新型冠状病毒感染|新型冠状病毒|新冠肺炎疫情|肺炎疫情|受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|疫情防控期间|疫情期间|新冠肺炎|相关|各类|其他|有关|"
     r"企业|行业|单位|个体工商户|经营主体|主体|本市|我市|全市|本省|我省|全省|本区|全区|辖区|我区|在|因|的|等|及|和|与|或|已|"
     r"均|全部|所有|各|其|对|于|为|中|上述|以下|以上|条件|符合|规定|确|\d+|[、，,（）()“”\s]"
 )
@@ -271,6 +275,7 @@ def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int
     spans += [(m.start(1), m.end(1)) for m in _CONDITIONAL.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _ENCOURAGED.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _SUBJECT.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _LEADING_CONDITION.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _TARGET_NOUN.finditer(text, start, end)]
     for a, b in sorted(set(spans)):
         if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):

@@ -325,6 +325,18 @@ def _fact_of_wording(norm_text: str, found: Found, clause_id: str) -> str | None
     return text_fact_key(wording)
 
 
+def _unrestricted_check(norm_text: str, measure: MeasureSegment) -> Found:
+    """An ``other`` condition for a measure in which no restriction was found: real measures nearly always
+    restrict who obtains them, so "no condition found" more often means one was missed than that every company
+    qualifies. Its outcome stays unknown (the answer is 待确认, never 符合) and its text is the clause's own
+    opening, which the company can check."""
+    end = min(measure.end, measure.core_start + 40)
+    cut = re.search(r"[，,。；;]", norm_text[measure.core_start : end])
+    if cut:
+        end = measure.core_start + cut.start()
+    return Found(measure.core_start, end, ConditionSpec(Dim.OTHER, Op.EQ, True, norm_text[measure.core_start : end]))
+
+
 def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     """Whether a found segment is a support measure: its clause passes the gate and the clause classifier, and
     some beneficiary is named in it or in a heading over it."""
@@ -391,6 +403,8 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         clause_id = _clause_node(change, ctx, measure, number, by_span)
         found = measure_conditions(ctx.norm_text, measure, title_span)
         found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
+        if not any(f.condition.dimension != Dim.REGION for f in found):
+            found.append(_unrestricted_check(ctx.norm_text, measure))
         region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction)
         if region is not None:
             found.insert(0, region)

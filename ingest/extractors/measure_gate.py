@@ -47,12 +47,14 @@ _QA_TURN = re.compile(r"(^|\s)(问[:：]|答[:：]|[0-9]{1,2}[、.．]\s*[^。�
 
 def document_refusal(doc_type: str, title: str, norm_text: str) -> str | None:
     """Why a document yields no support measure (its kind), or ``None`` when it may."""
+    agency_title = bool(_DOCUMENT_TITLE.search(title.strip()))
+    if doc_type == DocumentType.WORK_REPORT and agency_title:
+        doc_type = DocumentType.POLICY_DOCUMENT  # an agency's notice that the metadata took for a report
     if doc_type in _NON_GRANTING_TYPES:
         return f"{doc_type}不直接授予企业扶持（由实施文件授予）" if doc_type != DocumentType.NEWS_REPORT else "新闻报道"
     head = norm_text[:400]
     if _QA_TITLE.search(title) or len(_QA_TURN.findall(norm_text[:3000])) >= 3:
         return "问答"
-    agency_title = bool(_DOCUMENT_TITLE.search(title.strip()))
     body = head[len(title) :] if head.startswith(title) else head
     if _NEWS_VOICE.search(head) and not agency_title:
         return "新闻报道"
