@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= data
 
-.PHONY: run test lint bench demo clean browser
+.PHONY: run test test-unit test-integration test-e2e lint bench demo clean browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,17 @@ test: $(VENV)/.installed browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q
+
+# Parts of the suite: unit (no store, no subprocess, no weights), integration (stores, TestClient, CliRunner),
+# e2e (subprocess CLI, serve + webhook receiver, browser, schemathesis, real servers when configured).
+test-unit: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -q tests/unit
+
+test-integration: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest -q tests/integration
+
+test-e2e: $(VENV)/.installed browser
+	$(VENV)/bin/python -m pytest -q tests/e2e
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run_all.py

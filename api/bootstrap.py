@@ -182,7 +182,7 @@ class Services:
     def delete(self, source_id: str) -> str | None:
         """Delete a stored source (and what it owns), then bring the search index and the matcher up to date;
         the deleted document's id, or ``None`` when no document has that source id."""
-        from ingest.pipeline import delete_source
+        from ingest.versions import delete_source
 
         doc_id = delete_source(self.store, source_id)
         if doc_id is not None:

@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.ladybug_store import LadybugGraphStore
-from ingest.pipeline import expand_paths, ingest_paths
+from ingest.pipeline import ingest_paths
+from ingest.sources import expand_paths
 from search.embedders.use import UseEmbedder
 from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService

@@ -29,7 +29,8 @@ from api.settings import Settings
 from search.embedders import build_embedder
 from search.embedders.use import PARALLEL_MIN_TEXTS
 from search.indexes.embedded import EmbeddedIndex
-from search.service import CANDIDATES, SearchService, read_documents
+from search.service import CANDIDATES, SearchService
+from search.sync import read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks
 from search.vector_index import VectorIndex

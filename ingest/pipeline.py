@@ -13,11 +13,10 @@ incoming CITES edges re-pointed to the real document, in the same transaction.
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,14 @@ from typing import Any
 from graph import cypher
 from graph.base import GraphChange, GraphStore, NodeRecord, RelRecord
 from graph.errors import GraphStoreError
-from ingest import lawrefbook, links
+from ingest import links
 from ingest.errors import IngestError
 from ingest.extractors.base import ChangeHook, ClauseSpan, DocumentContext, Extractor
 from ingest.metadata import DocumentMetadata, extract_metadata
+from ingest.node_records import clause_change, event_change
 from ingest.normalize import CleanText, clean_text, content_hash
 from ingest.readers import SourceDocument, read_documents, skip_reason
+from ingest.sources import document_id, expand_paths, source_id_for
 from ingest.structure import ClauseDraft, body_start, parse_clauses
 from ontology.model import DocumentStatus, DocumentType
 from ontology.text import normalise_title, to_simplified
@@ -150,44 +151,6 @@ def _analyse(source: SourceDocument, doc_id: str, digest: str) -> _Analysis:
     return _Analysis(source, doc_id, digest, cleaned, norm_text, meta, drafts, title_norm, work_id)
 
 
-def document_id(source_id: str) -> str:
-    """The stable id of the document read from ``source_id``."""
-    return "doc-" + hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:16]
-
-
-def source_id_for(path: Path) -> str:
-    """A file's source id: its path below the LawRefBook collection it belongs to, else ``folder/file``."""
-    catalogue = lawrefbook.find_catalogue(path)
-    if catalogue is not None:
-        return f"{catalogue.parent.name}/{path.resolve().relative_to(catalogue.parent).as_posix()}"
-    return f"{path.resolve().parent.name}/{path.name}"
-
-
-def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files named by paths: files as given, folders walked (sorted), globs expanded; and paths that name
-    nothing, with the reason."""
-    files: list[Path] = []
-    missing: list[tuple[str, str]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p, path)))
-        elif path.is_file():
-            files.append(path)
-        elif glob.has_magic(str(raw)):
-            matches = sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if Path(p).is_file())
-            files.extend(matches)
-            if not matches:
-                missing.append((str(raw), "the pattern matches no file"))
-        else:
-            missing.append((str(raw), "no such file or folder"))
-    return list(dict.fromkeys(files)), missing
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") or part == "__pycache__" for part in path.relative_to(root).parts)
-
-
 def ingest_paths(
     paths: Sequence[str | Path],
     *,
@@ -213,43 +176,6 @@ def ingest_paths(
     run.flush()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def delete_source(store: GraphStore, source_id: str) -> str | None:
-    """Delete the document read from ``source_id`` (node, clauses, owned nodes, edges); its id, or ``None``
-    when no such document is stored."""
-    found = store.find_nodes("NormativeDocument", {"source_id": source_id}, limit=1)
-    if not found:
-        return None
-    doc = found[0]
-    change = GraphChange(replace_document=doc["id"], delete_nodes=[("NormativeDocument", doc["id"])])
-    change.extend(_version_gap_change(store, doc))
-    store.write(change)
-    return str(doc["id"])
-
-
-def _version_gap_change(store: GraphStore, doc: dict[str, Any]) -> GraphChange:
-    """What keeps a work's version chain whole when ``doc`` is deleted: its newer version now supersedes its
-    older one, and if ``doc`` was current, the newest remaining version in force becomes current again."""
-    change = GraphChange()
-    chain = store.neighbours("NormativeDocument", doc["id"], rel_types=["SUPERSEDES"])
-    newer = [n for n in chain if n.direction == "in"]
-    older = [n for n in chain if n.direction == "out"]
-    for n in newer:
-        for o in older:
-            change.rels.append(RelRecord("SUPERSEDES", "NormativeDocument", n.id, "NormativeDocument", o.id))
-    if doc.get("is_current") and doc.get("work_id"):
-        versions = [
-            v
-            for v in store.find_nodes("NormativeDocument", {"work_id": doc["work_id"]})
-            if v["id"] != doc["id"] and not v.get("placeholder") and v.get("status") != DocumentStatus.REPEALED.value
-        ]
-        if versions:
-            promoted = max(versions, key=lambda v: v.get("version_date") or "")
-            node_id = promoted.pop("id")
-            promoted.update(is_current=True, status=doc.get("status"))
-            change.nodes.append(NodeRecord("NormativeDocument", node_id, promoted))
-    return change
 
 
 class _Run:
@@ -422,8 +348,8 @@ class _Run:
             new_documents={doc_id} if previous is None else set(),
         )
         clause_ids = [f"{doc_id}/c{i + 1}" for i in range(len(drafts))]
-        change.extend(_clause_change(doc_id, drafts, clause_ids))
-        change.extend(_event_change(doc_id, meta))
+        change.extend(clause_change(doc_id, drafts, clause_ids))
+        change.extend(event_change(doc_id, meta))
         start = body_start(text)
         refs = [links.ClauseRef(clause_ids[i], d.kind, d.start, d.end) for i, d in enumerate(drafts)]
         citations = links.citation_change(doc_id, analysis.title_norm, norm_text, refs, self._resolve, body_start=start)
@@ -516,55 +442,6 @@ class _Run:
         self.known[placeholder].placeholder = False  # gone once this change is written; never resolved again
         self.known[placeholder].title_norm = None
         return change
-
-
-def _clause_change(doc_id: str, drafts: list[ClauseDraft], clause_ids: list[str]) -> GraphChange:
-    change = GraphChange()
-    for i, draft in enumerate(drafts):
-        change.nodes.append(
-            NodeRecord(
-                "Clause",
-                clause_ids[i],
-                {
-                    "doc_id": doc_id,
-                    "kind": draft.kind.value,
-                    "label": draft.label,
-                    "number": draft.number,
-                    "ordinal": draft.ordinal,
-                    "depth": draft.depth,
-                    "path": draft.path,
-                    "text": draft.text,
-                    "span_start": draft.start,
-                    "span_end": draft.end,
-                },
-            )
-        )
-        change.rels.append(RelRecord("HAS_CLAUSE", "NormativeDocument", doc_id, "Clause", clause_ids[i]))
-        if draft.parent is not None:
-            change.rels.append(RelRecord("HAS_PART", "Clause", clause_ids[draft.parent], "Clause", clause_ids[i]))
-    return change
-
-
-def _event_change(doc_id: str, meta: DocumentMetadata) -> GraphChange:
-    change = GraphChange()
-    for event in meta.events:
-        event_id = f"{doc_id}/event/{event.start}"
-        change.nodes.append(
-            NodeRecord(
-                "DatedEvent",
-                event_id,
-                {
-                    "doc_id": doc_id,
-                    "date": event.date,
-                    "kind": event.kind,
-                    "text": event.text,
-                    "span_start": event.start,
-                    "span_end": event.end,
-                },
-            )
-        )
-        change.rels.append(RelRecord("HAS_EVENT", "NormativeDocument", doc_id, "DatedEvent", event_id))
-    return change
 
 
 def _document_node(analysis: _Analysis, clause_count: int) -> NodeRecord:

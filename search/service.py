@@ -1,12 +1,11 @@
 """The search service: keeps an index in step with the graph and answers searches.
 
-The index is a derived view of the graph. ``sync`` compares the graph's documents (id, content hash and duplicate
-source ids, placeholders skipped, plus a digest of the answered questions attached to them, ``answered.py``) with
-what the index holds, (re)indexes new and changed documents from their Clause nodes, removes deleted ones, and
-applies it all in one atomic index update; a crash between a graph write and the index update is repaired by the
-next sync. ``search`` analyses the query, asks the back-end for lexical and vector candidates, fuses their min-max
-normalised scores (``ranking.py``), boosts, reranks a hybrid search's candidates by how much of the question
-their words cover (``rerank.py``), groups and highlights.
+The index is a derived view of the graph. ``sync`` compares the graph's documents (their digests, ``sync.py``)
+with what the index holds, (re)indexes new and changed documents from their Clause nodes (read by ``sync.py``),
+removes deleted ones, and applies it all in one atomic index update; a crash between a graph write and the index
+update is repaired by the next sync. ``search`` analyses the query, asks the back-end for lexical and vector
+candidates, fuses their min-max normalised scores (``ranking.py``), boosts, reranks a hybrid search's
+candidates by how much of the question their words cover (``rerank.py``), groups and highlights.
 """
 
 from __future__ import annotations
@@ -14,20 +13,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from graph import cypher
 from graph.base import GraphStore
 from ontology.errors import UnknownCodeError
 from ontology.reference import Gazetteer, load_gazetteer
 from ontology.text import to_simplified
 from search.analysis import SEARCHABLE, Analyzer, normalise
-from search.answered import AnsweredQuestions, read_answered_questions, with_digest
+from search.answered import AnsweredQuestions, read_answered_questions
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
 from search.indexes.base import IndexSchema, SearchIndex
@@ -43,6 +39,7 @@ from search.ranking import (
 )
 from search.rerank import Candidate, LinearReranker, QueryTerms
 from search.snippets import highlight
+from search.sync import SyncReport, graph_digests, read_changed
 from search.types import (
     Filters,
     IndexDocument,
@@ -52,7 +49,7 @@ from search.types import (
     SearchResponse,
     StoredUnit,
 )
-from search.units import DOCUMENT_ENTRY_SUFFIX, ClauseRow, build_units, vector_chunks, with_units
+from search.units import DOCUMENT_ENTRY_SUFFIX, vector_chunks
 from search.vector_cache import VectorCache
 
 logger = logging.getLogger(__name__)
@@ -79,37 +76,8 @@ DOC_TYPE_PRIOR: dict[str, float] = {
 EMBED_CHUNK = 512
 TITLE_CACHE_SIZE = 200_000
 CACHE_SAVE_EVERY = 8192
-SYNC_BATCH = 200
 
 Progress = Callable[[str, int, int], None]
-
-_DOCUMENT_FIELDS = (
-    "source_id",
-    "title",
-    "doc_type",
-    "region_code",
-    "issuers",
-    "date_published",
-    "date_effective",
-    "version_date",
-    "status",
-    "is_current",
-    "work_id",
-    "content_hash",
-    "duplicate_source_ids",
-    "text",
-)
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one sync changed in the index."""
-
-    added: int
-    updated: int
-    removed: int
-    unchanged: int
-    units: int
 
 
 class SearchService:
@@ -224,25 +192,14 @@ class SearchService:
     def sync(self, store: GraphStore, progress: Progress | None = None) -> SyncReport:
         """Bring the index in step with the graph's documents and answered questions (see the module docstring)."""
         self.answered = read_answered_questions(store)
-        in_graph = {
-            row["id"]: with_digest(
-                indexed_hash(row),
-                self.answered.digest(row["title"] or "", row["source_id"]),
-            )
-            for row in store.query(cypher.INDEXABLE_DOCUMENTS)
-            if not row["placeholder"]
-        }
+        in_graph = graph_digests(store, self.answered)
         rebuild = self.index.schema() != self.schema
         indexed = {} if rebuild else self.index.indexed_documents()
         changed = [doc_id for doc_id, digest in in_graph.items() if indexed.get(doc_id) != digest]
         removed = [doc_id for doc_id in self.index.indexed_documents() if doc_id not in in_graph]
         if not changed and not removed and not rebuild:
             return SyncReport(0, 0, 0, len(in_graph), 0)
-        documents: list[IndexDocument] = []
-        for start in range(0, len(changed), SYNC_BATCH):
-            documents.extend(read_documents(store, changed[start : start + SYNC_BATCH]))
-            if progress:
-                progress("reading", min(start + SYNC_BATCH, len(changed)), len(changed))
+        documents = read_changed(store, changed, progress)
         self.index_documents(documents, removed, progress)
         updated = sum(1 for d in changed if d in indexed)
         return SyncReport(
@@ -433,55 +390,3 @@ def _default_analyzer() -> Analyzer:
     from search.analysis import reference_words
 
     return Analyzer(reference_words())
-
-
-def read_documents(store: GraphStore, doc_ids: Sequence[str]) -> list[IndexDocument]:
-    """Documents and their Clause nodes read from the graph, as index documents with units."""
-    rows = store.query(cypher.documents_by_id(_DOCUMENT_FIELDS), {"ids": list(doc_ids)})
-    clause_rows = store.query(cypher.INDEX_CLAUSES, {"ids": list(doc_ids)})
-    clauses: dict[str, list[ClauseRow]] = {}
-    for row in clause_rows:
-        clauses.setdefault(row["doc_id"], []).append(
-            ClauseRow(
-                row["id"],
-                row["kind"] or "",
-                row["label"],
-                row["text"],
-                row["span_start"],
-                row["span_end"],
-                row["depth"],
-            )
-        )
-    documents = []
-    for row in rows:
-        document = document_from_row(row)
-        units = build_units(document.doc_id, document.title, row.get("text") or "", clauses.get(document.doc_id, []))
-        documents.append(with_units(document, units))
-    return documents
-
-
-def indexed_hash(row: dict[str, Any]) -> str:
-    """A NormativeDocument row's content hash as the index compares it: with its duplicate source ids, so that
-    a newly listed duplicate re-indexes the document."""
-    duplicates = row.get("duplicate_source_ids") or ()
-    return "+".join([row.get("content_hash") or "", *duplicates])
-
-
-def document_from_row(row: dict[str, Any]) -> IndexDocument:
-    """An index document (without units) from a NormativeDocument row."""
-    return IndexDocument(
-        doc_id=row["id"],
-        source_id=row.get("source_id"),
-        title=row.get("title") or "",
-        content_hash=indexed_hash(row),
-        doc_type=row.get("doc_type"),
-        region_code=row.get("region_code"),
-        issuers=tuple(row.get("issuers") or ()),
-        date_published=row.get("date_published"),
-        date_effective=row.get("date_effective"),
-        version_date=row.get("version_date"),
-        status=row.get("status"),
-        is_current=row.get("is_current"),
-        work_id=row.get("work_id"),
-        duplicate_source_ids=tuple(row.get("duplicate_source_ids") or ()),
-    )

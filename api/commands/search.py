@@ -13,7 +13,8 @@ from rich.console import Console
 
 from api.commands import services_of
 from ontology.errors import InvalidInputError
-from search.service import SearchService, SyncReport
+from search.service import SearchService
+from search.sync import SyncReport
 from search.types import SearchHit, SearchRequest, SearchResponse
 
 BATCH_HIT_FIELDS = ("doc_id", "source_id", "title", "article", "clause_id", "score", "snippet")

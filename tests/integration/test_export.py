@@ -8,10 +8,20 @@ from rdflib import Graph
 
 from graph.base import GraphChange, GraphStore, NodeRecord, RelRecord
 from graph.export import export_rdf, node_uri, to_rdf, validate_rdf
+from graph.records import MeasureDates, measure_records
+from ontology.eligibility import BenefitSpec, ConditionSpec
 from ontology.vocabulary import PKG
 
 
 def small_policy_graph(store: GraphStore, *, clause_span: int | None = 0) -> None:
+    measure_nodes, measure_rels = measure_records(
+        [ConditionSpec("scale", "in", ["中型", "小型", "微型"], "中小微企业")],
+        BenefitSpec("租金减免", "减免房租", 3.0),
+        doc_id="d1",
+        clause_id="c1",
+        region_code="110000",
+        dates=MeasureDates(),
+    )
     store.write(
         GraphChange(
             nodes=[
@@ -34,21 +44,13 @@ def small_policy_graph(store: GraphStore, *, clause_span: int | None = 0) -> Non
                     "c1",
                     {"doc_id": "d1", "kind": "列举", "text": "一、减免房租", "span_start": clause_span, "span_end": 6},
                 ),
-                NodeRecord(
-                    "Condition",
-                    "k1",
-                    {"doc_id": "d1", "clause_id": "c1", "dimension": "scale", "operator": "in", "value_json": "[]"},
-                ),
-                NodeRecord(
-                    "Benefit", "b1", {"doc_id": "d1", "clause_id": "c1", "type": "租金减免", "max_amount_wan": 3}
-                ),
+                *measure_nodes,
             ],
             rels=[
                 RelRecord("BROADER", "Region", "110112", "Region", "110000"),
                 RelRecord("JURISDICTION", "NormativeDocument", "d1", "Region", "110000"),
                 RelRecord("HAS_CLAUSE", "NormativeDocument", "d1", "Clause", "c1"),
-                RelRecord("HAS_CONDITION", "Clause", "c1", "Condition", "k1"),
-                RelRecord("HAS_BENEFIT", "Clause", "c1", "Benefit", "b1"),
+                *measure_rels,
                 RelRecord(
                     "CITES",
                     "Clause",

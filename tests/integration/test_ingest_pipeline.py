@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 
 from graph.base import GraphStore
-from ingest.pipeline import delete_source, document_id, ingest_paths, source_id_for
+from ingest.pipeline import ingest_paths
+from ingest.sources import document_id, source_id_for
+from ingest.versions import delete_source
 from ontology.text import OffsetMap
 
 LAWREF = "corpora/lawrefbook"

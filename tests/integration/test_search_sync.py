@@ -12,7 +12,8 @@ from api.commands.search import run_batch
 from graph.base import GraphChange
 from graph.ladybug_store import LadybugGraphStore
 from ingest.answered import delete_collection, store_questions
-from ingest.pipeline import delete_source, ingest_paths
+from ingest.pipeline import ingest_paths
+from ingest.versions import delete_source
 from ontology.answered import AnsweredQuestion
 from search.embedders.use import UseEmbedder
 from search.indexes.embedded import EmbeddedIndex
