@@ -5,12 +5,13 @@ Only ``api/`` (HTTP, CLI) reads settings; ``graph/``, ``search/`` and ``ingest/`
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -46,8 +47,10 @@ class Settings(BaseSettings):
         True, description="Rerank hybrid results with the shipped learned model (search/resources/reranker.json)."
     )
 
-    policykg_webhook_allowlist: list[str] = Field(
-        default_factory=list, description="Hosts webhooks may target; empty = any."
+    policykg_webhook_allowlist: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts webhooks may target, comma-separated or a JSON list (*.example.cn for sub-domains); "
+        "empty = any public host. Internal addresses (127.0.0.1, 10.x, 169.254.x …) only when named here.",
     )
     policykg_webhook_max_attempts: int = Field(8, ge=1)
     policykg_webhook_backoff_base_s: float = Field(2.0, gt=0, description="First retry delay bound (doubles).")
@@ -61,6 +64,17 @@ class Settings(BaseSettings):
     policykg_ingest_max_mb: int = Field(50, ge=1, description="Files above this size (MB) are refused by ingest.")
     policykg_host: str = "127.0.0.1"
     policykg_port: int = Field(8000, ge=1, le=65535)
+
+    @field_validator("policykg_webhook_allowlist", mode="before")
+    @classmethod
+    def _host_list(cls, value: object) -> object:
+        """A JSON list, or hosts separated by commas or spaces."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [host for host in text.replace(",", " ").split() if host]
+        return value
 
     @model_validator(mode="after")
     def _require_server_urls(self) -> Settings:

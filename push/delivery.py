@@ -25,7 +25,7 @@ from push.models import EventStatus
 from push.outbox import AttemptOutcome, due_events, kill_event, record_attempt
 from push.registry import subscription_secret
 from push.signing import EVENT_ID_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_header
-from push.targets import host_allowed
+from push.targets import target_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -124,8 +124,8 @@ class DeliveryWorker:
 
     def _post(self, url: str, secret: str, event: Row) -> AttemptOutcome:
         host = httpx.URL(url).host
-        if not host_allowed(host, self.allowlist):
-            return AttemptOutcome(None, f"host {host!r} is not in the webhook allow-list", 0.0)
+        if not target_allowed(host, self.allowlist):
+            return AttemptOutcome(None, f"host {host!r} is internal or not in the webhook allow-list", 0.0)
         body = (event.get("payload_json") or "{}").encode("utf-8")
         timestamp = int(time.time())
         headers = {

@@ -1,17 +1,40 @@
-"""Which webhook URLs may be targeted: http(s) only, and inside the allow-list when one is configured."""
+"""Which webhook URLs may be targeted: http(s) only, never an internal address unless allowed by name, and inside
+the allow-list when one is configured.
+
+An address that is loopback, private, link-local (169.254.169.254, the cloud metadata service), unspecified
+(0.0.0.0) or reserved is refused in every spelling a client accepts (``127.1``, ``2130706433``, ``0x7f000001``,
+``[::1]``) unless the allow-list names that host exactly: a registered webhook cannot make the service call
+itself or its network. Host names are not resolved at registration.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from push.errors import WebhookTargetError
+
+_INTERNAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
 def host_allowed(host: str, allowlist: Sequence[str]) -> bool:
     """Whether ``host`` is in ``allowlist`` (exact names; ``*.example.cn`` allows its sub-domains); empty = any."""
     if not allowlist:
         return True
+    return _listed(host, allowlist)
+
+
+def target_allowed(host: str, allowlist: Sequence[str]) -> bool:
+    """Whether a delivery may go to ``host``: not an internal address unless named, and inside the allow-list
+    (checked again at delivery, for subscriptions registered before a rule changed)."""
+    if internal_address(host) is not None and not _listed(host, allowlist):
+        return False
+    return host_allowed(host, allowlist)
+
+
+def _listed(host: str, allowlist: Sequence[str]) -> bool:
     host = host.lower().rstrip(".")
     for entry in allowlist:
         entry = entry.strip().lower().rstrip(".")
@@ -22,11 +45,38 @@ def host_allowed(host: str, allowlist: Sequence[str]) -> bool:
     return False
 
 
+def internal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host literal stands for when it is internal (loopback, private, link-local, unspecified,
+    reserved, multicast), in any spelling ``inet_aton`` accepts; ``None`` for public addresses and names."""
+    bare = host.strip("[]").lower().rstrip(".")
+    if bare in _INTERNAL_NAMES or bare.endswith(".localhost"):
+        return ipaddress.ip_address("127.0.0.1")
+    try:
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(bare)
+    except ValueError:
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(bare))  # 127.1, 2130706433, 0x7f000001, 0177.0.0.1
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    internal = (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_reserved
+        or address.is_multicast
+    )
+    return address if internal else None
+
+
 def check_webhook_target(url: str, allowlist: Sequence[str]) -> str:
     """Return ``url`` when it may receive webhooks.
 
     Raises:
-        WebhookTargetError: not an absolute http(s) URL, or its host is outside a non-empty allow-list.
+        WebhookTargetError: not an absolute http(s) URL, an internal address the allow-list does not name, or a
+            host outside a non-empty allow-list.
     """
     try:
         parts = urlsplit(url.strip())
@@ -36,6 +86,11 @@ def check_webhook_target(url: str, allowlist: Sequence[str]) -> str:
         raise WebhookTargetError(f"url: malformed URL {url!r}: {e}") from e
     if parts.scheme not in ("http", "https") or not host:
         raise WebhookTargetError(f"url: must be an absolute http(s) URL, got {url!r}")
+    internal = internal_address(host)
+    if internal is not None and not _listed(host, allowlist):
+        raise WebhookTargetError(
+            f"url: {host!r} is an internal address ({internal}); name it in POLICYKG_WEBHOOK_ALLOWLIST to allow it"
+        )
     if not host_allowed(host, allowlist):
         raise WebhookTargetError(f"url: host {host!r} is not in POLICYKG_WEBHOOK_ALLOWLIST ({', '.join(allowlist)})")
     return url.strip()

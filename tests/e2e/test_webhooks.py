@@ -74,6 +74,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
         "POLICYKG_WEBHOOK_BACKOFF_CAP_S": "0.3",
         "POLICYKG_PUSH_POLL_S": "0.1",
         "POLICYKG_WEBHOOK_TIMEOUT_S": "5",
+        "POLICYKG_WEBHOOK_ALLOWLIST": "127.0.0.1",
     }
 
 

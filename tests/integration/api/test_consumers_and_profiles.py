@@ -50,7 +50,7 @@ def test_bulk_upsert_list_page_and_delete(client: TestClient) -> None:
 def test_one_consumer_never_sees_anothers_profiles_or_subscriptions(client: TestClient) -> None:
     alice, bob = register(client, "甲"), register(client, "乙")
     client.put("/profiles", json={"profiles": PROFILES}, headers=alice)
-    subscription = client.post("/subscriptions", json={"url": "http://127.0.0.1:9/hook"}, headers=alice).json()
+    subscription = client.post("/subscriptions", json={"url": "https://hooks.example.cn/alice"}, headers=alice).json()
     assert client.get("/profiles", headers=bob).json()["total"] == 0
     assert client.get("/profiles/ent-1", headers=bob).status_code == 404
     assert client.delete("/profiles/ent-1", headers=bob).status_code == 404

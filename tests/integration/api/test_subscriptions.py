@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.bootstrap import build_services
 from api.main import create_app
+from api.settings import Settings
 from push.errors import WebhookTargetError
 from push.targets import check_webhook_target
 from tests.integration.api.conftest import register
@@ -51,3 +52,31 @@ def test_allowlist_matching_rules() -> None:
         check_webhook_target("https://example.cn.evil.test/", ["*.example.cn"])
     with pytest.raises(WebhookTargetError):
         check_webhook_target("https://notexample.cn/", ["*.example.cn"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://127.1/hook",
+        "http://2130706433/hook",
+        "http://0x7f000001/hook",
+        "http://[::1]:8000/hook",
+        "http://0.0.0.0:8000/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/hook",
+        "http://localhost:8000/hook",
+    ],
+)
+def test_internal_addresses_are_refused_unless_named(url: str) -> None:
+    with pytest.raises(WebhookTargetError, match="internal address"):
+        check_webhook_target(url, [])
+    with pytest.raises(WebhookTargetError, match="internal address"):
+        check_webhook_target(url, ["*.example.cn"])
+
+
+def test_the_allowlist_reads_a_plain_host_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYKG_WEBHOOK_ALLOWLIST", "hooks.example.cn, *.bank.cn 127.0.0.1")
+    assert Settings().policykg_webhook_allowlist == ["hooks.example.cn", "*.bank.cn", "127.0.0.1"]
+    monkeypatch.setenv("POLICYKG_WEBHOOK_ALLOWLIST", '["a.example.cn"]')
+    assert Settings().policykg_webhook_allowlist == ["a.example.cn"]

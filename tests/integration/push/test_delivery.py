@@ -48,7 +48,7 @@ def _worker(store: GraphStore, client: httpx.Client, clock: Clock, max_attempts:
 def test_events_arrive_signed_with_idempotency_key(ladybug_store: GraphStore) -> None:
     clock = Clock()
     with run_receiver() as receiver, httpx.Client(timeout=5) as client:
-        sub = create_subscription(ladybug_store, "c_1", SubscriptionCreate(url=receiver.url), [])
+        sub = create_subscription(ladybug_store, "c_1", SubscriptionCreate(url=receiver.url), ["127.0.0.1"])
         keys = _queue(ladybug_store, sub.id, 3, clock.now)
         report = _worker(ladybug_store, client, clock).run_once()
     assert report.delivered == 3
@@ -63,7 +63,7 @@ def test_events_arrive_signed_with_idempotency_key(ladybug_store: GraphStore) ->
 def test_failures_retry_with_backoff_until_every_event_arrives(ladybug_store: GraphStore) -> None:
     clock = Clock()
     with run_receiver(fail_every_other=True) as receiver, httpx.Client(timeout=5) as client:
-        sub = create_subscription(ladybug_store, "c_1", SubscriptionCreate(url=receiver.url), [])
+        sub = create_subscription(ladybug_store, "c_1", SubscriptionCreate(url=receiver.url), ["127.0.0.1"])
         keys = _queue(ladybug_store, sub.id, 4, clock.now)
         worker = _worker(ladybug_store, client, clock)
         first = worker.run_once()
@@ -82,7 +82,8 @@ def test_dead_after_max_attempts_then_replay(ladybug_store: GraphStore) -> None:
     clock = Clock()
     with httpx.Client(timeout=1) as client:
         # Nothing listens on port 9 of 127.0.0.1: every attempt is a refused connection.
-        sub = create_subscription(ladybug_store, "c_1", SubscriptionCreate(url="http://127.0.0.1:9/hook"), [])
+        dead_end = SubscriptionCreate(url="http://127.0.0.1:9/hook")
+        sub = create_subscription(ladybug_store, "c_1", dead_end, ["127.0.0.1"])
         _queue(ladybug_store, sub.id, 1, clock.now)
         worker = _worker(ladybug_store, client, clock, max_attempts=3)
         for _ in range(5):

@@ -24,7 +24,7 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 def _setup(store: GraphStore, filters: SubscriptionFilters | None = None) -> str:
     upsert_profiles(store, "c_1", [EnterpriseProfile.model_validate(p) for p in PROFILES])
     request = SubscriptionCreate(url="http://127.0.0.1:9/hook", filters=filters or SubscriptionFilters())
-    return create_subscription(store, "c_1", request, []).id
+    return create_subscription(store, "c_1", request, ["127.0.0.1"]).id
 
 
 def _ingest(store: GraphStore, hook: RematchHook, text: str = POLICY_TEXT) -> list[dict[str, object]]:
