@@ -67,7 +67,7 @@ class DeliveryWorker:
         client: the HTTP client (its timeout bounds each attempt).
         max_attempts: tries before an event is dead.
         backoff: the retry delays.
-        allowlist: hosts webhooks may target (checked again at delivery); empty = any.
+        allowlist: hosts webhooks may target (checked again at delivery); empty = any public host.
         batch_size: events fetched per pass.
         clock: the current time (UTC).
     """

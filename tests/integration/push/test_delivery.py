@@ -41,7 +41,13 @@ def _queue(store: GraphStore, subscription_id: str, count: int, now: datetime) -
 
 def _worker(store: GraphStore, client: httpx.Client, clock: Clock, max_attempts: int = 8) -> DeliveryWorker:
     return DeliveryWorker(
-        store, client, max_attempts=max_attempts, backoff=Backoff(1.0, 60.0), clock=clock, rng=random.Random(7)
+        store,
+        client,
+        max_attempts=max_attempts,
+        backoff=Backoff(1.0, 60.0),
+        clock=clock,
+        rng=random.Random(7),
+        allowlist=["127.0.0.1"],  # the test receiver listens on loopback
     )
 
 
