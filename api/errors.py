@@ -158,14 +158,24 @@ async def _on_request_validation(request: Request, error: Exception) -> JSONResp
     return problem_response(request, 422, slug="validation-error", detail=_summary(problems), errors=problems)
 
 
+_PUBLIC_DETAIL = {
+    "graph-store-unavailable": "the graph store is unavailable (busy or not reachable); try again shortly",
+    "search-index-unavailable": "the search index is unavailable; try again shortly",
+    "embedder-unavailable": "the embedding model is unavailable; try lexical search",
+}
+
+
 async def _on_policykg_error(request: Request, error: Exception) -> JSONResponse:
     status, slug = status_for(error) or (500, "internal-error")
     if isinstance(error, ValidationError):
         problems = _field_problems(list(error.errors()))
         return problem_response(request, status, slug=slug, detail=_summary(problems), errors=problems)
     if status >= 500:
+        # the full message (paths, lock holders) goes to the log, not to the client
         logger.error("%s on %s: %s", type(error).__name__, request.url.path, error)
-    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        detail = _PUBLIC_DETAIL.get(slug, "the service cannot answer now; try again shortly")
+    else:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return problem_response(request, status, slug=slug, detail=detail, headers=headers)
 

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.bootstrap import Services, build_services
 from api.errors import install_problem_handlers
+from api.middleware import BodyLimit, SecurityHeaders
 from api.routes import (
     consumers,
     deliveries,
@@ -23,6 +24,7 @@ from api.routes import (
     subscriptions,
     web,
 )
+from api.settings import Settings
 
 ROUTERS = [
     health.router,
@@ -56,6 +58,9 @@ def create_app(services: Services | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    settings = services.settings if services is not None else Settings()
+    app.add_middleware(BodyLimit, max_bytes=int(settings.policykg_max_request_mb * 1024 * 1024))
+    app.add_middleware(SecurityHeaders)
     for router in ROUTERS:
         app.include_router(router)
     return app

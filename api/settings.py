@@ -52,6 +52,7 @@ class Settings(BaseSettings):
         description="Hosts webhooks may target, comma-separated or a JSON list (*.example.cn for sub-domains); "
         "empty = any public host. Internal addresses (127.0.0.1, 10.x, 169.254.x …) only when named here.",
     )
+    policykg_max_request_mb: float = Field(5.0, gt=0, description="Largest request body the service accepts (MB).")
     policykg_webhook_max_attempts: int = Field(8, ge=1)
     policykg_webhook_backoff_base_s: float = Field(2.0, gt=0, description="First retry delay bound (doubles).")
     policykg_webhook_backoff_cap_s: float = Field(3600.0, gt=0, description="Longest retry delay bound.")

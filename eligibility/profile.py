@@ -9,7 +9,7 @@ Codes are checked against the reference tables: ``region_code`` against the 统�
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -18,7 +18,7 @@ from eligibility.scale import Scale, derive_scale
 from ontology.reference import load_gazetteer, load_industries
 
 SOLE_PROPRIETOR = "个体工商户"
-FactValue = bool | int | float | str
+FactValue = bool | int | float | Annotated[str, Field(max_length=500)]
 
 
 class EnterpriseProfile(BaseModel):
@@ -26,8 +26,8 @@ class EnterpriseProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    id: str = Field(min_length=1, description="Caller's identifier of the profile.")
-    name: str = Field("", description="Company name.")
+    id: str = Field(min_length=1, max_length=128, description="Caller's identifier of the profile.")
+    name: str = Field("", max_length=200, description="Company name.")
     region_code: str = Field(description="Code of the registered address (county level, 6 digits, e.g. 110113).")
     industry_code: str = Field(description="GB/T 4754-2017: section letter + up to 4 digits, e.g. H6110.")
     established: date | None = Field(None, description="Date of establishment (ISO).")
@@ -35,14 +35,14 @@ class EnterpriseProfile(BaseModel):
     annual_revenue_wan: float | None = Field(None, ge=0, description="Annual revenue (营业收入) in 万元.")
     total_assets_wan: float | None = Field(None, ge=0, description="Total assets (资产总额) in 万元.")
     scale: Scale | None = Field(None, description="Official size class; derived when missing.")
-    ownership: str | None = Field(None, description="国有 | 民营 | 外资 | 港澳台资 | 个体工商户 …")
-    qualifications: list[str] | None = Field(
-        None, description="Qualifications and list memberships held (exhaustive); null = unknown."
+    ownership: str | None = Field(None, max_length=32, description="国有 | 民营 | 外资 | 港澳台资 | 个体工商户 …")
+    qualifications: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        None, max_length=200, description="Qualifications and list memberships held (exhaustive); null = unknown."
     )
-    facts: dict[str, FactValue] = Field(
-        default_factory=dict, description="Further facts for behaviour conditions (absent = unknown)."
+    facts: dict[Annotated[str, Field(max_length=100)], FactValue] = Field(
+        default_factory=dict, max_length=500, description="Further facts for behaviour conditions (absent = unknown)."
     )
-    description: str = Field("", description="What the company does, in words (used for relevance).")
+    description: str = Field("", max_length=2000, description="What the company does, in words (used for relevance).")
 
     @field_validator("region_code")
     @classmethod

@@ -15,7 +15,7 @@ from push.registry import delete_profile, get_profile, list_profiles, upsert_pro
 
 router = APIRouter(prefix="/profiles", tags=["push"], responses=AUTH_PROBLEM_RESPONSES)
 
-MAX_PROFILES_PER_REQUEST = 10_000
+MAX_PROFILES_PER_REQUEST = 1_000
 
 PROFILE_EXAMPLE: JsonDict = {
     "id": "ent-001",
