@@ -189,7 +189,7 @@ ANSWERED_COLLECTIONS = "MATCH (q:AnsweredQuestion) RETURN q.collection AS collec
 KNOWN_DOCUMENTS = (
     "MATCH (n:NormativeDocument) RETURN n.id AS id, n.title_norm AS title_norm, n.work_id AS work_id, "
     "n.version_date AS version_date, n.content_hash AS content_hash, n.source_id AS source_id, "
-    "n.placeholder AS placeholder, n.status AS status"
+    "n.placeholder AS placeholder, n.status AS status, n.source_path AS source_path"
 )
 
 # search: what the index must hold (sync), and the documents and clauses it indexes

@@ -110,6 +110,7 @@ class _Known:
     placeholder: bool
     expired: bool = False
     status: str | None = None
+    source_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,25 @@ def ingest_paths(
     return summary
 
 
+def _file_of(source_path: str) -> str:
+    """The file a source path names (a JSONL record's ``file#line`` → ``file``)."""
+    return source_path.rsplit("#", 1)[0] if "#" in Path(source_path).name else source_path
+
+
+def _other_file(previous: _Known | None, source: SourceDocument) -> str | None:
+    """The stored file that holds ``source``'s id when it is another file that still exists (a different file
+    with the same folder and name, not the same file changed or moved); else ``None``."""
+    if previous is None or previous.placeholder or not previous.source_path:
+        return None
+    stored, incoming = _file_of(previous.source_path), _file_of(source.source_path)
+    try:
+        if Path(stored).resolve() == Path(incoming).resolve() or not Path(stored).exists():
+            return None
+    except OSError:
+        return None
+    return stored
+
+
 class _Run:
     """The state of one ingest run: the store's document index, kept current as documents are written."""
 
@@ -211,6 +231,7 @@ class _Run:
                     bool(row["placeholder"]),
                     row["status"] == DocumentStatus.REPEALED.value,
                     row["status"],
+                    row["source_path"],
                 )
             )
 
@@ -230,7 +251,9 @@ class _Run:
             return
         started = time.perf_counter()
         try:
-            sources = read_documents(path, source_id=source_id_for(path), max_bytes=max_bytes)
+            sources = read_documents(
+                path, source_id=source_id_for(path), max_bytes=max_bytes, bad_records=self.summary.failed
+            )
         except IngestError as e:
             self.summary.failed.append((str(path), str(e)))
             return
@@ -248,6 +271,17 @@ class _Run:
         previous = self.known.get(doc_id)
         if previous is not None and previous.content_hash == digest:
             self.summary.unchanged += 1
+            return
+        held_by = _other_file(previous, source)
+        if held_by is not None:
+            self.summary.failed.append(
+                (
+                    source.source_path,
+                    f"source id {source.source_id!r} is already held by another file, {held_by}; nothing was "
+                    f"replaced (rename this file, or delete the stored source first: policykg delete "
+                    f"{source.source_id})",
+                )
+            )
             return
         twin = self.by_hash.get(digest)
         if twin is not None and twin != doc_id:
@@ -371,6 +405,7 @@ class _Run:
             source.source_id,
             False,
             meta.expired,
+            source_path=source.source_path,
         )
         status, is_current = self._version_change(change, known, meta.doc_type)
         change.extend(self._placeholder_change(doc_id, analysis.title_norm))

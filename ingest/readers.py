@@ -79,8 +79,13 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
-def read_documents(path: Path, *, source_id: str, max_bytes: int) -> list[SourceDocument]:
+def read_documents(
+    path: Path, *, source_id: str, max_bytes: int, bad_records: list[tuple[str, str]] | None = None
+) -> list[SourceDocument]:
     """Read one file into source documents (one, or one per record for JSONL).
+
+    With ``bad_records`` given, a JSONL line that is not a usable record is listed there (``path#line``, reason)
+    and the file's good lines are still read; without it, such a line refuses the whole file.
 
     Raises:
         FileTooLargeError: the file is above ``max_bytes`` (checked before reading).
@@ -108,7 +113,7 @@ def read_documents(path: Path, *, source_id: str, max_bytes: int) -> list[Source
         title, body = _read_html(path, text)
         return [SourceDocument(source_id, str(path), "html", body, title)]
     if fmt == "jsonl":
-        return list(_read_jsonl(path, text))
+        return list(_read_jsonl(path, text, bad_records))
     if not text.strip():
         raise EmptyDocumentError(f"{path.name}: no text (only whitespace)")
     return [SourceDocument(source_id, str(path), fmt, text)]
@@ -167,8 +172,10 @@ def decode_bytes(data: bytes, *, name: str) -> str:
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+            logger.warning("%s: cut inside its last character; the incomplete character is dropped", name)
+            return data[: e.start].decode("utf-8-sig")
     try:
         text = data.decode("gb18030")
         # Big5 and other double-byte text often decodes as GB18030 too, into private-use code points.
@@ -185,29 +192,45 @@ def decode_bytes(data: bytes, *, name: str) -> str:
     return str(best)
 
 
-def _read_jsonl(path: Path, text: str) -> Iterator[SourceDocument]:
+def _record(path: Path, number: int, line: str) -> SourceDocument:
+    """One JSONL line as a source document.
+
+    Raises:
+        CorruptFileError: the line is not a JSON object with an id and a text.
+    """
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise CorruptFileError(f"{path.name} line {number}: not a JSON object ({e.msg})") from e
+    if not isinstance(record, dict):
+        raise CorruptFileError(f"{path.name} line {number}: not a JSON object")
+    record_id = next((str(record[f]) for f in _ID_FIELDS if record.get(f) not in (None, "")), None)
+    body = next((record[f] for f in _TEXT_FIELDS if isinstance(record.get(f), str)), None)
+    if record_id is None or body is None:
+        raise CorruptFileError(
+            f"{path.name} line {number}: a record needs an id ({'/'.join(_ID_FIELDS)}) "
+            f"and a text ({'/'.join(_TEXT_FIELDS)})"
+        )
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    return SourceDocument(record_id, f"{path}#{number}", "jsonl", body, title)
+
+
+def _read_jsonl(path: Path, text: str, bad_records: list[tuple[str, str]] | None) -> Iterator[SourceDocument]:
     found = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise CorruptFileError(f"{path.name} line {number}: not a JSON object ({e.msg})") from e
-        if not isinstance(record, dict):
-            raise CorruptFileError(f"{path.name} line {number}: not a JSON object")
-        record_id = next((str(record[f]) for f in _ID_FIELDS if record.get(f) not in (None, "")), None)
-        body = next((record[f] for f in _TEXT_FIELDS if isinstance(record.get(f), str)), None)
-        if record_id is None or body is None:
-            raise CorruptFileError(
-                f"{path.name} line {number}: a record needs an id ({'/'.join(_ID_FIELDS)}) "
-                f"and a text ({'/'.join(_TEXT_FIELDS)})"
-            )
-        title = record.get("title") if isinstance(record.get("title"), str) else None
+            document = _record(path, number, line)
+        except CorruptFileError as e:
+            if bad_records is None:
+                raise
+            bad_records.append((f"{path}#{number}", str(e)))
+            continue
         found = True
-        yield SourceDocument(record_id, f"{path}#{number}", "jsonl", body, title)
+        yield document
     if not found:
-        raise EmptyDocumentError(f"{path.name}: no JSON records")
+        raise EmptyDocumentError(f"{path.name}: no usable JSON records")
 
 
 _BOILERPLATE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg")

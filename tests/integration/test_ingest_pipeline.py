@@ -142,3 +142,19 @@ def test_globs_expand_and_missing_paths_are_reported(shared_dir: Path, ladybug_s
     summary = ingest_paths([pattern, shared_dir / "corpora/seeds/nothing.txt"], store=ladybug_store)
     assert summary.documents == 2
     assert summary.failed == [(str(shared_dir / "corpora/seeds/nothing.txt"), "no such file or folder")]
+
+
+def test_a_different_file_with_the_same_source_id_replaces_nothing(ladybug_store: GraphStore, tmp_path: Path) -> None:
+    first, second = tmp_path / "a" / "seeds", tmp_path / "b" / "seeds"
+    first.mkdir(parents=True)
+    second.mkdir(parents=True)
+    (first / "policy.txt").write_text("关于支持企业的通知\n一、对中小企业减免房租。", encoding="utf-8")
+    (second / "policy.txt").write_text("另一份文件\n一、完全不同的内容。", encoding="utf-8")
+    assert ingest_paths([first], store=ladybug_store).documents == 1
+    summary = ingest_paths([second], store=ladybug_store)
+    assert summary.documents == 0
+    assert "already held by another file" in summary.failed[0][1]
+    stored = ladybug_store.find_nodes("NormativeDocument", {"source_id": "seeds/policy.txt"})
+    assert "减免房租" in stored[0]["text"]
+    (first / "policy.txt").write_text("关于支持企业的通知\n一、对中小企业减免房租三个月。", encoding="utf-8")
+    assert ingest_paths([first], store=ladybug_store).documents == 1  # the same file changed is re-ingested

@@ -104,3 +104,21 @@ def test_lawrefbook_index_and_corpus_files_are_skipped(tmp_path: Path) -> None:
     assert skip_reason(hidden) == "hidden or draft page (front matter)"
     assert skip_reason(tmp_path / "README.md") == "corpus documentation, not a document"
     assert skip_reason(law) is None
+
+
+def test_a_broken_jsonl_line_is_listed_and_the_good_lines_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text(
+        '{"docid": "a", "text": "第一条 甲"}\n{broken\n{"docid": "b", "text": "第一条 乙"}\n', encoding="utf-8"
+    )
+    bad: list[tuple[str, str]] = []
+    documents = read_documents(path, source_id="x", max_bytes=2**20, bad_records=bad)
+    assert [d.source_id for d in documents] == ["a", "b"]
+    assert bad == [
+        (f"{path}#2", "docs.jsonl line 2: not a JSON object (Expecting property name enclosed in double quotes)")
+    ]
+
+
+def test_utf8_cut_inside_its_last_character_is_read_without_it() -> None:
+    data = "第一条 企业可申请补贴。".encode()[:-1]
+    assert decode_bytes(data, name="cut.txt") == "第一条 企业可申请补贴"
