@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -29,6 +29,24 @@ def delivery_worker(services: Services) -> Iterator[DeliveryWorker]:
         )
 
 
+RESTART_FIRST_S = 1.0
+RESTART_CAP_S = 60.0
+
+
+def supervise(work: Callable[[], None], stop: threading.Event) -> None:
+    """Run ``work`` until ``stop`` is set, starting it again (after 1 s, doubling to 60 s) whenever it fails —
+    e.g. when the graph is locked by a CLI command as the service starts — so deliveries resume by themselves."""
+    delay = RESTART_FIRST_S
+    while not stop.is_set():
+        try:
+            work()
+            delay = RESTART_FIRST_S
+        except Exception:
+            logger.exception("webhook delivery worker stopped; restarting in %.0f s", delay)
+            stop.wait(delay)
+            delay = min(delay * 2, RESTART_CAP_S)
+
+
 @contextmanager
 def background_delivery(services: Services) -> Iterator[threading.Event]:
     """Run the worker in a daemon thread until the block ends (then stop it and wait for its current pass)."""
@@ -38,7 +56,7 @@ def background_delivery(services: Services) -> Iterator[threading.Event]:
         with delivery_worker(services) as worker:
             worker.run_until(stop, services.settings.policykg_push_poll_s)
 
-    thread = threading.Thread(target=work, name="policykg-delivery", daemon=True)
+    thread = threading.Thread(target=supervise, args=(work, stop), name="policykg-delivery", daemon=True)
     thread.start()
     logger.info("webhook delivery worker started")
     try:
