@@ -346,9 +346,22 @@ def similar_practices(
     return sorted(best.values(), key=lambda r: (-r.score, r.mechanism.name))[:top]
 
 
+# mechanism texts embedded once per embedder and text (the mechanisms change only with an ingest)
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+MAX_CACHED_VECTORS = 50_000
+
+
 def _semantic_scores(embedder: Embedder | None, query: str, texts: list[str]) -> list[float]:
     if embedder is None:
         return [0.0] * len(texts)
-    vectors = embedder.embed([query, *texts])
-    scores = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+    key = f"{type(embedder).__name__}:{embedder.name}:{embedder.dimension}"
+    missing = list(dict.fromkeys(t for t in texts if (key, t) not in _VECTORS))
+    if len(_VECTORS) + len(missing) > MAX_CACHED_VECTORS:
+        _VECTORS.clear()
+        missing = list(dict.fromkeys(texts))
+    vectors = embedder.embed([query, *missing])
+    for text, vector in zip(missing, vectors[1:], strict=True):
+        _VECTORS[key, text] = vector
+    matrix = np.stack([_VECTORS[key, t] for t in texts])
+    scores = np.clip(matrix @ vectors[0], 0.0, 1.0)
     return [float(s) for s in scores]
