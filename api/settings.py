@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     policykg_registration_token: SecretStr | None = Field(
         None, description="When set, POST /consumers needs it in X-Registration-Token."
     )
+    policykg_open_registration: bool = Field(
+        False,
+        description="Let anyone register with POST /consumers without a token (local demos only). Closed by "
+        "default: set POLICYKG_REGISTRATION_TOKEN, or register with `policykg consumers add`.",
+    )
     policykg_ingest_max_mb: int = Field(50, ge=1, description="Files above this size (MB) are refused by ingest.")
     policykg_host: str = "127.0.0.1"
     policykg_port: int = Field(8000, ge=1, le=65535)

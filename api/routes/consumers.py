@@ -28,7 +28,13 @@ def register_consumer(
     x_registration_token: Annotated[str | None, Header(description="Needed when the server sets one.")] = None,
 ) -> ConsumerCreated:
     """Create a consumer. Its API key is returned this once; the server keeps only a SHA-256 hash of it."""
-    required = services.settings.policykg_registration_token
+    settings = services.settings
+    required = settings.policykg_registration_token
+    if required is None and not settings.policykg_open_registration:
+        raise RegistrationRefusedError(
+            "registration is closed: the operator sets POLICYKG_REGISTRATION_TOKEN (send it as X-Registration-Token) "
+            "or registers consumers with `policykg consumers add`"
+        )
     if required is not None and not hmac.compare_digest(
         (x_registration_token or "").encode(), required.get_secret_value().encode()
     ):

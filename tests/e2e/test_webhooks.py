@@ -75,6 +75,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
         "POLICYKG_PUSH_POLL_S": "0.1",
         "POLICYKG_WEBHOOK_TIMEOUT_S": "5",
         "POLICYKG_WEBHOOK_ALLOWLIST": "127.0.0.1",
+        "POLICYKG_OPEN_REGISTRATION": "true",
     }
 
 

@@ -16,7 +16,9 @@ from api.settings import Settings
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     """A test client of the app on an empty embedded graph, the delivery worker off."""
-    services = build_services(Settings(policykg_data_dir=tmp_path, policykg_push_worker=False))
+    services = build_services(
+        Settings(policykg_data_dir=tmp_path, policykg_push_worker=False, policykg_open_registration=True)
+    )
     with TestClient(create_app(services), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -20,7 +20,12 @@ def test_every_answer_carries_the_security_headers(client: TestClient) -> None:
 
 
 def test_a_body_over_the_limit_is_refused_and_nothing_is_stored(tmp_path: Path) -> None:
-    settings = Settings(policykg_data_dir=tmp_path, policykg_push_worker=False, policykg_max_request_mb=0.01)
+    settings = Settings(
+        policykg_data_dir=tmp_path,
+        policykg_push_worker=False,
+        policykg_max_request_mb=0.01,
+        policykg_open_registration=True,
+    )
     with TestClient(create_app(build_services(settings)), raise_server_exceptions=False) as client:
         headers = register(client)
         profile = {"id": "p", "region_code": "110105", "industry_code": "I6513", "description": "软" * 1500}
@@ -36,3 +41,11 @@ def test_an_overlong_profile_field_is_a_422_naming_it(client: TestClient) -> Non
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "body.name"
+
+
+def test_registration_is_closed_by_default(tmp_path: Path) -> None:
+    settings = Settings(policykg_data_dir=tmp_path, policykg_push_worker=False)
+    with TestClient(create_app(build_services(settings))) as client:
+        refused = client.post("/consumers", json={"name": "某园区平台"})
+        assert refused.status_code == 403
+        assert "registration is closed" in refused.json()["detail"]

@@ -36,7 +36,10 @@ def test_allowlist_refuses_other_hosts(tmp_path: Path) -> None:
     from api.settings import Settings
 
     settings = Settings(
-        policykg_data_dir=tmp_path, policykg_push_worker=False, policykg_webhook_allowlist=["*.example.cn", "10.0.0.5"]
+        policykg_data_dir=tmp_path,
+        policykg_push_worker=False,
+        policykg_webhook_allowlist=["*.example.cn", "10.0.0.5"],
+        policykg_open_registration=True,
     )
     with TestClient(create_app(build_services(settings))) as client:
         headers = register(client)
