@@ -33,7 +33,7 @@ def match_profile(
 
 
 @router.get(
-    "/policies/{source_id}/conditions",
+    "/policies/{source_id:path}/conditions",
     summary="The support measures of a policy with their conditions",
     responses=problem_responses(404),
 )

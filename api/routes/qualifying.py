@@ -17,7 +17,7 @@ from push.qualifying import QualifyingProfile, qualifying_profiles
 router = APIRouter(prefix="/policies", tags=["push"], responses=AUTH_PROBLEM_RESPONSES)
 
 
-@router.get("/{source_id}/qualifying", summary="Your profiles that qualify for a policy")
+@router.get("/{source_id:path}/qualifying", summary="Your profiles that qualify for a policy")
 def list_qualifying(
     source_id: str,
     consumer: CurrentConsumer,

@@ -20,3 +20,18 @@ def test_an_empty_query_is_a_422_naming_q(client: TestClient) -> None:
     answer = client.get("/reference/regions", params={"q": ""})
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "query.q"
+
+
+def test_a_file_ingested_policy_is_reachable_by_its_source_id_with_a_slash(tmp_path, client: TestClient) -> None:  # type: ignore[no-untyped-def]
+    services = client.app.state.services  # type: ignore[attr-defined]
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "rent.txt").write_text(
+        "北京市关于支持中小企业的若干措施\n一、对受疫情影响的本市中小微企业，减免3个月房租，最高10万元。\n",
+        encoding="utf-8",
+    )
+    services.ingest([folder])
+    answer = client.get("/policies/policies/rent.txt/conditions")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()[0]["source_id"] == "policies/rent.txt"
+    assert client.get("/policies/policies/none.txt/conditions").status_code == 404
