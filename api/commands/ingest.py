@@ -19,6 +19,7 @@ from ingest.answered import parse_answered_questions
 from ingest.pipeline import IngestSummary
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+DEMO_POLICIES = Path(__file__).resolve().parent.parent / "demo_policies"
 DEMO_QUESTIONS = Path(__file__).resolve().parent.parent / "demo_questions" / "answered_questions.jsonl"
 DEMO_QUESTIONS_COLLECTION = "stard-train-demo"
 DOCUMENT_FIELDS = (
@@ -145,10 +146,10 @@ def register(app: typer.Typer) -> None:
 
     @app.command("load-demo")
     def load_demo(ctx: typer.Context) -> None:
-        """Ingest the bundled demo statutes and normative documents (api/demo_data) and the answered questions
-        about them (api/demo_questions)."""
+        """Ingest the bundled demo statutes (api/demo_data), the bundled agency policies (api/demo_policies) and
+        the answered questions about the statutes (api/demo_questions)."""
         services = services_of(ctx)
-        summary = run_ingest(services, [str(DEMO_DATA)], show_progress=True)
+        summary = run_ingest(services, [str(DEMO_DATA), str(DEMO_POLICIES)], show_progress=True)
         _print_summary(summary)
         if summary.failed:
             raise typer.Exit(1)

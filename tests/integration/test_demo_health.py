@@ -13,6 +13,7 @@ from api.main import create_app
 from api.settings import Settings
 
 DEMO = Path(__file__).resolve().parents[2] / "api" / "demo_data"
+DEMO_POLICIES = Path(__file__).resolve().parents[2] / "api" / "demo_policies"
 
 
 def test_demo_data_loads_and_is_served(tmp_path: Path) -> None:
@@ -21,6 +22,7 @@ def test_demo_data_loads_and_is_served(tmp_path: Path) -> None:
     loaded = runner.invoke(cli_app, ["--data-dir", str(tmp_path), "load-demo"])
     assert loaded.exit_code == 0, loaded.output
     statutes = len(list(DEMO.glob("*.md"))) - 1  # SOURCE.md describes the folder
+    policies = len(list(DEMO_POLICIES.glob("*.txt")))
 
     services = build_services(Settings(policykg_data_dir=tmp_path, policykg_embedder="none"))
     with TestClient(create_app(services)) as client:
@@ -28,6 +30,14 @@ def test_demo_data_loads_and_is_served(tmp_path: Path) -> None:
         search = client.get("/search", params={"q": "个体工商户登记", "top": 5, "mode": "lexical"}).json()
 
     assert health["status"] == "ok"
-    assert health["documents"] == statutes
+    assert health["documents"] == statutes + policies
     assert health["clauses"] > 1000
     assert any("个体工商户" in hit["title"] for hit in search["hits"])
+
+
+def test_the_bundled_policies_give_the_self_check_measures_to_find(tmp_path: Path) -> None:
+    services = build_services(Settings(policykg_data_dir=tmp_path, policykg_embedder="none"))
+    summary = services.ingest([DEMO_POLICIES])
+    assert summary.documents == len(list(DEMO_POLICIES.glob("*.txt"))) and not summary.failed
+    assert services.matcher.size >= 20
+    services.close()
