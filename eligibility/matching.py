@@ -148,15 +148,22 @@ class MeasureReasons:
 class MatchResult:
     """The verdict of one measure for one profile; outcome names, missing facts and JSON are built on demand."""
 
-    __slots__ = ("_reasons", "codes", "measure", "relevance", "verdict")
+    __slots__ = ("_reasons", "codes", "measure", "relevance", "validity", "verdict")
 
     def __init__(
-        self, measure: MeasureSpec, reasons: MeasureReasons, verdict: str, codes: Sequence[int], relevance: float
+        self,
+        measure: MeasureSpec,
+        reasons: MeasureReasons,
+        verdict: str,
+        codes: Sequence[int],
+        relevance: float,
+        validity: str = "in_force",
     ) -> None:
         self.measure = measure
         self.verdict = verdict
         self.codes = codes  # outcome code per condition (see ``OUTCOME_NAMES``)
         self.relevance = relevance
+        self.validity = validity  # in_force | expired | not_yet_valid on the day judged (see ``validity_on``)
         self._reasons = reasons
 
     @property
@@ -183,6 +190,8 @@ class MatchResult:
         answer["questions"] = [reasons.questions[name].copy() for name in answer["missing_facts"]]
         if answer["benefit"] is not None:
             answer["benefit"] = answer["benefit"].copy()
+        answer["validity"] = self.validity
+        answer["validity_text"] = VALIDITY_TEXT[self.validity]
         return answer
 
     def json_text(self) -> str:
@@ -203,10 +212,23 @@ class MatchResult:
                 f'"conditions": [{conditions}], "missing_facts": {_dumps(list(missing)) if missing else "[]"}, '
                 f'"questions": {questions}{reasons.tail_text}'
             )
-        return text
+        return f'{text[:-1]}, "validity": "{self.validity}", "validity_text": "{VALIDITY_TEXT[self.validity]}"}}'
 
 
 _VERDICT_TEXT = {name: f'"{name}"' for name in VERDICT_NAMES}
+VALIDITY_TEXT = {"in_force": "有效", "expired": "已过期", "not_yet_valid": "未生效"}
+
+
+def validity_on(measure: MeasureSpec, as_of: date) -> str:
+    """``in_force``, ``expired`` (past its end of validity or application deadline) or ``not_yet_valid`` on
+    ``as_of``."""
+    day = as_of.isoformat()
+    if measure.valid_from and day < measure.valid_from:
+        return "not_yet_valid"
+    ends = [d for d in (measure.valid_to, measure.deadline) if d]
+    if ends and day > min(ends):
+        return "expired"
+    return "in_force"
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # = json.dumps(value, ensure_ascii=False), one encoder for all
@@ -282,11 +304,16 @@ class Matcher:
         """The clause texts' bigram index (built the first time a profile has a description)."""
         return BigramIndex([m.clause_text for m in self.compiled.measures])
 
-    def verdict_codes(self, profile: EnterpriseProfile, as_of: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def verdict_codes(
+        self, profile: EnterpriseProfile, as_of: date, *, include_inactive: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(selected measure indices, their verdict codes, condition outcome codes): the array-level answer."""
         outcomes = outcomes_for_profile(self.compiled, profile, as_of)
         verdicts = verdicts_from_outcomes(self.compiled, outcomes)
-        selected = np.flatnonzero(in_jurisdiction(self.compiled, profile) & active_on(self.compiled, as_of))
+        wanted = in_jurisdiction(self.compiled, profile)
+        if not include_inactive:
+            wanted &= active_on(self.compiled, as_of)
+        selected = np.flatnonzero(wanted)
         return selected, verdicts[selected], outcomes
 
     def match(
@@ -296,14 +323,21 @@ class Matcher:
         as_of: date | None = None,
         verdicts: Collection[str] | None = None,
         limit: int | None = None,
+        include_inactive: bool = False,
     ) -> list[MatchResult]:
         """Every measure in the profile's jurisdiction and in force on ``as_of`` (default today), ranked.
 
-        ``verdicts`` keeps only those verdicts; ``limit`` keeps the first ``limit`` of the ranking.
+        ``verdicts`` keeps only those verdicts; ``limit`` keeps the first ``limit`` of the ranking;
+        ``include_inactive`` also answers measures expired or not yet valid on ``as_of``, each saying so
+        (``validity``: 已过期 / 未生效).
         """
         as_of = as_of or date.today()
-        selected, verdict_codes, outcomes = self.verdict_codes(profile, as_of)
-        return self._results(selected, verdict_codes, outcomes, profile.description, verdicts, limit)
+        selected, verdict_codes, outcomes = self.verdict_codes(profile, as_of, include_inactive=include_inactive)
+        results = self._results(selected, verdict_codes, outcomes, profile.description, verdicts, limit)
+        if include_inactive:
+            for result in results:
+                result.validity = validity_on(result.measure, as_of)
+        return results
 
     def match_many(
         self,

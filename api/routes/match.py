@@ -25,9 +25,14 @@ def match_profile(
     profile: EnterpriseProfile,
     services: ServicesDep,
     as_of: Annotated[date | None, Query(description="Judge on this date (default today).")] = None,
+    include_inactive: Annotated[
+        bool, Query(description="Also answer measures expired or not yet valid on that day (validity says which).")
+    ] = False,
 ) -> Response:
     """Every measure in force in the profile's region: verdict, each condition's outcome, missing facts, benefit."""
-    results = services.matcher.match(profile, as_of=as_of or datetime.now(UTC).date())
+    results = services.matcher.match(
+        profile, as_of=as_of or datetime.now(UTC).date(), include_inactive=include_inactive
+    )
     # The answer's JSON is assembled from per-measure text serialised once (eligibility.matching.answer_json).
     return Response(answer_json(results), media_type="application/json")
 

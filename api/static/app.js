@@ -200,9 +200,12 @@ async function runCheck(event) {
   box.innerHTML = "";
   try {
     const profile = await profileFromForm(event.target);
-    const asOf = String(new FormData(event.target).get("as_of") ?? "");
+    const form = new FormData(event.target);
+    const query = new URLSearchParams();
+    if (String(form.get("as_of") ?? "")) query.set("as_of", String(form.get("as_of")));
+    if (form.get("include_inactive")) query.set("include_inactive", "true");
     setStatus(status, "匹配中…");
-    const data = await callApi(`/match${asOf ? `?as_of=${asOf}` : ""}`, {
+    const data = await callApi(`/match${query.size ? `?${query}` : ""}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(profile),
@@ -249,7 +252,7 @@ function renderMatch(match) {
     .filter(Boolean).map(escapeHtml).join(" · ");
   const copies = (match.copies ?? []).length ? `<div class="meta">另有 ${match.copies.length} 份转载：${match.copies.map((c) => escapeHtml(c.source_id)).join("、")}</div>` : "";
   return `<article class="match">
-    <h4><span class="badge ${escapeHtml(match.verdict)}">${VERDICT_LABELS[match.verdict] ?? escapeHtml(match.verdict)}</span>${benefit}</h4>
+    <h4><span class="badge ${escapeHtml(match.verdict)}">${VERDICT_LABELS[match.verdict] ?? escapeHtml(match.verdict)}</span>${match.validity && match.validity !== "in_force" ? `<span class="badge inactive">${escapeHtml(match.validity_text)}</span>` : ""}${benefit}</h4>
     <p>${escapeHtml(match.clause_text)}</p>
     ${dates ? `<div class="meta">${dates}</div>` : ""}
     <ul class="conditions">${(match.conditions ?? []).map(renderCondition).join("")}</ul>
