@@ -52,11 +52,15 @@ def open_graph_store(settings: Settings) -> GraphStore:
 
 
 def prepare_data_dir(data_dir: Path) -> Path:
-    """Create the data dir when missing; refuse a path that exists and is not a folder."""
+    """Create the data dir when missing, readable by its owner only; refuse a path that exists and is not a
+    folder."""
     if data_dir.exists() and not data_dir.is_dir():
         raise GraphStoreError(f"data dir {data_dir} exists and is not a folder")
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ours = (data_dir / GRAPH_DIR_NAME).exists() or (data_dir / SEARCH_DIR_NAME).exists()
+        if ours and data_dir.stat().st_mode & 0o077:
+            data_dir.chmod(0o700)  # key hashes and webhook secrets live here: readable by the owner only
     except OSError as e:
         raise GraphStoreError(f"cannot create data dir {data_dir}: {e.strerror}") from e
     return data_dir

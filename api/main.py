@@ -56,6 +56,8 @@ def create_app(services: Services | None = None) -> FastAPI:
         summary="Knowledge graph and search over Chinese policies, normative documents and demonstration practices.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routes/web.py from the shipped Swagger UI files (works offline)
+        redoc_url=None,
     )
     install_problem_handlers(app)
     settings = services.settings if services is not None else Settings()

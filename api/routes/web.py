@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import swagger_ui_bundle
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 
 from ontology.errors import NotFoundError
 
@@ -30,3 +32,28 @@ def read_static(name: str) -> FileResponse:
     media_type = _MEDIA_TYPES[shipped[name].suffix]
     charset = "; charset=utf-8" if media_type.startswith("text/") else ""
     return FileResponse(shipped[name], media_type=media_type + charset)
+
+
+# The interactive API docs with Swagger UI's files from the swagger-ui-bundle wheel, not a CDN: they work offline.
+SWAGGER_DIR = Path(swagger_ui_bundle.swagger_ui_path)
+_SWAGGER_FILES = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+
+
+@router.get("/docs")
+def read_docs() -> HTMLResponse:
+    """Swagger UI over ``/openapi.json``."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="policykg · API",
+        swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+        swagger_css_url="/docs/assets/swagger-ui.css",
+        swagger_favicon_url="/docs/assets/favicon-32x32.png",
+    )
+
+
+@router.get("/docs/assets/{name}")
+def read_docs_asset(name: str) -> FileResponse:
+    """One of Swagger UI's shipped files."""
+    if name not in _SWAGGER_FILES:
+        raise NotFoundError(f"no docs asset {name!r}")
+    return FileResponse(SWAGGER_DIR / name, media_type=_MEDIA_TYPES[Path(name).suffix])

@@ -49,3 +49,14 @@ def test_registration_is_closed_by_default(tmp_path: Path) -> None:
         refused = client.post("/consumers", json={"name": "某园区平台"})
         assert refused.status_code == 403
         assert "registration is closed" in refused.json()["detail"]
+
+
+def test_the_api_docs_work_offline_and_the_data_dir_is_private(client: TestClient, tmp_path: Path) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs/assets/../../etc/passwd").status_code == 404
+    fresh = tmp_path / "fresh-data"
+    build_services(Settings(policykg_data_dir=fresh)).data_dir  # noqa: B018 - creates it
+    assert (fresh.stat().st_mode & 0o077) == 0
