@@ -8,10 +8,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.deps import GraphStoreDep
+from api.errors import PROBLEM_RESPONSES, problem_responses
 from api.pagination import Page, PageDep
 from ontology.errors import NotFoundError
 
-router = APIRouter(prefix="/documents", tags=["documents"])
+router = APIRouter(prefix="/documents", tags=["documents"], responses=PROBLEM_RESPONSES)
 
 _SUMMARY_FIELDS = (
     "id",
@@ -82,7 +83,7 @@ def read_documents(store: GraphStoreDep, page: PageDep) -> Page[DocumentPublic]:
     return Page[DocumentPublic].of([DocumentPublic(**_public(r)) for r in rows], total, page)
 
 
-@router.get("/{doc_id}", summary="Read a document with its clauses")
+@router.get("/{doc_id}", summary="Read a document with its clauses", responses=problem_responses(404))
 def read_document(doc_id: str, store: GraphStoreDep) -> DocumentDetail:
     """One document, its text and its clauses (document order)."""
     node = store.get_node("NormativeDocument", doc_id)

@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import GraphStoreDep, ServicesDep
+from api.errors import PROBLEM_RESPONSES, problem_responses
 from ontology.errors import NotFoundError
 from ontology.reference import region_code_of
 from practices.cards import PracticeNotFoundError, list_designations, list_mechanisms, practice_card, similar_practices
 
-router = APIRouter(tags=["practices"])
+router = APIRouter(tags=["practices"], responses=PROBLEM_RESPONSES)
 
 REGION_HELP = "Region code or name (sub-regions included)."
 
@@ -43,7 +44,7 @@ def read_mechanisms(
     return [row.__dict__ for row in list_mechanisms(store, topic=topic, region_code=region_code_of(region))]
 
 
-@router.get("/mechanisms/{mechanism_id:path}", summary="A practice card")
+@router.get("/mechanisms/{mechanism_id:path}", summary="A practice card", responses=problem_responses(404))
 def read_mechanism(store: GraphStoreDep, mechanism_id: str) -> dict[str, Any]:
     """The practice card of a mechanism (by id or name): where, who, since when, legal basis, sources."""
     try:

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ServicesDep
+from api.errors import PROBLEM_RESPONSES
 from ontology.model import DocumentStatus, DocumentType
 from search.types import MAX_TOP, SearchMode, SearchRequest, SearchResponse
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = APIRouter(prefix="/search", tags=["search"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("", summary="Search clauses and documents")

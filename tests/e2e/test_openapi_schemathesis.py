@@ -41,7 +41,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str
     services.close()
 
 
-def test_no_server_errors(api: tuple[FastAPI, str]) -> None:
+def test_no_server_errors_and_answers_conform_to_the_openapi(api: tuple[FastAPI, str]) -> None:
     app, api_key = api
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -63,6 +63,15 @@ def test_no_server_errors(api: tuple[FastAPI, str]) -> None:
             statuses.append(response.status_code)
             assert response.status_code < 500, (
                 f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"
+            )
+            # and the answer is what the OpenAPI document says: documented status, content type and body
+            case.validate_response(
+                response,
+                checks=[
+                    schemathesis.checks.status_code_conformance,
+                    schemathesis.checks.content_type_conformance,
+                    schemathesis.checks.response_schema_conformance,
+                ],
             )
 
         no_5xx()
