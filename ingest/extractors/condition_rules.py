@@ -148,6 +148,9 @@ def _bound_operator(word: str, inclusive: bool = True) -> Op:
 
 # amounts a company must reach other than its revenue (零售额达到2000万元以上): revenue_wan on a named fact
 _METRIC_FACTS = {
+    "年销售收入": "sales_wan",
+    "销售收入": "sales_wan",
+    "新增量": "sales_wan_increase",
     "零售额": "retail_sales_wan",
     "销售额": "sales_wan",
     "营业额": "turnover_wan",
@@ -156,7 +159,7 @@ _METRIC_FACTS = {
     "投资额": "investment_wan",
 }
 _METRIC = re.compile(
-    rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|不低于|不少于)?"
+    rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|突破|不低于|不少于)?"
     r"(\d+(?:\.\d+)?)\s*(万元|亿元)(以上|及以上|以下)?"
 )
 
@@ -168,7 +171,9 @@ def find_metric_thresholds(text: str, start: int, end: int) -> list[Found]:
         if not (m.group(3) or m.group(6)):
             continue  # an amount, not a threshold
         amount = float(m.group(4)) * (10000 if m.group(5) == "亿元" else 1)
-        fact = _METRIC_FACTS[m.group(1)] if not m.group(2) else f"{_METRIC_FACTS[m.group(1)]}_increase"
+        fact = _METRIC_FACTS[m.group(1)]
+        if m.group(2) and not fact.endswith("_increase"):
+            fact += "_increase"
         op = Op.LE if m.group(6) == "以下" else Op.GE
         found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, op, amount, m.group(), fact)))
     return found
@@ -181,12 +186,25 @@ _CONFERRED = re.compile(
 )
 
 
+# …or that a measure rewards obtaining: 评为/认定为/列入/入选/通过 X (名单, 工厂, 产品, 评估 …)
+_CONFERRING = re.compile(
+    r"(?:评为|认定为|被认定为|列入|入选|获评|通过)([^，,。；;的、]{2,30}?"
+    r"(?:名单|工厂|车间|产品|软件|基地|园区|中心|平台|评估|评定|认证|示范企业|龙头企业|百强企业|重点企业))"
+)
+
+
 def find_conferred(text: str, start: int, end: int) -> list[Found]:
-    """``has`` qualification conditions for the designations an agency confers that a measure names."""
-    return [
+    """``has`` qualification conditions for the designations an agency confers that a measure names, or
+    rewards obtaining."""
+    found = [
         Found(m.start(), m.end(), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [m.group()], m.group()))
         for m in _CONFERRED.finditer(text, start, end)
     ]
+    for m in _CONFERRING.finditer(text, start, end):
+        if not any(f.start <= m.start(1) < f.end for f in found):
+            name = m.group(1)
+            found.append(Found(m.start(1), m.end(1), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [name], name)))
+    return found
 
 
 def find_numbers(text: str, start: int, end: int) -> list[Found]:

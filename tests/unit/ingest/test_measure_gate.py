@@ -6,6 +6,7 @@ import pytest
 
 from ingest.extractors.benefit_amounts import amount_formula, max_amount_wan
 from ingest.extractors.clause_classifier import shipped_classifier
+from ingest.extractors.condition_rules import find_conferred, find_metric_thresholds
 from ingest.extractors.eligibility import definition_conditions, find_definitions
 from ingest.extractors.measure_gate import clause_refusal, document_refusal
 from ontology.model import DocumentType
@@ -113,3 +114,15 @@ def test_the_amount_is_kept_as_a_formula(clause: str, kind: str, value: float, e
     assert formula is not None
     assert (formula.kind, formula.value) == (kind, value)
     assert {k: getattr(formula, k) for k in extra} == extra
+
+
+def test_designations_a_measure_rewards_and_sales_thresholds_are_structured() -> None:
+    text = "对当年首次列入国家电子信息百强企业的，给予一次性奖励；年销售收入首次突破1000万元的软件企业，奖励10万元。"
+    qualifications = [f.condition.value for f in find_conferred(text, 0, len(text))]
+    assert ["国家电子信息百强企业"] in qualifications
+    (threshold,) = find_metric_thresholds(text, 0, len(text))
+    assert (threshold.condition.fact, threshold.condition.operator, threshold.condition.value) == (
+        "sales_wan",
+        ">=",
+        1000.0,
+    )
