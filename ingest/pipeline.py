@@ -33,7 +33,7 @@ from ingest.normalize import CleanText, clean_text, content_hash
 from ingest.readers import SourceDocument, read_documents, skip_reason
 from ingest.sources import document_id, expand_paths, source_id_for
 from ingest.structure import ClauseDraft, body_start, parse_clauses
-from ontology.model import DocumentStatus, DocumentType
+from ontology.model import STATUTE_TYPES, DocumentStatus, DocumentType
 from ontology.text import normalise_title, to_simplified
 
 logger = logging.getLogger(__name__)
@@ -44,19 +44,7 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # spreads the fixed cost of each statement; a crash still leaves every document whole or absent.
 BATCH_DOCUMENTS = 64
 BATCH_ROWS = 40_000
-NORMATIVE_TYPES = frozenset(
-    {
-        DocumentType.CONSTITUTION,
-        DocumentType.LAW,
-        DocumentType.ADMINISTRATIVE_REGULATION,
-        DocumentType.LOCAL_REGULATION,
-        DocumentType.DEPARTMENTAL_RULE,
-        DocumentType.LOCAL_GOVERNMENT_RULE,
-        DocumentType.JUDICIAL_INTERPRETATION,
-        DocumentType.NORMATIVE_DOCUMENT,
-        DocumentType.POLICY_DOCUMENT,
-    }
-)
+NORMATIVE_TYPES = STATUTE_TYPES | {DocumentType.NORMATIVE_DOCUMENT, DocumentType.POLICY_DOCUMENT}
 Progress = Callable[[int, int, str], None]
 """Called after each file with (files done, files in all, the file's path)."""
 

@@ -42,6 +42,20 @@ class DocumentType(StrEnum):
     OTHER = "其他"
 
 
+STATUTE_TYPES = frozenset(
+    {
+        DocumentType.CONSTITUTION,
+        DocumentType.LAW,
+        DocumentType.ADMINISTRATIVE_REGULATION,
+        DocumentType.LOCAL_REGULATION,
+        DocumentType.DEPARTMENTAL_RULE,
+        DocumentType.LOCAL_GOVERNMENT_RULE,
+        DocumentType.JUDICIAL_INTERPRETATION,
+    }
+)
+"""法律法规、规章 and 司法解释: texts that declare policy (implementing documents grant it)."""
+
+
 class DocumentStatus(StrEnum):
     """Validity status of a document version."""
 

@@ -55,14 +55,20 @@ def max_amount_wan(text: str, start: int, end: int) -> float | None:
     """What one enterprise may obtain at most, in 万元: a stated cap (最高…, 不超过…) when there is one, else the
     largest amount granted."""
     caps, granted = _amounts(text, start, end)
+    return _cap_of(caps, granted)
+
+
+def _cap_of(caps: list[float], granted: list[float]) -> float | None:
     if caps:
         return max(caps)
     return max(granted) if granted else None
 
 
 def amount_formula(text: str, start: int, end: int) -> AmountFormula | None:
-    """The amount of a measure as a formula: a rate of a base, an amount per unit, a fixed sum or a cap."""
-    cap = max_amount_wan(text, start, end)
+    """The amount of a measure as a formula: a rate of a base, an amount per unit, a fixed sum or a cap; its
+    ``cap_wan`` is ``max_amount_wan`` of the same text."""
+    caps, granted = _amounts(text, start, end)
+    cap = _cap_of(caps, granted)
     rate = _RATE.search(text, start, end)
     if rate:
         base = _RATE_BASE_NOISE.sub("", rate.group(2)).strip()
@@ -71,7 +77,6 @@ def amount_formula(text: str, start: int, end: int) -> AmountFormula | None:
     if per_unit:
         value = float(per_unit.group(2)) * _TO_WAN[per_unit.group(3)]
         return AmountFormula("per_unit", round(value, 6), "万元", per=per_unit.group(1), cap_wan=cap)
-    caps, granted = _amounts(text, start, end)
     if caps:
         return AmountFormula("cap", max(caps), "万元", cap_wan=max(caps))
     if granted:

@@ -18,20 +18,8 @@ from ingest.extractors.demonstration_designations import DesignationFact, find_d
 from ingest.extractors.demonstration_mechanisms import MechanismFact, find_mechanisms, topics_of
 from ingest.extractors.demonstration_text import DocumentRegions, Span, load_resource, name_key
 from ingest.links import agency_id, agency_node, placeholder_id
-from ontology.model import DesignationKind, DocumentStatus, DocumentType
+from ontology.model import STATUTE_TYPES, DesignationKind, DocumentStatus
 from ontology.text import normalise_title
-
-STATUTE_TYPES = frozenset(
-    {
-        DocumentType.CONSTITUTION.value,
-        DocumentType.LAW.value,
-        DocumentType.ADMINISTRATIVE_REGULATION.value,
-        DocumentType.LOCAL_REGULATION.value,
-        DocumentType.DEPARTMENTAL_RULE.value,
-        DocumentType.LOCAL_GOVERNMENT_RULE.value,
-        DocumentType.JUDICIAL_INTERPRETATION.value,
-    }
-)
 
 
 def extract_demonstrations(ctx: DocumentContext) -> GraphChange:

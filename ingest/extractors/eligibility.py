@@ -20,7 +20,7 @@ from datetime import date
 from graph.base import GraphChange, NodeRecord, RelRecord
 from graph.records import MeasureDates, measure_records
 from ingest.extractors.base import ClauseSpan, DocumentContext
-from ingest.extractors.benefit_amounts import amount_formula, max_amount_wan
+from ingest.extractors.benefit_amounts import amount_formula
 from ingest.extractors.clause_classifier import shipped_classifier
 from ingest.extractors.condition_rules import (
     Found,
@@ -435,11 +435,12 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
 
 def _benefit(ctx: DocumentContext, measure: MeasureSegment) -> BenefitSpec:
     a, b = _phrase_around(ctx.norm_text, measure.benefit_start, measure.benefit_end, measure.core_start, measure.end)
+    formula = amount_formula(ctx.norm_text, measure.core_start, measure.end)
     return BenefitSpec(
         type=str(measure.benefit_type),
         text=ctx.text[a:b],
-        max_amount_wan=max_amount_wan(ctx.norm_text, measure.core_start, measure.end),
-        formula=amount_formula(ctx.norm_text, measure.core_start, measure.end),
+        max_amount_wan=formula.cap_wan if formula else None,
+        formula=formula,
         span=(a, b),
     )
 

@@ -14,17 +14,10 @@ from __future__ import annotations
 
 import re
 
-from ontology.model import DocumentType
+from ontology.model import STATUTE_TYPES, DocumentType
 
 # document types that never grant: statutes and judicial texts, and the informational genres
-_NON_GRANTING_TYPES = {
-    DocumentType.CONSTITUTION,
-    DocumentType.LAW,
-    DocumentType.ADMINISTRATIVE_REGULATION,
-    DocumentType.LOCAL_REGULATION,
-    DocumentType.DEPARTMENTAL_RULE,
-    DocumentType.LOCAL_GOVERNMENT_RULE,
-    DocumentType.JUDICIAL_INTERPRETATION,
+_NON_GRANTING_TYPES = STATUTE_TYPES | {
     DocumentType.WORK_REPORT,
     DocumentType.PROPOSAL_REPLY,
     DocumentType.NEWS_REPORT,
