@@ -27,6 +27,12 @@ _EVENT_LINE = re.compile(
     re.M,
 )
 _FILE_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
+# A statute's or policy's own entry-into-force sentence (本法自2024年1月1日起施行; 本通知自印发之日起施行).
+_IN_FORCE_DATED = re.compile(
+    r"自\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起\s*(?:施行|生效|实施|执行)"
+)
+_IN_FORCE_ON_ISSUE = re.compile(r"自\s*(?:公布|发布|印发|颁布)之日\s*起\s*(?:施行|生效|实施|执行)")
+_IN_FORCE_TAIL = 800  # the sentence closes the text: its last article, or the closing lines of a notice
 _DOC_NUMBER = re.compile(
     r"(?:^|(?<=[\s|]))(?P<n>[\u4e00-\u9fff]{1,12}[〔［\[【(（](?:19|20)\d{2}[〕］\]】)）]第?\d{1,5}号)(?=[\s|]|$)",
     re.M,
@@ -420,13 +426,35 @@ def _fill_dates(
     effective = [e.date for e in meta.events if e.kind == "施行"]
     meta.date_written = passed[0] if passed else None
     meta.date_published = meta.version_date or (passed[-1] if passed else None)
-    meta.date_effective = (effective[-1] if effective else None) or (entry.valid_from if entry else None)
+    meta.date_effective = (
+        (effective[-1] if effective else None)
+        or (entry.valid_from if entry else None)
+        or (_in_force_date(norm_text, meta.version_date or meta.date_published) if news is None else None)
+    )
     if news is not None:
         meta.date_published = news.group("date")
     if not meta.events and meta.date_written is None:
         closing = re.search(r"\n\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*$", norm_text[-200:])
         if closing:
             meta.date_written = f"{closing.group(1)}-{int(closing.group(2)):02d}-{int(closing.group(3)):02d}"
+
+
+def _in_force_date(norm_text: str, issued: str | None) -> str | None:
+    """The date the text's closing entry-into-force sentence gives, for this version.
+
+    A dated sentence earlier than the version's own date restates when the first text came into force (an amended
+    statute keeps "本法自1999年10月1日起施行"), so it says nothing about this version and gives ``None``;
+    "自公布之日起施行" gives the date issued.
+    """
+    tail_start = max(0, len(norm_text) - _IN_FORCE_TAIL)
+    dated = list(_IN_FORCE_DATED.finditer(norm_text, tail_start))
+    if dated:
+        y, m, d = (int(g) for g in dated[-1].groups())
+        if not (1 <= m <= 12 and 1 <= d <= 31):
+            return None
+        in_force = f"{y:04d}-{m:02d}-{d:02d}"
+        return in_force if issued is None or in_force >= issued else None
+    return issued if _IN_FORCE_ON_ISSUE.search(norm_text, tail_start) else None
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -395,7 +395,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)
     definitions = find_definitions(ctx.norm_text)
-    valid_from = document_date(ctx.norm_text, ctx.date_published or ctx.date_effective)
+    valid_from = document_date(ctx.norm_text, ctx.date_effective or ctx.date_published)
     doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
     title_span = _title_span(ctx.norm_text, ctx.title)
     by_span = {(c.span_start, c.span_end): c for c in ctx.clauses}
