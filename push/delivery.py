@@ -6,6 +6,11 @@ delivers it; anything else (an error status, a timeout, a refused connection) sc
 exponential backoff with full jitter (delay drawn uniformly from ``[0, min(cap, base · 2^(n-1))]``, as in
 AWS's "Exponential Backoff and Jitter"), until ``max_attempts`` tries make it dead. Events stay in the graph
 until answered, so stopping or killing the worker at any moment loses none.
+
+The target host is resolved again before every attempt (``push.targets.resolve_target``) and the request is sent
+to the address that passed the check, with the URL's host kept in the ``Host`` header and as the TLS server name
+(SNI and certificate check): a name rebound to 127.0.0.1 or 10.x after registration gets nothing, and its
+refused attempt is recorded and retried with the same backoff as any failure.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ from datetime import UTC, datetime
 import httpx
 
 from graph.base import GraphStore, Row
+from push.errors import WebhookTargetError
 from push.models import EventStatus
 from push.outbox import AttemptOutcome, due_events, kill_event, record_attempt
 from push.registry import subscription_secret
 from push.signing import EVENT_ID_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_header
-from push.targets import target_allowed
+from push.targets import Resolver, resolve_target, system_resolver
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +76,8 @@ class DeliveryWorker:
         allowlist: hosts webhooks may target (checked again at delivery); empty = any public host.
         batch_size: events fetched per pass.
         clock: the current time (UTC).
+        rng: draws the retry delays.
+        resolve: resolves a target host to addresses at each attempt (the system resolver by default).
     """
 
     store: GraphStore
@@ -80,6 +88,7 @@ class DeliveryWorker:
     batch_size: int = 100
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     rng: random.Random = field(default_factory=random.Random)
+    resolve: Resolver = system_resolver
 
     def run_once(self) -> DeliveryReport:
         """Try every event due now, once each; return the counts by outcome."""
@@ -123,25 +132,61 @@ class DeliveryWorker:
         )
 
     def _post(self, url: str, secret: str, event: Row) -> AttemptOutcome:
-        host = httpx.URL(url).host
-        if not target_allowed(host, self.allowlist):
-            return AttemptOutcome(None, f"host {host!r} is internal or not in the webhook allow-list", 0.0)
-        body = (event.get("payload_json") or "{}").encode("utf-8")
-        timestamp = int(time.time())
-        headers = {
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            SIGNATURE_HEADER: signature_header(secret, timestamp, body),
-            TIMESTAMP_HEADER: str(timestamp),
-            IDEMPOTENCY_HEADER: event["idempotency_key"],
-            EVENT_ID_HEADER: event["id"],
-        }
         started = time.perf_counter()
         try:
-            response = self.client.post(url, content=body, headers=headers)
+            request = self._pinned_request(url)
+        except WebhookTargetError as e:
+            return AttemptOutcome(None, f"refused: {e}"[:500], (time.perf_counter() - started) * 1000)
+        body = (event.get("payload_json") or "{}").encode("utf-8")
+        timestamp = int(time.time())
+        request.headers.update(
+            {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                SIGNATURE_HEADER: signature_header(secret, timestamp, body),
+                TIMESTAMP_HEADER: str(timestamp),
+                IDEMPOTENCY_HEADER: event["idempotency_key"],
+                EVENT_ID_HEADER: event["id"],
+            }
+        )
+        try:
+            response = self.client.post(
+                request.url, content=body, headers=request.headers, extensions=request.extensions
+            )
         except httpx.HTTPError as e:
             elapsed = (time.perf_counter() - started) * 1000
             return AttemptOutcome(None, f"{type(e).__name__}: {e}"[:500], elapsed)
         elapsed = (time.perf_counter() - started) * 1000
         error = None if response.is_success else f"HTTP {response.status_code}"
         return AttemptOutcome(response.status_code, error, elapsed)
+
+    def _pinned_request(self, url: str) -> _PinnedRequest:
+        """The URL with its host replaced by the address checked now, and the headers and TLS server name that
+        keep the original host.
+
+        Raises:
+            WebhookTargetError: the host is refused (internal, outside the allow-list, rebound to an internal
+                address) or does not resolve.
+        """
+        try:
+            target = httpx.URL(url)
+        except httpx.InvalidURL as e:
+            raise WebhookTargetError(f"malformed URL {url!r}: {e}") from e
+        port = target.port or (443 if target.scheme == "https" else 80)
+        address = resolve_target(target.host, port, self.allowlist, self.resolve)
+        headers = {"Host": target.netloc.decode("ascii")}
+        extensions: dict[str, object] = {}
+        if target.scheme == "https":
+            extensions["sni_hostname"] = target.raw_host.decode("ascii").strip("[]")
+            # A pooled TLS connection is keyed by the address only: never reuse one made for another host name.
+            headers["Connection"] = "close"
+        return _PinnedRequest(target.copy_with(host=address), headers, extensions)
+
+
+@dataclass
+class _PinnedRequest:
+    """Where one attempt connects and what it tells the server about the host it meant."""
+
+    url: httpx.URL
+    headers: dict[str, str]
+    extensions: dict[str, object]
