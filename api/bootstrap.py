@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from eligibility.matching import Matcher
     from ingest.extractors.base import ChangeHook, Extractor
     from ingest.pipeline import IngestSummary, Progress
+    from ontology.indicators import IndicatorScheme
     from search.embedders.base import Embedder
     from search.service import SearchService
 
@@ -151,10 +152,11 @@ class Services:
     @property
     def extractors(self) -> tuple[Extractor, ...]:
         """Extractors the ingest pipeline runs on every document (conditions, demonstrations …)."""
+        from ingest.extractors.annual_reports import extract_annual_reports
         from ingest.extractors.demonstrations import extract_demonstrations
         from ingest.extractors.eligibility import extract_conditions
 
-        return (extract_demonstrations, extract_conditions)
+        return (extract_demonstrations, extract_conditions, extract_annual_reports)
 
     @property
     def hooks(self) -> tuple[ChangeHook, ...]:
@@ -211,3 +213,14 @@ class Services:
 def build_services(settings: Settings | None = None, *, store: GraphStore | None = None) -> Services:
     """Build the services from settings (read from the environment when not given)."""
     return Services(settings or Settings(), store)
+
+
+INDICATOR_TABLE_NAME = "indicators.csv"
+
+
+def indicator_scheme(services: Services) -> IndicatorScheme:
+    """The indicator table in use: the one imported into the data dir (``policykg indicators import``), else the
+    shipped one."""
+    from ontology.indicators import load_scheme
+
+    return load_scheme(services.data_dir / INDICATOR_TABLE_NAME)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from api.bootstrap import Services, build_services
 from api.commands import core
+from api.commands import indicators as indicator_commands
 from api.commands import ingest as ingest_commands
 from api.commands import match as match_commands
 from api.commands import practices as practice_commands
@@ -32,6 +33,7 @@ COMMAND_MODULES = [
     practice_commands,
     match_commands,
     question_commands,
+    indicator_commands,
 ]
 
 app = typer.Typer(

@@ -15,6 +15,7 @@ from api.routes import (
     deliveries,
     documents,
     health,
+    indicators,
     match,
     practices,
     profiles,
@@ -38,6 +39,7 @@ ROUTERS = [
     reference.router,
     search.router,
     practices.router,
+    indicators.router,
     web.router,
 ]
 

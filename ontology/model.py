@@ -312,6 +312,31 @@ NODE_CLASSES: dict[str, NodeClass] = {
             indexed=("doc_id", "name_norm"),
         ),
         NodeClass(
+            "AnnualReport",
+            "法治政府建设年度报告",
+            "A 法治政府建设年度报告 read from a document: the year it reports on, the reporting agency, its region.",
+            {"doc_id": "string", "year": "int", "agency": "string", "region_code": "string", **SPAN},
+            ("prov:Entity",),
+            owned_by_document=True,
+            indexed=("doc_id",),
+        ),
+        NodeClass(
+            "ReportItem",
+            "年度报告条目",
+            "One item of an annual report: its section (主要举措和成效, 存在的不足, 第一责任人职责, "
+            "下一年度工作安排), its place and text.",
+            {
+                "doc_id": "string",
+                "section": "string",
+                "section_title": "string",
+                "ordinal": "int",
+                "text": "string",
+                **SPAN,
+            },
+            owned_by_document=True,
+            indexed=("doc_id",),
+        ),
+        NodeClass(
             "Indicator",
             "示范指标",
             "An indicator of the 市县法治政府建设示范指标体系.",
@@ -507,6 +532,7 @@ RELATIONSHIPS: dict[str, Relationship] = {
                 ("DemonstrationDesignation", "NormativeDocument"),
                 ("DemonstrationProject", "NormativeDocument"),
                 ("Mechanism", "NormativeDocument"),
+                ("AnnualReport", "NormativeDocument"),
             ),
             SPAN,
             ("prov:wasDerivedFrom",),
@@ -517,6 +543,7 @@ RELATIONSHIPS: dict[str, Relationship] = {
             "HAS_TOPIC", "主题", (("Mechanism", "Topic"), ("DemonstrationProject", "Topic")), {}, ("dcterms:subject",)
         ),
         Relationship("MEASURED_BY", "对应指标", (("Mechanism", "Indicator"),), {}, ()),
+        Relationship("HAS_ITEM", "报告条目", (("AnnualReport", "ReportItem"),), {}, ("dcterms:hasPart",)),
         Relationship("HAS_CONDITION", "申报条件", (("Clause", "Condition"),), {}, ("cccev:hasConstraint",)),
         Relationship("HAS_BENEFIT", "扶持内容", (("Clause", "Benefit"),), {}, ()),
     ]

@@ -18,6 +18,7 @@ from ingest.extractors.demonstration_designations import DesignationFact, find_d
 from ingest.extractors.demonstration_mechanisms import MechanismFact, find_mechanisms, topics_of
 from ingest.extractors.demonstration_text import DocumentRegions, Span, load_resource, name_key
 from ingest.links import agency_id, agency_node, placeholder_id
+from ontology.indicators import link_indicators, load_scheme
 from ontology.model import STATUTE_TYPES, DesignationKind, DocumentStatus
 from ontology.text import normalise_title
 
@@ -173,11 +174,7 @@ def _add_mechanism(ctx: DocumentContext, fact: MechanismFact, change: GraphChang
 
 
 def indicators_of(fact: MechanismFact) -> list[tuple[str, str]]:
-    """(code, name) of the indicator areas whose keywords occur in the mechanism's name or topics' text."""
-    system = load_resource("indicators")
-    text = fact.name + " ".join(fact.topics)
-    return [
-        (entry["code"], entry["name"])
-        for entry in system["indicators"]
-        if any(keyword in text for keyword in entry["keywords"])
-    ]
+    """(code, name) of the first-level indicators of the 示范指标体系 (``ontology.indicators``, the one mapping
+    of text to indicators) that the mechanism's name and topics speak to."""
+    links = link_indicators(fact.name + " ".join(fact.topics), load_scheme())
+    return [(link.indicator.id, link.indicator.name) for link in links if link.indicator.level == 1]
