@@ -6,6 +6,7 @@ Importing this module opens nothing.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from eligibility.matching import Matcher
     from ingest.extractors.base import ChangeHook, Extractor
     from ingest.pipeline import IngestSummary, Progress
+    from ingest.readers import SourceDocument
     from ontology.indicators import IndicatorScheme
     from search.embedders.base import Embedder
     from search.service import SearchService
@@ -119,6 +121,8 @@ class Services:
 
     settings: Settings
     _store: GraphStore | None = field(default=None, repr=False)
+    # one writer at a time: the server's request threads publish and delete through the same services
+    _writes: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @cached_property
     def store(self) -> GraphStore:
@@ -174,15 +178,26 @@ class Services:
         """
         from ingest.pipeline import ingest_paths
 
-        summary = ingest_paths(
-            paths,
-            store=self.store,
-            extractors=self.extractors,
-            hooks=self.hooks,
-            progress=progress,
-            max_bytes=self.settings.policykg_ingest_max_mb * 1024 * 1024,
-        )
-        self.refresh()
+        with self._writes:
+            summary = ingest_paths(
+                paths,
+                store=self.store,
+                extractors=self.extractors,
+                hooks=self.hooks,
+                progress=progress,
+                max_bytes=self.settings.policykg_ingest_max_mb * 1024 * 1024,
+            )
+            self.refresh()
+        return summary
+
+    def publish(self, sources: Sequence[SourceDocument]) -> IngestSummary:
+        """The same ingest path for documents already read (an official's ``POST /documents``): every extractor
+        and hook, one transaction per document, then the search index and the matcher brought up to date."""
+        from ingest.pipeline import ingest_sources
+
+        with self._writes:
+            summary = ingest_sources(sources, store=self.store, extractors=self.extractors, hooks=self.hooks)
+            self.refresh()
         return summary
 
     def delete(self, source_id: str) -> str | None:
@@ -190,9 +205,10 @@ class Services:
         the deleted document's id, or ``None`` when no document has that source id."""
         from ingest.versions import delete_source
 
-        doc_id = delete_source(self.store, source_id)
-        if doc_id is not None:
-            self.refresh()
+        with self._writes:
+            doc_id = delete_source(self.store, source_id)
+            if doc_id is not None:
+                self.refresh()
         return doc_id
 
     def refresh(self) -> None:

@@ -17,6 +17,7 @@ from api.bootstrap import Services, build_services
 from api.commands import core
 from api.commands import indicators as indicator_commands
 from api.commands import ingest as ingest_commands
+from api.commands import keys as key_commands
 from api.commands import match as match_commands
 from api.commands import practices as practice_commands
 from api.commands import push as push_commands
@@ -29,6 +30,7 @@ COMMAND_MODULES = [
     core,
     ingest_commands,
     push_commands,
+    key_commands,
     search_commands,
     practice_commands,
     match_commands,

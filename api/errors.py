@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import GraphSchemaError, GraphStoreError, ReadOnlyQueryError
 from ontology.errors import ConflictError, InvalidInputError, NotFoundError, PolicykgError, UnknownCodeError
-from push.errors import AuthenticationError, WebhookTargetError
+from push.errors import AuthenticationError, PermissionDeniedError, WebhookTargetError
 from search.errors import EmbeddingError, InvalidQueryError, SearchIndexError
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ PROBLEM_TABLE: dict[type[BaseException], tuple[int, str]] = {
     NotFoundError: (404, "not-found"),
     AuthenticationError: (401, "unauthorized"),
     RegistrationRefusedError: (403, "registration-refused"),
+    PermissionDeniedError: (403, "forbidden"),
     WebhookTargetError: (422, "webhook-target-refused"),
     ConflictError: (409, "conflict"),
     InvalidInputError: (422, "invalid-input"),
@@ -104,7 +105,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 PROBLEM_RESPONSES = problem_responses(422)
 """``responses=`` for public routes: every route may answer a 422 problem."""
 
-AUTH_PROBLEM_RESPONSES = problem_responses(401, 404, 422)
+AUTH_PROBLEM_RESPONSES = problem_responses(401, 403, 404, 422)
 """``responses=`` for routes that need an API key."""
 
 

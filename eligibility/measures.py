@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 from graph import cypher
-from graph.base import GraphStore
-from graph.records import MeasureDocument, measure_of
+from graph.base import GraphStore, NodeRecord
+from graph.records import MeasureDocument, measure_of, measures_of_nodes
 from ontology.eligibility import MeasureSpec
 from ontology.errors import NotFoundError
 from ontology.text import to_simplified
@@ -60,8 +60,9 @@ def measures_from_graph(store: GraphStore) -> list[MeasureSpec]:
     return measures
 
 
-def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]:
-    """The measures of one policy (by source id or document id) with their conditions, benefit and validity.
+def document_measures(store: GraphStore, source_id: str) -> list[MeasureSpec]:
+    """The measures of the documents stored with ``source_id`` (or of the document with that id), read from
+    their own Clause, Condition and Benefit nodes only, in document order.
 
     Raises:
         NotFoundError: no document has this source id or id.
@@ -71,8 +72,23 @@ def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]
     ]
     if not docs:
         raise NotFoundError(f"no policy with source id {source_id!r}")
-    doc_ids = {d["id"] for d in docs}
-    measures = [m for m in measures_from_graph(store) if m.doc_id in doc_ids]
+    measures: list[MeasureSpec] = []
+    for doc in docs:
+        nodes = [
+            NodeRecord(label, n["id"], n)
+            for label in ("Clause", "Condition", "Benefit")
+            for n in store.find_nodes(label, {"doc_id": doc["id"]})
+        ]
+        measures.extend(measures_of_nodes(nodes, {doc["id"]: MeasureDocument.of(doc)}))
+    return sorted(measures, key=lambda m: (m.doc_id, m.span))
+
+
+def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]:
+    """The measures of one policy (by source id or document id) with their conditions, benefit and validity.
+
+    Raises:
+        NotFoundError: no document has this source id or id.
+    """
     return [
         {
             "doc_id": m.doc_id,
@@ -87,5 +103,5 @@ def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]
             "valid_to": m.valid_to,
             "deadline": m.deadline,
         }
-        for m in sorted(measures, key=lambda m: m.span)
+        for m in document_measures(store, source_id)
     ]

@@ -21,6 +21,7 @@ ExportFormat = Literal["turtle", "json-ld"]
 PRIVATE_LABELS: tuple[str, ...] = (
     "EnterpriseProfile",
     "ApiConsumer",
+    "Official",
     "Subscription",
     "OutboxEvent",
     "DeliveryAttempt",

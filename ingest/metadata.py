@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ingest import lawrefbook
 from ingest.mentions import Mention, canonical_body_name, find_bodies, find_regions, gazetteer, region_surfaces
-from ingest.readers import SourceDocument
+from ingest.readers import DeclaredMetadata, SourceDocument
 from ingest.structure import body_start
 from ontology.model import DocumentType, RegionLevel
 from ontology.reference import NATIONAL_CODE, Region
@@ -139,7 +139,23 @@ def extract_metadata(source: SourceDocument, text: str, norm_text: str) -> Docum
         meta.title = _synthesised_title(norm_text, meta) or _first_sentence(text)
     _fill_dates(meta, entry, news, norm_text)
     meta.expired = bool(entry and entry.expired)
+    _apply_declared(meta, source.declared)
     return meta
+
+
+def _apply_declared(meta: DocumentMetadata, declared: DeclaredMetadata) -> None:
+    """What the publisher stated wins over what was read from the text."""
+    if declared.doc_number:
+        meta.doc_number = declared.doc_number
+    if declared.issuer:
+        meta.issuers = _unique([declared.issuer, *meta.issuers])
+    if declared.published:
+        meta.date_published = declared.published
+    if declared.doc_type:
+        meta.doc_type = DocumentType(declared.doc_type)
+    if declared.region_code:
+        region = gazetteer().get(declared.region_code)
+        meta.region_code, meta.level = region.code, region.level.value
 
 
 def _markdown_title(text: str, header_end: int) -> tuple[str | None, str | None]:

@@ -13,7 +13,9 @@ incoming CITES edges re-pointed to the real document, in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -30,7 +32,7 @@ from ingest.extractors.base import ChangeHook, ClauseSpan, DocumentContext, Extr
 from ingest.metadata import DocumentMetadata, extract_metadata
 from ingest.node_records import clause_change, event_change
 from ingest.normalize import CleanText, clean_text, content_hash
-from ingest.readers import SourceDocument, read_documents, skip_reason
+from ingest.readers import DeclaredMetadata, SourceDocument, read_documents, skip_reason
 from ingest.sources import document_id, expand_paths, source_id_for
 from ingest.structure import ClauseDraft, body_start, parse_clauses
 from ontology.model import STATUTE_TYPES, DocumentStatus, DocumentType
@@ -167,6 +169,33 @@ def ingest_paths(
     return summary
 
 
+def ingest_sources(
+    sources: Sequence[SourceDocument],
+    *,
+    store: GraphStore,
+    extractors: Sequence[Extractor] = (),
+    hooks: Sequence[ChangeHook] = (),
+) -> IngestSummary:
+    """Ingest documents already read (an official's ``POST /documents``) exactly as files are ingested: one
+    transaction per document, failures in ``failed`` with the reason, what was stored before kept."""
+    started = time.perf_counter()
+    summary = IngestSummary(files=0)
+    run = _Run(store, tuple(extractors), tuple(hooks), summary)
+    for source in sources:
+        run.ingest_document(source)
+    run.flush()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _declared_key(source: SourceDocument) -> str:
+    """What the publisher declared, as part of the content hash (empty when nothing was declared, so the hash of
+    a file is what it always was)."""
+    if source.declared == DeclaredMetadata():
+        return ""
+    return json.dumps(dataclasses.asdict(source.declared), ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def _file_of(source_path: str) -> str:
     """The file a source path names (a JSONL record's ``file#line`` → ``file``)."""
     return source_path.rsplit("#", 1)[0] if "#" in Path(source_path).name else source_path
@@ -255,7 +284,7 @@ class _Run:
 
     def ingest_document(self, source: SourceDocument) -> None:
         doc_id = document_id(source.source_id)
-        digest = content_hash(f"{PIPELINE_VERSION}\n{source.format}\n{source.text}")
+        digest = content_hash(f"{PIPELINE_VERSION}\n{source.format}\n{_declared_key(source)}{source.text}")
         previous = self.known.get(doc_id)
         if previous is not None and previous.content_hash == digest:
             self.summary.unchanged += 1

@@ -53,6 +53,18 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass(frozen=True)
+class DeclaredMetadata:
+    """What a publisher states about a document beside its text (an official's ``POST /documents``); each field
+    given wins over what the pipeline reads from the text."""
+
+    doc_number: str | None = None
+    issuer: str | None = None
+    published: str | None = None  # ISO date
+    doc_type: str | None = None  # a DocumentType value
+    region_code: str | None = None
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """One document as read: its source id, the file it came from, its format and decoded source text."""
 
@@ -61,6 +73,7 @@ class SourceDocument:
     format: str
     text: str
     title_hint: str | None = None
+    declared: DeclaredMetadata = DeclaredMetadata()
 
 
 def skip_reason(path: Path) -> str | None:

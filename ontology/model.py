@@ -412,7 +412,29 @@ NODE_CLASSES: dict[str, NodeClass] = {
             "ApiConsumer",
             "接口用户",
             "A client of the push API (a park platform, a bank …); its API key is stored as a SHA-256 hash only.",
-            {"name": "string", "key_hash": "string", "created_at": "string"},
+            {
+                "name": "string",
+                "key_hash": "string",
+                "created_at": "string",
+                "rotated_at": "string",
+                "revoked_at": "string",
+            },
+        ),
+        NodeClass(
+            "Official",
+            "工作人员",
+            "An official (publishes and curates its agency's documents within its region) or an admin; its API key "
+            "is stored as a SHA-256 hash only, emptied when revoked.",
+            {
+                "name": "string",
+                "role": "string",
+                "region_code": "string",
+                "agency": "string",
+                "key_hash": "string",
+                "created_at": "string",
+                "rotated_at": "string",
+                "revoked_at": "string",
+            },
         ),
         NodeClass(
             "Subscription",

@@ -11,3 +11,8 @@ class WebhookTargetError(PolicykgError, ValueError):
 
 class AuthenticationError(PolicykgError):
     """Exception raised when a request lacks a valid API key."""
+
+
+class PermissionDeniedError(PolicykgError):
+    """Exception raised when a valid key may not do what was asked (a consumer publishing, an official acting
+    outside its region or agency)."""

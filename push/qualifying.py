@@ -7,14 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from eligibility.measures import document_measures
 from eligibility.reverse import ProfileSet, match_profiles
-from graph.base import GraphStore, NodeRecord
-from graph.records import MeasureDocument, measures_of_nodes
-from ontology.eligibility import MeasureSpec, Verdict
-from ontology.errors import NotFoundError
+from graph.base import GraphStore
+from ontology.eligibility import Verdict
 from push.registry import all_profiles
-
-_OWNED_FOR_MATCHING = ("Clause", "Condition", "Benefit")
 
 
 class QualifyingProfile(BaseModel):
@@ -49,26 +46,6 @@ class QualifyingProfile(BaseModel):
     benefit: dict[str, Any] | None = None
 
 
-def policy_measures(store: GraphStore, source_id: str) -> list[MeasureSpec]:
-    """The support measures of every stored document with ``source_id``.
-
-    Raises:
-        NotFoundError: no document has that source id.
-    """
-    documents = store.find_nodes("NormativeDocument", {"source_id": source_id})
-    if not documents:
-        raise NotFoundError(f"source_id: no policy {source_id!r}")
-    measures: list[MeasureSpec] = []
-    for doc in documents:
-        nodes = [
-            NodeRecord(label, n["id"], n)
-            for label in _OWNED_FOR_MATCHING
-            for n in store.find_nodes(label, {"doc_id": doc["id"]})
-        ]
-        measures.extend(measures_of_nodes(nodes, {doc["id"]: MeasureDocument.of(doc)}))
-    return measures
-
-
 def qualifying_profiles(
     store: GraphStore,
     source_id: str,
@@ -82,22 +59,53 @@ def qualifying_profiles(
     The profiles are laid out as columns once for the request and judged all at once per measure.
     Ordered by verdict (eligible first), then profile id and clause id.
     """
-    measures = policy_measures(store, source_id)
+    found, _ = qualifying_page(store, source_id, as_of=as_of, consumer_id=consumer_id, min_verdict=min_verdict)
+    return found
+
+
+def qualifying_page(
+    store: GraphStore,
+    source_id: str,
+    *,
+    as_of: date,
+    consumer_id: str | None = None,
+    min_verdict: Verdict = Verdict.UNDETERMINED,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[QualifyingProfile], int]:
+    """``limit`` entries of ``qualifying_profiles``' list from ``offset`` (all with ``None``), and how many there
+    are in all.
+
+    Results are ranked by plain keys and only the page's are turned into answers (their conditions, missing
+    facts and benefit as JSON): one policy of 45 measures over 10,000 profiles has some 52,000 results, and
+    building every one to answer a page of 50 took most of the request.
+    """
+    measures = document_measures(store, source_id)
     profiles = ProfileSet.of(all_profiles(store, [consumer_id] if consumer_id is not None else None), as_of)
+    by_consumer = consumer_id is None
+    ranked = [
+        ((_VERDICT_CODES[result.verdict], profiles.consumer_ids[row] if by_consumer else "",
+          profiles.profile_id(row), result.measure.clause_id), row, result)
+        for row, result in match_profiles(measures, profiles, at_least=min_verdict)
+    ]  # fmt: skip
+    ranked.sort(key=lambda entry: entry[0])
+    chosen = ranked[offset:] if limit is None else ranked[offset : offset + limit]
     found = []
-    for row, result in match_profiles(measures, profiles, at_least=min_verdict):
+    for (_, owner, profile_id, clause_id), row, result in chosen:
         answer = result.to_json()
         found.append(
             QualifyingProfile(
-                profile_id=profiles.profile_id(row),
+                profile_id=profile_id,
                 profile_name=profiles.names[row],
-                consumer_id=None if consumer_id is not None else profiles.consumer_ids[row],
-                clause_id=result.measure.clause_id,
+                consumer_id=owner if by_consumer else None,
+                clause_id=clause_id,
                 verdict=Verdict(result.verdict),
                 conditions=answer["conditions"],
                 missing_facts=answer["missing_facts"],
                 benefit=answer["benefit"],
             )
         )
-    found.sort(key=lambda q: (q.verdict.code, q.consumer_id or "", q.profile_id, q.clause_id))
-    return found
+    return found, len(ranked)
+
+
+_VERDICT_CODES = {verdict.value: verdict.code for verdict in Verdict}

@@ -1,16 +1,26 @@
-"""Documents: list the stored documents, read one with its clauses."""
+"""Documents: list the stored documents, read one with its clauses; officials publish and delete them (发布)."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Response, status
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from api.deps import GraphStoreDep
-from api.errors import PROBLEM_RESPONSES, problem_responses
+from api.deps import GraphStoreDep, ServicesDep
+from api.errors import AUTH_PROBLEM_RESPONSES, PROBLEM_RESPONSES, problem_responses
 from api.pagination import Page, PageDep
-from ontology.errors import NotFoundError
+from api.security import CurrentStaff
+from eligibility.measures import policy_conditions
+from ingest.mentions import find_regions
+from ingest.readers import DeclaredMetadata, SourceDocument
+from ontology.errors import ConflictError, InvalidInputError, NotFoundError
+from ontology.model import DocumentType
+from ontology.reference import load_gazetteer, normalise_region_code
+from ontology.text import to_simplified
+from push.keys import KeyHolder
+from push.officials import check_document_scope
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses=PROBLEM_RESPONSES)
 
@@ -95,3 +105,122 @@ def read_document(doc_id: str, store: GraphStoreDep) -> DocumentDetail:
         text=node.get("text"),
         clauses=[ClausePublic.model_validate({k: c.get(k) for k in ClausePublic.model_fields}) for c in clauses],
     )
+
+
+def _no_parent_segments(source_id: str) -> str:
+    if ".." in source_id.split("/"):
+        raise ValueError("a source id may not contain '..' segments")
+    return source_id
+
+
+SourceId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*$"),
+    AfterValidator(_no_parent_segments),
+]
+
+
+class DocumentPublish(BaseModel):
+    """A policy an official publishes: its text and what the publisher states about it (each stated field wins over
+    what is read from the text)."""
+
+    source_id: SourceId = Field(description="Your stable id of the document; publishing it again replaces it.")
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    text: Annotated[str, StringConstraints(min_length=1)] = Field(description="The full text (md or plain text).")
+    doc_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
+        None, description="文号, e.g. 京政办发〔2026〕3号."
+    )
+    issuer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
+        None, description="The issuing agency (default: the official's agency)."
+    )
+    published: date | None = Field(None, description="Date published (成文或发布日期).")
+    type: DocumentType | None = Field(None, description="Document type (default: read from the text).")
+    region_code: str | None = Field(None, description="Jurisdiction (default: the official's region).")
+    format: str = Field("text", pattern="^(text|markdown)$", description="Plain text, or Markdown (# headings).")
+
+
+class DocumentPublished(BaseModel):
+    """The stored document and the support measures read from it."""
+
+    document: DocumentPublic
+    measures: list[dict[str, Any]]
+    unchanged: bool = Field(False, description="The same text and statements were stored already.")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a document (officials)",
+    responses={**AUTH_PROBLEM_RESPONSES, **problem_responses(409)},
+)
+def publish_document(
+    body: DocumentPublish, staff: CurrentStaff, services: ServicesDep, response: Response
+) -> DocumentPublished:
+    """Ingest a document in the server through the one ingest path (all or nothing): stored, indexed for search,
+    matched against stored profiles (webhook events in the same transaction). 201 when stored, 200 when the same
+    text was stored already. An official publishes for its region and agency only."""
+    region = _region_of(body, staff)
+    issuer = body.issuer or staff.agency
+    check_document_scope(staff, region, [issuer] if issuer else [])
+    stored = services.store.find_nodes("NormativeDocument", {"source_id": body.source_id}, limit=1)
+    if stored:
+        _check_stored_scope(staff, stored[0])
+    declared = DeclaredMetadata(
+        doc_number=body.doc_number,
+        issuer=issuer,
+        published=body.published.isoformat() if body.published else None,
+        doc_type=body.type.value if body.type else None,
+        region_code=region,
+    )
+    source = SourceDocument(
+        body.source_id, f"api:{body.source_id}", body.format, body.text, title_hint=body.title, declared=declared
+    )
+    summary = services.publish([source])
+    if summary.failed:
+        reason = summary.failed[0][1]
+        raise (ConflictError if "already held" in reason else InvalidInputError)(reason)
+    if summary.skipped:
+        raise ConflictError(summary.skipped[0][1])
+    if summary.unchanged:
+        response.status_code = status.HTTP_200_OK
+    node = services.store.find_nodes("NormativeDocument", {"source_id": body.source_id}, limit=1)[0]
+    return DocumentPublished(
+        document=DocumentPublic(**_public(node)),
+        measures=policy_conditions(services.store, body.source_id),
+        unchanged=bool(summary.unchanged),
+    )
+
+
+@router.delete(
+    "/{source_id:path}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a document by source id (officials)",
+    responses=AUTH_PROBLEM_RESPONSES,
+)
+def delete_document(source_id: str, staff: CurrentStaff, services: ServicesDep) -> None:
+    """Delete a stored document and what it owns; search, matching and the version chain follow at once."""
+    stored = services.store.find_nodes("NormativeDocument", {"source_id": source_id, "placeholder": False}, limit=1)
+    if not stored:
+        raise NotFoundError(f"no document with source id {source_id!r}")
+    _check_stored_scope(staff, stored[0])
+    services.delete(source_id)
+
+
+def _region_of(body: DocumentPublish, staff: KeyHolder) -> str | None:
+    """The jurisdiction the document is published for: the stated one, else the region its issuer or title opens
+    with (北京市通州区发展和改革委员会 → 110112), else the official's region."""
+    if body.region_code:
+        code = normalise_region_code(body.region_code)
+        if code not in load_gazetteer():
+            raise InvalidInputError(f"region_code: unknown region code {code!r}")
+        return code
+    for name in (body.issuer, body.title):
+        named = find_regions(to_simplified(name)) if name else []
+        if named and named[0].start == 0:
+            return named[0].value
+    return staff.region_code
+
+
+def _check_stored_scope(staff: KeyHolder, stored: dict[str, Any]) -> None:
+    """An official replaces or deletes only documents of its own region and agency."""
+    check_document_scope(staff, stored.get("region_code"), list(stored.get("issuers") or []))

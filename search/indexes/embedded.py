@@ -20,7 +20,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,98 +38,136 @@ CURRENT_FILE = "CURRENT"
 MASK_CACHE_SIZE = 32
 
 
+@dataclass
+class _Live:
+    """One version of the index as held in memory. ``apply`` builds a new one and swaps it in with one
+    assignment, so a search running meanwhile reads one consistent version (never units of one and BM25 of
+    another)."""
+
+    schema: IndexSchema | None
+    documents: list[IndexDocument]
+    unit_ids: list[str]
+    unit_doc: np.ndarray
+    unit_rows: list[tuple[str | None, str | None, str]]
+    bm25: Bm25Index
+    vectors: VectorIndex
+    version: Path | None
+    tokens: list[str] | None  # None: read from the version's tokens.txt when the index next changes
+    row_of: dict[str, int] = field(init=False)
+    masks: dict[Filters, np.ndarray] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.row_of = {unit_id: row for row, unit_id in enumerate(self.unit_ids)}
+
+    @classmethod
+    def empty(cls) -> _Live:
+        """The state of a folder with no index yet."""
+        return cls(
+            None, [], [], np.zeros(0, dtype=np.int32), [], Bm25Index(None, 0), VectorIndex(_NO_VECTORS), None, []
+        )
+
+    @classmethod
+    def of_units(
+        cls,
+        schema: IndexSchema | None,
+        documents: list[IndexDocument],
+        units: list[list[Any]],
+        bm25: Bm25Index,
+        vectors: VectorIndex,
+        version: Path | None,
+        tokens: list[str] | None,
+    ) -> _Live:
+        """A version from its ``[unit_id, document number, clause_id, article, text]`` rows."""
+        return cls(
+            schema,
+            documents,
+            [u[0] for u in units],
+            np.asarray([u[1] for u in units], dtype=np.int32),
+            [(u[2], u[3], u[4]) for u in units],
+            bm25,
+            vectors,
+            version,
+            tokens,
+        )
+
+    def stored_tokens(self) -> list[str]:
+        """The BM25 tokens of every unit, read from the version folder on first use."""
+        if self.tokens is None:
+            assert self.version is not None
+            text = (self.version / "tokens.txt").read_text(encoding="utf-8")
+            self.tokens = text.split("\n")[: len(self.unit_ids)]
+        return self.tokens
+
+
+_NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
+
+
 class EmbeddedIndex(SearchIndex):
     """Search index kept in a folder of the data dir and held in memory while open."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._schema: IndexSchema | None = None
-        self._documents: list[IndexDocument] = []
-        self._unit_ids: list[str] = []
-        self._unit_doc = np.zeros(0, dtype=np.int32)
-        self._unit_rows: list[tuple[str | None, str | None, str]] = []
-        self._tokens: list[str] | None = []
-        self._bm25 = Bm25Index(None, 0)
-        self._vectors = VectorIndex(np.zeros((0, 0), dtype=np.float32))
-        self._row_of: dict[str, int] = {}
-        self._masks: dict[Filters, np.ndarray] = {}
-        self._version: Path | None = None
-        self._load()
+        self._live = self._load()
 
     # --- loading and saving -------------------------------------------------------------------------------
-    def _load(self) -> None:
+    def _load(self) -> _Live:
         pointer = self.folder / CURRENT_FILE
         if not pointer.exists():
-            return
+            return _Live.empty()
         version = self.folder / pointer.read_text(encoding="utf-8").strip()
         try:
             manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
             units = json.loads((version / "units.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise SearchIndexError(f"cannot read the search index in {version}: {e}") from e
-        schema = manifest.get("schema")
-        self._schema = IndexSchema(**schema) if schema else None
-        self._documents = [
+        stored_schema = manifest.get("schema")
+        schema = IndexSchema(**stored_schema) if stored_schema else None
+        documents = [
             IndexDocument(**{**d, **{name: tuple(d.get(name, ())) for name in DOCUMENT_LIST_FIELDS}})
             for d in manifest["documents"]
         ]
-        self._set_units(units)
-        self._tokens = None  # read from tokens.txt only when the index changes
-        self._bm25 = Bm25Index.load(version / "bm25", len(units))
-        self._vectors = VectorIndex.load(version / "vectors", self._schema.dimension if self._schema else 0)
-        self._version = version
-
-    def _set_units(self, units: list[list[Any]]) -> None:
-        self._unit_ids = [u[0] for u in units]
-        self._unit_doc = np.asarray([u[1] for u in units], dtype=np.int32)
-        self._unit_rows = [(u[2], u[3], u[4]) for u in units]
-        self._row_of = {unit_id: row for row, unit_id in enumerate(self._unit_ids)}
-        self._masks = {}
-
-    def _stored_tokens(self) -> list[str]:
-        if self._tokens is None:
-            assert self._version is not None
-            text = (self._version / "tokens.txt").read_text(encoding="utf-8")
-            self._tokens = text.split("\n")[: len(self._unit_ids)]
-        return self._tokens
+        bm25 = Bm25Index.load(version / "bm25", len(units))
+        vectors = VectorIndex.load(version / "vectors", schema.dimension if schema else 0)
+        return _Live.of_units(schema, documents, units, bm25, vectors, version, None)
 
     @property
     def vectors(self) -> VectorIndex:
         """The live version's vector index (one row per piece of unit text)."""
-        return self._vectors
+        return self._live.vectors
 
     # --- the port -----------------------------------------------------------------------------------------
     def schema(self) -> IndexSchema | None:
         """The schema of the live version."""
-        return self._schema
+        return self._live.schema
 
     def indexed_documents(self) -> dict[str, str]:
         """``doc_id → content_hash`` of the live version."""
-        return {d.doc_id: d.content_hash for d in self._documents}
+        return {d.doc_id: d.content_hash for d in self._live.documents}
 
     def apply(self, schema: IndexSchema, upserts: Sequence[PreparedDocument], deletions: Sequence[str]) -> None:
-        """Build the next version in memory, write it to a new folder, then switch ``CURRENT`` to it."""
-        keep_all = self._schema == schema
+        """Build the next version in memory, write it to a new folder, switch ``CURRENT`` to it, then swap it in."""
+        live = self._live
+        keep_all = live.schema == schema
         dropped = set(deletions) | {p.document.doc_id for p in upserts}
         documents: list[IndexDocument] = []
         units: list[list[Any]] = []
         tokens: list[str] = []
         kept_rows: list[int] = []
-        if keep_all and self._unit_ids:
-            stored_tokens = self._stored_tokens()
+        if keep_all and live.unit_ids:
+            stored_tokens = live.stored_tokens()
             new_number = {}
-            for number, document in enumerate(self._documents):
+            for number, document in enumerate(live.documents):
                 if document.doc_id not in dropped:
                     new_number[number] = len(documents)
                     documents.append(document)
-            for row, unit_id in enumerate(self._unit_ids):
-                number = int(self._unit_doc[row])
+            for row, unit_id in enumerate(live.unit_ids):
+                number = int(live.unit_doc[row])
                 if number in new_number:
-                    clause_id, article, text = self._unit_rows[row]
+                    clause_id, article, text = live.unit_rows[row]
                     units.append([unit_id, new_number[number], clause_id, article, text])
                     tokens.append(stored_tokens[row])
                     kept_rows.append(row)
-        parts, owners = self._kept_vectors(kept_rows) if kept_rows and schema.dimension else ([], [])
+        parts, owners = _kept_vectors(live, kept_rows) if kept_rows and schema.dimension else ([], [])
         for prepared in upserts:
             number = len(documents)
             documents.append(replace(prepared.document, units=()))
@@ -149,18 +187,7 @@ class EmbeddedIndex(SearchIndex):
         bm25 = Bm25Index.build([line.split(" ") if line else [] for line in tokens])
         vectors = VectorIndex.build(matrix, owner_rows) if schema.dimension else VectorIndex(matrix)
         version = self._write_version(schema, documents, units, tokens, bm25, vectors)
-        self._schema, self._documents, self._tokens = schema, documents, tokens
-        self._set_units(units)
-        self._bm25, self._vectors, self._version = bm25, vectors, version
-
-    def _kept_vectors(self, kept_rows: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """The vector rows of the kept units (in order) and their new unit numbers (the kept units come first)."""
-        vectors = self._vectors
-        owners = vectors.owners if vectors.owners is not None else np.arange(vectors.matrix.shape[0])
-        new_number = np.full(len(self._unit_ids), -1, dtype=np.int64)
-        new_number[kept_rows] = np.arange(len(kept_rows))
-        keep = new_number[owners] >= 0
-        return [np.asarray(vectors.matrix[keep], dtype=np.float32)], [new_number[owners[keep]]]
+        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens)
 
     def _write_version(
         self,
@@ -193,8 +220,9 @@ class EmbeddedIndex(SearchIndex):
 
     def lexical_search(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
         """Best units by BM25 among those the filters allow (units scoring 0 are left out)."""
-        scores = self._bm25.scores(tokens)
-        mask = self._mask(filters)
+        live = self._live
+        scores = live.bm25.scores(tokens)
+        mask = _mask(live, filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         positive = int(np.count_nonzero(scores > 0))
@@ -203,38 +231,51 @@ class EmbeddedIndex(SearchIndex):
             return []
         rows = np.argpartition(-scores, count - 1)[:count]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
-        return [(self._unit_ids[r], float(scores[r])) for r in rows]
+        return [(live.unit_ids[r], float(scores[r])) for r in rows]
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
         """Nearest units by cosine among those the filters allow."""
-        if self._vectors.size == 0:
+        live = self._live
+        if live.vectors.size == 0:
             return []
-        rows, similarities = self._vectors.search(vector, self._mask(filters), limit)
-        return [(self._unit_ids[r], float(s)) for r, s in zip(rows, similarities, strict=True)]
+        rows, similarities = live.vectors.search(vector, _mask(live, filters), limit)
+        return [(live.unit_ids[r], float(s)) for r, s in zip(rows, similarities, strict=True)]
 
     def get_units(self, unit_ids: Sequence[str]) -> dict[str, StoredUnit]:
-        """Stored units by id."""
+        """Stored units by id (ids no longer in the live version are left out)."""
+        live = self._live
         found: dict[str, StoredUnit] = {}
         for unit_id in unit_ids:
-            row = self._row_of.get(unit_id)
+            row = live.row_of.get(unit_id)
             if row is not None:
-                clause_id, article, text = self._unit_rows[row]
-                document = self._documents[int(self._unit_doc[row])]
+                clause_id, article, text = live.unit_rows[row]
+                document = live.documents[int(live.unit_doc[row])]
                 found[unit_id] = StoredUnit(unit_id, document, clause_id, article, text)
         return found
 
-    # --- filters ------------------------------------------------------------------------------------------
-    def _mask(self, filters: Filters) -> np.ndarray | None:
-        if filters.empty:
-            return None
-        mask = self._masks.get(filters)
-        if mask is None:
-            allowed = document_mask(self._documents, filters)
-            mask = allowed[self._unit_doc] if len(self._unit_doc) else np.zeros(0, dtype=bool)
-            if len(self._masks) >= MASK_CACHE_SIZE:
-                self._masks.clear()
-            self._masks[filters] = mask
-        return mask
+
+def _mask(live: _Live, filters: Filters) -> np.ndarray | None:
+    """Which units of ``live`` the filters allow (cached per version); ``None`` when nothing is filtered."""
+    if filters.empty:
+        return None
+    mask = live.masks.get(filters)
+    if mask is None:
+        allowed = document_mask(live.documents, filters)
+        mask = allowed[live.unit_doc] if len(live.unit_doc) else np.zeros(0, dtype=bool)
+        if len(live.masks) >= MASK_CACHE_SIZE:
+            live.masks.clear()
+        live.masks[filters] = mask
+    return mask
+
+
+def _kept_vectors(live: _Live, kept_rows: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The vector rows of the kept units (in order) and their new unit numbers (the kept units come first)."""
+    vectors = live.vectors
+    owners = vectors.owners if vectors.owners is not None else np.arange(vectors.matrix.shape[0])
+    new_number = np.full(len(live.unit_ids), -1, dtype=np.int64)
+    new_number[kept_rows] = np.arange(len(kept_rows))
+    keep = new_number[owners] >= 0
+    return [np.asarray(vectors.matrix[keep], dtype=np.float32)], [new_number[owners[keep]]]
 
 
 def _document_row(document: IndexDocument) -> dict[str, Any]:

@@ -9,21 +9,15 @@ event still arrives, signed, for exactly the qualifying profiles.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 
 from push.signing import verify_signature
-from tests.support.cli import POLICYKG
+from tests.support.service import environment, running_service, wait_for
 from tests.support.webhook_receiver import run_receiver
 
 POLICY = """北京市人民政府办公厅关于支持小微企业发展的若干措施
@@ -59,74 +53,12 @@ assert summary.documents == 1 and not summary.failed, summary.to_dict()
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _environment(data_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "POLICYKG_DATA_DIR": str(data_dir),
-        "POLICYKG_EMBEDDER": "none",
-        "POLICYKG_WEBHOOK_BACKOFF_BASE_S": "0.05",
-        "POLICYKG_WEBHOOK_BACKOFF_CAP_S": "0.3",
-        "POLICYKG_PUSH_POLL_S": "0.1",
-        "POLICYKG_WEBHOOK_TIMEOUT_S": "5",
-        "POLICYKG_WEBHOOK_ALLOWLIST": "127.0.0.1",
-        "POLICYKG_OPEN_REGISTRATION": "true",
-    }
-
-
-@contextmanager
-def _service(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(POLICYKG), "serve", "--port", str(port)],
-        env=_environment(data_dir),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"policykg serve exited with {process.returncode}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("policykg serve did not answer within 60 s")
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_for(predicate, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def test_signed_deliveries_survive_failures_and_a_killed_service(tmp_path: Path) -> None:
+def test_signed_deliveries_survive_failures_and_a_killedrunning_service(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     policy = tmp_path / "policy.txt"
     policy.write_text(POLICY, encoding="utf-8")
     with run_receiver(fail_every_other=True) as receiver:
-        with _service(data_dir) as (base, _):
+        with running_service(data_dir) as (base, _):
             api_key = httpx.post(f"{base}/consumers", json={"name": "园区服务平台"}).json()["api_key"]
             headers = {"Authorization": f"Bearer {api_key}"}
             stored = httpx.put(f"{base}/profiles", json={"profiles": PROFILES}, headers=headers)
@@ -135,7 +67,7 @@ def test_signed_deliveries_survive_failures_and_a_killed_service(tmp_path: Path)
 
         ingest = subprocess.run(
             [sys.executable, "-c", INGEST_SCRIPT, str(policy)],
-            env=_environment(data_dir),
+            env=environment(data_dir),
             capture_output=True,
             text=True,
             timeout=120,
@@ -144,20 +76,20 @@ def test_signed_deliveries_survive_failures_and_a_killed_service(tmp_path: Path)
 
         # Kill the service while its first delivery is in flight (the receiver holds it unanswered).
         receiver.hold.set()
-        with _service(data_dir) as (_, process):
+        with running_service(data_dir) as (_, process):
             assert receiver.held.wait(30), "no delivery attempt reached the receiver"
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
         receiver.hold.clear()
         receiver.release.set()
 
-        with _service(data_dir) as (base, _):
+        with running_service(data_dir) as (base, _):
 
             def delivered() -> list[dict[str, object]]:
                 page = httpx.get(f"{base}/deliveries", params={"status": "delivered"}, headers=headers).json()
                 return page["items"]
 
-            _wait_for(lambda: len(delivered()) == len(QUALIFYING), 60, "every event to be delivered")
+            wait_for(lambda: len(delivered()) == len(QUALIFYING), 60, "every event to be delivered")
             receipts = httpx.get(f"{base}/deliveries", headers=headers).json()
             one = httpx.get(f"{base}/deliveries/{receipts['items'][0]['id']}", headers=headers).json()
 

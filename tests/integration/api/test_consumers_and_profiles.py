@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from push.consumers import hash_key
+from push.keys import hash_key
 from tests.integration.api.conftest import register
 
 PROFILES = [
