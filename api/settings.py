@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     policykg_rerank: bool = Field(
         True, description="Rerank hybrid results with the shipped learned model (search/resources/reranker.json)."
     )
+    policykg_blas_threads: int = Field(
+        1,
+        ge=0,
+        description="BLAS threads of the `serve` process. Concurrent queries each embed on their own request "
+        "thread, so one BLAS thread each keeps them from oversubscribing the cores; 0 = the BLAS library's default "
+        "(every core per call).",
+    )
 
     policykg_webhook_allowlist: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

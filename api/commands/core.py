@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +17,25 @@ from ingest.reference import reference_change
 from ontology.model import NODE_CLASSES
 
 REFERENCE_LABELS = ("Region", "Industry")
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_blas_threads(threads: int) -> None:
+    """Run every BLAS call of this process on ``threads`` threads (0: leave the library's default).
+
+    The server answers requests on many threads at once and each hybrid query embeds its question (matrix
+    products): with BLAS's default of one thread per core, 8 concurrent queries on 2 cores run 16 BLAS threads
+    that wait on each other. The libraries loaded already are limited now (threadpoolctl); those loaded later
+    read the environment variables set here.
+    """
+    if threads <= 0:
+        return
+    import numpy  # noqa: F401 - loads numpy's BLAS, so that the limit below reaches it
+    from threadpoolctl import threadpool_limits
+
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    threadpool_limits(limits=threads)
 
 
 def register(app: typer.Typer) -> None:
@@ -86,4 +106,5 @@ def register(app: typer.Typer) -> None:
 
         services = services_of(ctx)
         settings = services.settings
+        limit_blas_threads(settings.policykg_blas_threads)
         uvicorn.run(create_app(services), host=host or settings.policykg_host, port=port or settings.policykg_port)
