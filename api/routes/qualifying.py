@@ -12,7 +12,7 @@ from api.errors import AUTH_PROBLEM_RESPONSES
 from api.pagination import Page, PageDep
 from api.security import CurrentConsumer
 from ontology.eligibility import Verdict
-from push.qualifying import QualifyingProfile, qualifying_profiles
+from push.qualifying import QualifyingProfile, qualifying_page
 
 router = APIRouter(prefix="/policies", tags=["push"], responses=AUTH_PROBLEM_RESPONSES)
 
@@ -27,11 +27,13 @@ def list_qualifying(
     min_verdict: Annotated[Verdict, Query(description="Leave out worse verdicts.")] = Verdict.UNDETERMINED,
 ) -> Page[QualifyingProfile]:
     """The calling consumer's profiles with their verdict and per-condition reasons on each measure of the policy."""
-    found = qualifying_profiles(
+    found, total = qualifying_page(
         store,
         source_id,
         as_of=as_of or datetime.now(UTC).date(),
         consumer_id=consumer.id,
         min_verdict=min_verdict,
+        offset=page.offset,
+        limit=page.limit,
     )
-    return Page[QualifyingProfile].slice(found, page)
+    return Page[QualifyingProfile].of(found, total, page)

@@ -66,9 +66,7 @@ def self_signed_certificate(folder: Path, host: str) -> tuple[Path, Path]:
 
 
 @contextmanager
-def run_receiver(
-    *, fail_every_other: bool = False, tls: tuple[Path, Path] | None = None
-) -> Iterator[WebhookReceiver]:
+def run_receiver(*, fail_every_other: bool = False, tls: tuple[Path, Path] | None = None) -> Iterator[WebhookReceiver]:
     """Serve a receiver on a free port of 127.0.0.1 for the duration of the block; over HTTPS with ``tls``
     (certificate file, key file)."""
     state: WebhookReceiver | None = None

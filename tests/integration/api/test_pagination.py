@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from api.pagination import MAX_OFFSET
 from tests.integration.api.conftest import register
+from tests.support.push_fixtures import PROFILES, policy_change
 
 
 def test_documents_page_past_the_end_is_empty(client: TestClient) -> None:
@@ -29,3 +30,20 @@ def test_profiles_pages_slice_in_order(client: TestClient) -> None:
     assert [p["id"] for p in second["items"]] == ["p2", "p3"]
     assert (second["total"], second["next_offset"]) == (5, 4)
     assert beyond["items"] == []
+
+
+def test_qualifying_pages_slice_the_ranked_list(client: TestClient) -> None:
+    _, policy = policy_change()
+    client.app.state.services.store.write(policy)  # type: ignore[attr-defined]
+    headers = register(client)
+    assert client.put("/profiles", json={"profiles": PROFILES}, headers=headers).status_code < 300
+    path = "/policies/bj-2026-001/qualifying"
+    params = {"as_of": "2026-11-22"}
+
+    whole = client.get(path, params=params, headers=headers).json()
+    second = client.get(path, params={**params, "offset": 1, "limit": 1}, headers=headers).json()
+    last = client.get(path, params={**params, "offset": 2, "limit": 5}, headers=headers).json()
+
+    assert [q["profile_id"] for q in whole["items"]] == ["ent-1", "ent-2", "ent-5"]
+    assert second["items"] == whole["items"][1:2] and (second["total"], second["next_offset"]) == (3, 2)
+    assert last["items"] == whole["items"][2:] and last["next_offset"] is None

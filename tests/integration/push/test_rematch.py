@@ -12,7 +12,7 @@ from graph.base import GraphStore
 from ontology.eligibility import Verdict
 from push.models import SubscriptionCreate, SubscriptionFilters
 from push.outbox import event_id_for
-from push.qualifying import qualifying_profiles
+from push.qualifying import qualifying_page, qualifying_profiles
 from push.registry import StoredProfile, create_subscription, upsert_profiles
 from push.rematch import ProfileSet, RematchHook, match_profiles, measures_from_change
 from tests.support.matching_cases import varied_measures, varied_profiles
@@ -92,6 +92,24 @@ def test_qualifying_lists_profiles_with_reasons(ladybug_store: GraphStore) -> No
     assert qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2026, 11, 22), consumer_id="c_2") == []
     expired = qualifying_profiles(ladybug_store, "bj-2026-001", as_of=date(2028, 1, 1), consumer_id="c_1")
     assert expired == []
+
+
+def test_qualifying_pages_are_slices_of_the_ranked_list(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store)
+    upsert_profiles(ladybug_store, "c_2", [EnterpriseProfile.model_validate(p) for p in PROFILES])
+    _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    day = date(2026, 11, 22)
+    everyone = qualifying_profiles(ladybug_store, "bj-2026-001", as_of=day)
+    assert [(q.consumer_id, q.profile_id) for q in everyone] == [
+        ("c_1", "ent-1"), ("c_1", "ent-2"), ("c_2", "ent-1"), ("c_2", "ent-2"), ("c_1", "ent-5"), ("c_2", "ent-5")
+    ]  # fmt: skip
+    pages = [qualifying_page(ladybug_store, "bj-2026-001", as_of=day, offset=o, limit=4) for o in (0, 4, 8)]
+    assert [len(items) for items, _ in pages] == [4, 2, 0] and {total for _, total in pages} == {6}
+    assert [q for items, _ in pages for q in items] == everyone
+    mine, total = qualifying_page(
+        ladybug_store, "bj-2026-001", as_of=day, consumer_id="c_2", min_verdict=Verdict.ELIGIBLE, offset=1, limit=5
+    )
+    assert total == 2 and [(q.consumer_id, q.profile_id) for q in mine] == [(None, "ent-2")]
 
 
 def test_column_wise_rematching_equals_matching_each_profile() -> None:
