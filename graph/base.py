@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from graph import cypher
 from graph.errors import GraphSchemaError, ReadOnlyQueryError
-from ontology.model import NODE_CLASSES, OWNED_LABELS, RELATIONSHIPS, PropertyType
+from ontology.model import NODE_CLASSES, OWNED_LABELS, RELATIONSHIPS, SHARED_LABELS, PropertyType
 
 Direction = Literal["out", "in", "both"]
 Row = dict[str, Any]
@@ -58,7 +58,8 @@ class GraphChange:
     """One atomic unit of writing.
 
     ``replace_document``: a document id whose owned nodes (those with this ``doc_id``) and outgoing
-    relationships are deleted before the new nodes and relationships are written, in the same transaction.
+    relationships are deleted before the new nodes and relationships are written, in the same transaction;
+    shared facts (``NodeClass.shared_by_documents``) lose it as a source and are deleted when no source is left.
     ``new_documents``: ids of documents stored for the first time by this change. Nodes owned by them (or by
     ``replace_document``) cannot exist yet, so they are created rather than merged, which is much faster; a
     clash with an existing id fails the whole change.
@@ -144,7 +145,8 @@ class GraphStore(ABC):
         self.write(GraphChange(rels=list(rels)))
 
     def delete_document(self, doc_id: str) -> None:
-        """Delete a document node, the nodes it owns and every relationship touching them, in one transaction."""
+        """Delete a document node, the nodes it owns, every relationship touching them and the shared facts it was
+        the last source of, in one transaction."""
         statements = [*self._owned_deletions(doc_id), (cypher.delete_node("NormativeDocument"), {"id": doc_id})]
         self._run_in_transaction(statements)
 
@@ -152,6 +154,11 @@ class GraphStore(ABC):
         for label in OWNED_LABELS:
             yield cypher.delete_owned(label), {"doc_id": doc_id}
         yield cypher.delete_outgoing("NormativeDocument"), {"id": doc_id}
+        # shared facts lose this document as a source; those it was the last source of go with it
+        for label in SHARED_LABELS:
+            yield cypher.delete_statements_in(label), {"id": doc_id}
+        for label in SHARED_LABELS:
+            yield cypher.delete_unstated(label), {}
 
     def _statements_for(self, change: GraphChange) -> Iterator[tuple[str, Row]]:
         for node in change.nodes:

@@ -147,6 +147,8 @@ class NodeClass:
     properties: dict[str, PropertyType]
     aligned_with: tuple[str, ...] = ()
     owned_by_document: bool = False
+    # one node per fact for every document that states it (STATED_IN each, with its span); deleted with the last
+    shared_by_documents: bool = False
     indexed: tuple[str, ...] = ()
 
     @property
@@ -268,7 +270,6 @@ NODE_CLASSES: dict[str, NodeClass] = {
             "示范命名",
             "A naming in the national 法治政府建设 demonstration programme: batch, year, area or project.",
             {
-                "doc_id": "string",
                 "programme": "string",
                 "batch": "int",
                 "year": "int",
@@ -276,19 +277,15 @@ NODE_CLASSES: dict[str, NodeClass] = {
                 "named_by": "string",
                 "region_code": "string",
                 "name": "string",
-                "text": "string",
-                **SPAN,
             },
-            owned_by_document=True,
-            indexed=("doc_id",),
+            shared_by_documents=True,
         ),
         NodeClass(
             "DemonstrationProject",
             "示范项目",
             "A project named a national 法治政府建设 demonstration project.",
-            {"doc_id": "string", "name": "string", "region_code": "string", "text": "string", **SPAN},
-            owned_by_document=True,
-            indexed=("doc_id",),
+            {"name": "string", "region_code": "string"},
+            shared_by_documents=True,
         ),
         NodeClass(
             "Mechanism",
@@ -572,3 +569,4 @@ RELATIONSHIPS: dict[str, Relationship] = {
 }
 
 OWNED_LABELS: tuple[str, ...] = tuple(c.label for c in NODE_CLASSES.values() if c.owned_by_document)
+SHARED_LABELS: tuple[str, ...] = tuple(c.label for c in NODE_CLASSES.values() if c.shared_by_documents)

@@ -1,7 +1,16 @@
 """Officials' queries over demonstrations and practices: designations, mechanisms, practice cards, similar ones.
 
 All reads go through the ``GraphStore`` port (``find_nodes``, ``get_node``, ``neighbours``), so they run on
-every back-end. Similar practices combine three parts, each reported with the result:
+every back-end.
+
+One fact, many sources: a designation is one graph node with a STATED_IN per document that reports it, listed
+with all of them (``sources``). A mechanism is stored once per document that describes it; the records of one
+practice are merged when read (``practice_groups``): the same name key, or one key inside the other (一意见一报告 in
+一意见一报告审查意见机制), or a long shared ending (小微企业法治体检中心 and 公共法律服务企业法治体检中心 share
+企业法治体检中心: at least ``ALIAS_SUFFIX`` characters and two thirds of the shorter key), in the same region or
+one inside the other (会前学法 of 北京市 and of 通州区). A merged mechanism lists every source and its other names.
+
+Similar practices combine three parts, each reported with the result:
 
 - ``semantic``: cosine of the query's and the practice's embeddings (name + description; ``Embedder`` port);
 - ``topics``: Jaccard overlap of the topics (行政决策, 行政执法 …) of the query and of the practice;
@@ -12,6 +21,8 @@ every back-end. Similar practices combine three parts, each reported with the re
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,7 +30,7 @@ import numpy as np
 
 from graph.base import GraphStore
 from ingest.extractors.demonstration_mechanisms import topics_of
-from ingest.extractors.demonstration_text import book_titles, name_key
+from ingest.extractors.demonstration_text import book_titles, name_key, readable
 from ontology.errors import InvalidInputError, NotFoundError
 from ontology.reference import contains, load_gazetteer
 from ontology.text import normalise_title, to_simplified
@@ -29,6 +40,8 @@ SEMANTIC_WEIGHT = 0.6
 TOPIC_WEIGHT = 0.3
 BASIS_WEIGHT = 0.1
 PASSAGE_CONTEXT = 80
+ALIAS_SUFFIX = 6
+MIN_CONTAINED_KEY = 4
 
 
 class PracticeNotFoundError(NotFoundError):
@@ -36,8 +49,19 @@ class PracticeNotFoundError(NotFoundError):
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """A document that states a fact, and where: its ids, title, the span and the stated text."""
+
+    source_id: str | None
+    doc_id: str
+    title: str | None
+    span: tuple[int, int] | None
+    text: str
+
+
+@dataclass(frozen=True)
 class DesignationRow:
-    """One naming in the demonstration programme, as officials list them."""
+    """One naming in the demonstration programme, as officials list them, with every document reporting it."""
 
     kind: str
     name: str
@@ -47,8 +71,8 @@ class DesignationRow:
     year: int | None
     source_id: str | None
     id: str
-    doc_id: str
-    text: str
+    source_ids: list[str] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,6 +90,9 @@ class MechanismRow:
     agency: str | None
     legal_basis: list[str]
     since: str | None
+    aliases: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -137,6 +164,25 @@ class _Sources:
         doc = self.get(doc_id)
         return doc.get("source_id") if doc else None
 
+    def ref(self, doc_id: str, start: int | None, end: int | None) -> SourceRef:
+        """The document ``doc_id`` as a source of the span ``[start, end)`` (its text, made readable)."""
+        doc = self.get(doc_id) or {}
+        span = (start, end) if start is not None and end is not None else None
+        text = readable((doc.get("text") or "")[start:end]) if span else ""
+        return SourceRef(doc.get("source_id"), doc_id, doc.get("title"), span, text)
+
+
+def _sources_of_shared(store: GraphStore, label: str, sources: _Sources) -> dict[str, list[SourceRef]]:
+    """For every node of a shared class, the documents that state it, in the order of their source ids."""
+    found: dict[str, list[SourceRef]] = {}
+    for rel in store.relationships("STATED_IN"):
+        if rel.source_label == label:
+            ref = sources.ref(rel.target_id, rel.props.get("span_start"), rel.props.get("span_end"))
+            found.setdefault(rel.source_id, []).append(ref)
+    for refs in found.values():
+        refs.sort(key=lambda r: (r.source_id or r.doc_id, r.span or (0, 0)))
+    return found
+
 
 def list_designations(
     store: GraphStore,
@@ -148,6 +194,7 @@ def list_designations(
 ) -> list[DesignationRow]:
     """Designations filtered by batch, year, kind (area|project) and region (sub-regions included)."""
     sources = _Sources(store)
+    stated = _sources_of_shared(store, "DemonstrationDesignation", sources)
     rows: list[DesignationRow] = []
     for node in store.find_nodes("DemonstrationDesignation"):
         if batch is not None and node.get("batch") != batch:
@@ -159,6 +206,8 @@ def list_designations(
         code = node.get("region_code") or ""
         if region_code is not None and not (code and contains(region_code, code)):
             continue
+        refs = stated.get(node["id"], [])
+        source_ids = list(dict.fromkeys(r.source_id for r in refs if r.source_id))
         rows.append(
             DesignationRow(
                 kind=node["kind"],
@@ -167,44 +216,127 @@ def list_designations(
                 region_code=code,
                 batch=node.get("batch"),
                 year=node.get("year"),
-                source_id=sources.source_id(node["doc_id"]),
+                source_id=source_ids[0] if source_ids else None,
                 id=node["id"],
-                doc_id=node["doc_id"],
-                text=node.get("text") or "",
+                source_ids=source_ids,
+                sources=refs,
             )
         )
     return sorted(rows, key=lambda r: (r.batch or 0, r.kind, r.region_code, r.name))
 
 
 def _mechanism_row(node: dict[str, Any], sources: _Sources) -> MechanismRow:
+    ref = sources.ref(node["doc_id"], node.get("span_start"), node.get("span_end"))
     return MechanismRow(
         name=node.get("name") or "",
         region=_region_name(node.get("region_code")),
         region_code=node.get("region_code"),
-        description=node.get("description") or "",
+        description=readable(node.get("description") or ""),
         claims=list(node.get("claims") or []),
         topics=list(node.get("topics") or []),
-        source_id=sources.source_id(node["doc_id"]),
+        source_id=ref.source_id,
         id=node["id"],
         agency=node.get("agency"),
         legal_basis=list(node.get("legal_basis") or []),
         since=node.get("since"),
+        source_ids=[ref.source_id] if ref.source_id else [],
+        sources=[ref],
+    )
+
+
+def _regions_meet(a: str | None, b: str | None) -> bool:
+    """The same region, one inside the other, or one unknown."""
+    return not a or not b or contains(a, b) or contains(b, a)
+
+
+def same_practice(a: str, b: str) -> bool:
+    """Whether two mechanism name keys name one practice: equal, one inside the other (the shorter at least
+    ``MIN_CONTAINED_KEY`` characters), or a shared ending of at least ``ALIAS_SUFFIX`` characters and two thirds
+    of the shorter key (小微企业法治体检中心 / 公共法律服务企业法治体检中心)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= MIN_CONTAINED_KEY and short in long_:
+        return True
+    shared = 0
+    while shared < len(short) and short[-1 - shared] == long_[-1 - shared]:
+        shared += 1
+    return shared >= ALIAS_SUFFIX and shared * 3 >= len(short) * 2
+
+
+def practice_groups(nodes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Mechanism records grouped into practices (see the module docstring), each group in document order."""
+    parent = list(range(len(nodes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    keys = [n.get("name_norm") or name_key(n.get("name") or "") for n in nodes]
+    for i, j in itertools.combinations(range(len(nodes)), 2):
+        if _regions_meet(nodes[i].get("region_code"), nodes[j].get("region_code")) and same_practice(keys[i], keys[j]):
+            parent[root(i)] = root(j)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for i, node in enumerate(nodes):
+        groups.setdefault(root(i), []).append(node)
+    return [sorted(g, key=lambda n: (n.get("doc_id") or "", n.get("span_start") or 0)) for g in groups.values()]
+
+
+def _representative(group: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record whose name the practice is listed under: the name most sources use, then the shortest."""
+    uses = Counter(n.get("name_norm") or "" for n in group)
+    return min(group, key=lambda n: (-uses[n.get("name_norm") or ""], len(n.get("name") or ""), n["id"]))
+
+
+def _most_specific(codes: list[str]) -> str | None:
+    """The region code of ``codes`` that lies inside the most others (通州区 over 北京市)."""
+    if not codes:
+        return None
+    return max(codes, key=lambda c: (sum(contains(o, c) for o in codes), -codes.index(c)))
+
+
+def _merged_row(group: list[dict[str, Any]], sources: _Sources) -> MechanismRow:
+    rows = [_mechanism_row(n, sources) for n in group]
+    best = next(r for r, n in zip(rows, group, strict=True) if n is _representative(group))
+    code = _most_specific([r.region_code for r in rows if r.region_code])
+    refs = [ref for r in rows for ref in r.sources]
+    since = sorted(r.since for r in rows if r.since)
+    return MechanismRow(
+        name=best.name,
+        region=_region_name(code),
+        region_code=code,
+        description=best.description or next((r.description for r in rows if r.description), ""),
+        claims=list(dict.fromkeys(c for r in rows for c in r.claims)),
+        topics=list(dict.fromkeys(t for r in rows for t in r.topics)),
+        source_id=best.source_id,
+        id=best.id,
+        agency=best.agency or next((r.agency for r in rows if r.agency), None),
+        legal_basis=list(dict.fromkeys(t for r in rows for t in r.legal_basis)),
+        since=since[0] if since else None,
+        aliases=list(dict.fromkeys(r.name for r in rows if name_key(r.name) != name_key(best.name))),
+        source_ids=list(dict.fromkeys(ref.source_id for ref in refs if ref.source_id)),
+        sources=refs,
     )
 
 
 def list_mechanisms(
     store: GraphStore, *, topic: str | None = None, region_code: str | None = None
 ) -> list[MechanismRow]:
-    """Mechanisms filtered by topic and region (sub-regions included)."""
+    """Mechanisms, one per practice with all its sources, filtered by topic and region (sub-regions included;
+    a practice matches when any of its records does)."""
     sources = _Sources(store)
     rows = []
-    for node in store.find_nodes("Mechanism"):
-        if topic is not None and topic not in (node.get("topics") or []):
+    for group in practice_groups(store.find_nodes("Mechanism")):
+        if topic is not None and not any(topic in (n.get("topics") or []) for n in group):
             continue
-        code = node.get("region_code")
-        if region_code is not None and not (code and contains(region_code, code)):
+        codes = [str(n["region_code"]) for n in group if n.get("region_code")]
+        if region_code is not None and not any(contains(region_code, c) for c in codes):
             continue
-        rows.append(_mechanism_row(node, sources))
+        rows.append(_merged_row(group, sources))
     return sorted(rows, key=lambda r: (r.region_code or "", r.name))
 
 
@@ -231,49 +363,55 @@ def find_mechanism(store: GraphStore, name_or_id: str) -> dict[str, Any]:
     raise PracticeNotFoundError(f"no practice named {name_or_id!r}")
 
 
+def _group_of(store: GraphStore, node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of the practice ``node`` belongs to (itself first)."""
+    for group in practice_groups(store.find_nodes("Mechanism")):
+        if any(n["id"] == node["id"] for n in group):
+            return [node, *(n for n in group if n["id"] != node["id"])]
+    return [node]
+
+
 def practice_card(store: GraphStore, name_or_id: str) -> PracticeCard:
-    """The card of one practice: where, who, since when, legal basis, indicators and source passages; other
-    records of the same practice in the same region (from other documents) are listed as ``related``.
+    """The card of one practice: where, who, since when, legal basis, indicators and source passages of every
+    record of it (``practice_groups``); the records other than the one asked for are listed as ``related``.
 
     Raises:
         PracticeNotFoundError: nothing matches.
     """
     node = find_mechanism(store, name_or_id)
     sources = _Sources(store)
-    row = _mechanism_row(node, sources)
-    key = node.get("name_norm") or ""
-    related_nodes = [
-        n
-        for n in store.find_nodes("Mechanism", {"region_code": node.get("region_code")})
-        if n["id"] != node["id"] and key and (key in (n.get("name_norm") or "") or (n.get("name_norm") or "x") in key)
-    ]
+    group = _group_of(store, node)
+    row = _merged_row(group, sources)
     basis: list[dict[str, Any]] = []
     indicators: list[dict[str, str]] = []
-    for neighbour in store.neighbours("Mechanism", node["id"], rel_types=["RESTS_ON", "MEASURED_BY"], direction="out"):
-        if neighbour.rel_type == "RESTS_ON":
-            basis.append(
-                {
+    for member in group:
+        for neighbour in store.neighbours(
+            "Mechanism", member["id"], rel_types=["RESTS_ON", "MEASURED_BY"], direction="out"
+        ):
+            if neighbour.rel_type == "RESTS_ON":
+                entry = {
                     "title": neighbour.props.get("title"),
                     "doc_id": neighbour.id,
                     "source_id": neighbour.props.get("source_id"),
                     "placeholder": bool(neighbour.props.get("placeholder")),
                 }
-            )
-        else:
-            code, name = neighbour.props.get("code"), neighbour.props.get("name")
-            if code is not None and name is not None:
-                indicators.append({"code": code, "name": name})
-    passages = [_passage(n, sources) for n in [node, *related_nodes]]
+                if entry not in basis:
+                    basis.append(entry)
+            else:
+                code, name = neighbour.props.get("code"), neighbour.props.get("name")
+                if code is not None and name is not None and {"code": code, "name": name} not in indicators:
+                    indicators.append({"code": code, "name": name})
+    passages = [_passage(n, sources) for n in group]
     return PracticeCard(
         mechanism=row,
         where=row.region,
-        who=row.agency or next((n.get("agency") for n in related_nodes if n.get("agency")), None),
-        since=row.since or next((n.get("since") for n in related_nodes if n.get("since")), None),
+        who=row.agency,
+        since=row.since,
         legal_basis=basis
         or [{"title": t, "doc_id": None, "source_id": None, "placeholder": True} for t in row.legal_basis],
         indicators=sorted(indicators, key=lambda i: i["code"] or ""),
         sources=[p for p in passages if p is not None],
-        related=[_mechanism_row(n, sources) for n in related_nodes],
+        related=[_mechanism_row(n, sources) for n in group[1:]],
     )
 
 
@@ -285,7 +423,8 @@ def _passage(node: dict[str, Any], sources: _Sources) -> SourcePassage | None:
     text = doc.get("text") or ""
     lo = max(0, start - PASSAGE_CONTEXT)
     hi = min(len(text), end + PASSAGE_CONTEXT)
-    return SourcePassage(node["doc_id"], doc.get("source_id"), doc.get("title"), (start, end), text[lo:hi])
+    passage = readable(text[lo:start]) + text[start:end] + readable(text[end:hi])
+    return SourcePassage(node["doc_id"], doc.get("source_id"), doc.get("title"), (start, end), passage)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
@@ -304,8 +443,8 @@ def similar_practices(
     query = query.strip()
     if not query:
         raise InvalidInputError("query is empty")
-    nodes = store.find_nodes("Mechanism")
     sources = _Sources(store)
+    groups = practice_groups(store.find_nodes("Mechanism"))
     try:
         own = find_mechanism(store, query)
     except PracticeNotFoundError:
@@ -315,24 +454,30 @@ def similar_practices(
         query_topics = set(own.get("topics") or [])
         query_basis = {normalise_title(t) for t in own.get("legal_basis") or []}
         own_key = (own.get("name_norm"), own.get("region_code"))
-        nodes = [n for n in nodes if (n.get("name_norm"), n.get("region_code")) != own_key]
+        groups = [
+            g
+            for g in groups
+            if not any(n["id"] == own["id"] for n in g)
+            and not any((n.get("name_norm"), n.get("region_code")) == own_key for n in g)
+        ]
     else:
         simplified = to_simplified(query)
         query_text = simplified
         query_topics = set(topics_of(simplified))
         query_basis = {normalise_title(title) for _, title in book_titles(simplified)}
-    if not nodes:
+    if not groups:
         return []
-    semantic = _semantic_scores(embedder, query_text, [f"{n.get('name')} {n.get('description') or ''}" for n in nodes])
-    best: dict[tuple[str, str], SimilarPractice] = {}
-    for node, cosine in zip(nodes, semantic, strict=True):
-        topics = set(node.get("topics") or [])
-        basis = {normalise_title(t) for t in node.get("legal_basis") or []}
+    rows = [_merged_row(g, sources) for g in groups]
+    semantic = _semantic_scores(embedder, query_text, [f"{r.name} {r.description}" for r in rows])
+    results: list[SimilarPractice] = []
+    for row, cosine in zip(rows, semantic, strict=True):
+        topics = set(row.topics)
+        basis = {normalise_title(t) for t in row.legal_basis}
         topic_overlap = _jaccard(query_topics, topics)
         basis_overlap = _jaccard(query_basis, basis)
         score = SEMANTIC_WEIGHT * cosine + TOPIC_WEIGHT * topic_overlap + BASIS_WEIGHT * basis_overlap
         result = SimilarPractice(
-            mechanism=_mechanism_row(node, sources),
+            mechanism=row,
             score=round(score, 4),
             semantic=round(cosine, 4),
             topic_overlap=round(topic_overlap, 4),
@@ -340,10 +485,8 @@ def similar_practices(
             shared_topics=sorted(query_topics & topics),
             shared_legal_basis=sorted(query_basis & basis),
         )
-        dedupe = (node.get("name_norm") or node["id"], node.get("region_code") or "")
-        if dedupe not in best or best[dedupe].score < result.score:
-            best[dedupe] = result
-    return sorted(best.values(), key=lambda r: (-r.score, r.mechanism.name))[:top]
+        results.append(result)
+    return sorted(results, key=lambda r: (-r.score, r.mechanism.name))[:top]
 
 
 # mechanism texts embedded once per embedder and text (the mechanisms change only with an ingest)

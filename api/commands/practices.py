@@ -14,8 +14,18 @@ from ontology.errors import InvalidInputError
 from ontology.reference import region_code_of
 from practices.cards import list_designations, list_mechanisms, practice_card, similar_practices
 
-DESIGNATION_FIELDS = ("kind", "name", "region", "region_code", "batch", "year", "source_id")
-MECHANISM_FIELDS = ("name", "region", "region_code", "description", "claims", "topics", "source_id")
+DESIGNATION_FIELDS = ("kind", "name", "region", "region_code", "batch", "year", "source_id", "source_ids")
+MECHANISM_FIELDS = (
+    "name",
+    "aliases",
+    "region",
+    "region_code",
+    "description",
+    "claims",
+    "topics",
+    "source_id",
+    "source_ids",
+)
 
 
 def _echo_json(value: Any) -> None:

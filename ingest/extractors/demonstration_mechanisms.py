@@ -12,6 +12,12 @@ Candidates, in order of trust:
 Mentions of one practice are merged by the key of its quoted core (一意见一报告) or its name. Sentences in a
 plan (下一步, 将, 计划 …, or under a heading such as 下一步工作打算) are not practices; policies and normative
 documents, which order measures rather than report practices, give only candidates 1, 2 and 4.
+
+Not practices either (measured on ``benchmarks/data/mechanisms_dev``): the menu items of an online service
+(选择“互动中心”), a quoted word with a two-character core and a cue (“互动中心”, “指挥中心”), a cue phrase after a
+conjunction (“调查员”作用和扶贫信息平台), a quotation joined by 的 to a cue without a practice verb (大多都是“人对人”的
+服务模式), what a sentence asks enterprises to set up (支持商贸企业…发展…模式), and generic kinds (良好运行机制,
+一对一服务机制, 供水、燃气企业与物业、社区联动机制).
 """
 
 from __future__ import annotations
@@ -23,15 +29,18 @@ from typing import Any
 from ingest.extractors.base import DocumentContext
 from ingest.extractors.demonstration_text import (
     DocumentRegions,
+    Quote,
     Span,
     book_titles,
     clause_start,
     enclosing,
     find_quotes,
+    holds,
     is_claim_scope,
     load_resource,
     name_key,
     paragraph_spans,
+    readable,
     sentence_spans,
     strip_quote_marks,
 )
@@ -92,12 +101,16 @@ def find_mechanisms(ctx: DocumentContext, regions: DocumentRegions) -> list[Mech
     plan_spans = _plan_spans(text, cues)
     candidates = [
         c
-        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues, ctx.doc_type not in DIRECTIVE_TYPES)
+        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues, ctx.doc_type in DIRECTIVE_TYPES)
         if not _in_plan(text, c.span, sentences, plan_spans, cues)
+        and not _asks_enterprises(text, c.span, sentences, cues)
     ]
     by_key: dict[str, list[_Candidate]] = {}
     for candidate in sorted(candidates, key=lambda c: c.span.start):
         by_key.setdefault(candidate.key, []).append(candidate)
+    quotes_by_key: dict[str, list[Span]] = {}
+    for quote in find_quotes(text):  # once per document, not once per practice (quadratic in long texts)
+        quotes_by_key.setdefault(name_key(text[quote.inner.start : quote.inner.end]), []).append(quote)
     facts: list[MechanismFact] = []
     kept: list[Span] = []
     ranked = sorted(by_key.items(), key=lambda item: (-max(c.trust for c in item[1]), item[1][0].span.start))
@@ -106,7 +119,7 @@ def find_mechanisms(ctx: DocumentContext, regions: DocumentRegions) -> list[Mech
             continue
         best = max(group, key=lambda c: (c.trust, _has_cue(c.name, cues), len(c.name)))
         first = min(group, key=lambda c: c.span.start)
-        mentions = _mentions(text, key, group)
+        mentions = _mentions(text, key, group, quotes_by_key.get(key, []))
         kept.extend(mentions)
         fact = MechanismFact(best.name, key, first.span, mentions=mentions)
         _describe(ctx, fact, sentences, regions)
@@ -132,8 +145,10 @@ def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
     title_spans = [span for span, _ in book_titles(text)]
     cue_alternatives = "|".join(sorted(cues["mechanism_cues"], key=len, reverse=True))
     tail_pattern = re.compile(rf"(?P<joiner>等|的)?(?P<tail>[\u4e00-\u9fff、]{{0,{MAX_TAIL}}}?)(?:{cue_alternatives})")
-    for quote in find_quotes(text):
-        if any(t.start <= quote.start < t.end for t in title_spans):
+    quotes = find_quotes(text)
+    menu_items = _menu_items(text, quotes, cues)
+    for quote in quotes:
+        if holds(title_spans, quote.start):
             continue
         inner = text[quote.inner.start : quote.inner.end]
         core = name_key(inner)
@@ -142,14 +157,17 @@ def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
             or inner in cues["mechanism_cues"]
             or len(inner) > MAX_QUOTED
             or re.search(r"[，。；！？,!?]", inner)
+            or core in menu_items
         ):
             continue
         if _has_cue(inner, cues):
-            if not _is_generic(inner, cues) and not _is_list(inner, cues):
+            if not _is_generic(inner, cues) and not _is_list(inner, cues) and not _bare_kind(inner, cues, known):
                 found.append(_Candidate(inner, core, quote, 3))
             continue
         tail = tail_pattern.match(text, quote.end)
-        if tail and not re.search(r"[，。；：,]", tail.group()):
+        if tail and not re.search(r"[，。；：,]", tail.group()) and not _joins_another(tail.group("tail"), cues):
+            if tail.group("joiner") == "的" and not _practice_verb_before(text, quote.start, cues):
+                continue
             if tail.group("joiner"):
                 found.append(_Candidate(text[quote.start : quote.end], core, quote, 2))
             else:
@@ -160,16 +178,22 @@ def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
     return found
 
 
-def _unquoted_candidates(text: str, cues: dict[str, Any], with_verbs: bool) -> list[_Candidate]:
-    """Known practice names, and (``with_verbs``) names between an action verb and a cue word."""
+def _unquoted_candidates(text: str, cues: dict[str, Any], directive: bool) -> list[_Candidate]:
+    """Known practice names, and names between an action verb and a cue word (in a ``directive`` text only
+    where the clause says the mechanism is set up now: 实行零报告制度, 决定…建立…制度)."""
     found: list[_Candidate] = []
     verbs = sorted(cues["mechanism_verbs"], key=len, reverse=True)
     cue_alternatives = "|".join(sorted(cues["mechanism_cues"], key=len, reverse=True))
-    for m in re.finditer(cue_alternatives, text) if with_verbs else ():
+    decided = cues["decided_in_directives"]
+    for m in re.finditer(cue_alternatives, text):
         start = clause_start(text, m.start(), max(0, m.start() - MAX_UNQUOTED - 6))
         head = text[start : m.start()]
         if any(mark in head for mark in '“”‘’「」《》"') or not head:
             continue
+        if directive:
+            clause = text[clause_start(text, m.start(), max(0, m.start() - 60)) : m.start()]
+            if not any(w in clause for w in decided["markers"]) or any(w in clause for w in decided["negatives"]):
+                continue
         verb_at = max(((head.rfind(v), v) for v in verbs), key=lambda found_verb: found_verb[0])
         if verb_at[0] < 0:
             continue
@@ -180,11 +204,14 @@ def _unquoted_candidates(text: str, cues: dict[str, Any], with_verbs: bool) -> l
         if following == "、" or (following and "\u4e00" <= following <= "\u9fff" and following not in "等和及与并的为"):
             continue
         name = text[name_start : m.end()]
+        cut = False
         for joiner in ("的", "等"):
             if joiner in name:
                 name = name[name.rfind(joiner) + 1 :]
                 name_start = m.end() - len(name)
-        too_short_or_long = len(name) - len(m.group()) < 3 or len(name) > MAX_UNQUOTED
+                cut = True
+        # after 的 only a qualified kind is left (…的良好运行机制, …的沟通对接机制): a description, not a name
+        too_short_or_long = len(name) - len(m.group()) < (5 if cut else 3) or len(name) > MAX_UNQUOTED
         if too_short_or_long or _is_generic(name, cues) or _is_list(name, cues):
             continue
         found.append(_Candidate(name, name_key(name), Span(name_start, m.end()), 1))
@@ -195,6 +222,53 @@ def _unquoted_candidates(text: str, cues: dict[str, Any], with_verbs: bool) -> l
                 continue
             found.append(_Candidate(known, name_key(known), Span(pos, pos + len(known)), 1))
     return found
+
+
+def _menu_items(text: str, quotes: list[Quote], cues: dict[str, Any]) -> set[str]:
+    """Keys of quoted names the document uses as items of an online service's menu (选择“互动中心”并进入“预约办税”)."""
+    items: set[str] = set()
+    for quote in quotes:
+        before = text[max(0, quote.start - 4) : quote.start]
+        after = text[quote.end : quote.end + 2]
+        if any(before.endswith(w) for w in cues["ui_words"]) or any(after.startswith(w) for w in cues["ui_words"]):
+            items.add(name_key(text[quote.inner.start : quote.inner.end]))
+    return items
+
+
+def _bare_kind(inner: str, cues: dict[str, Any], known: set[str]) -> bool:
+    """“互动中心”, “指挥中心”: a two-character core and a cue name a kind of thing, not one practice."""
+    cue = max((c for c in cues["mechanism_cues"] if inner.endswith(c)), key=len)
+    return len(name_key(inner[: -len(cue)])) <= MIN_CORE and name_key(inner) not in known
+
+
+def _joins_another(tail: str, cues: dict[str, Any]) -> bool:
+    """“调查员”作用和扶贫信息平台, “上海普陀”微博等新媒体平台, “数字政府”充分发挥一体化平台: the cue belongs to another
+    phrase, after a conjunction, an enumeration (、 first, 等) or a verb."""
+    return tail.startswith("、") or any(word in tail for word in cues["tail_conjunctions"])
+
+
+def _practice_verb_before(text: str, pos: int, cues: dict[str, Any]) -> bool:
+    clause = text[clause_start(text, pos, max(0, pos - 40)) : pos]
+    return any(verb in clause for verb in cues["joined_practice_verbs"])
+
+
+def _asks_enterprises(text: str, span: Span, sentences: list[Span], cues: dict[str, Any]) -> bool:
+    """支持商贸企业…发展“线上下单、无接触配送”模式: what enterprises are asked to set up is no government practice."""
+    addressed = cues["enterprise_addressee"]
+    sentence = enclosing(sentences, span.start)
+    before = text[sentence.start : span.start]
+    if any(before[-4:].endswith(verb) or before[-4:-1].endswith(verb) for verb in addressed["use_verbs"]):
+        return False
+    obliged = "|".join(addressed["obligations"])
+    if re.search(f"(?:{'|'.join(addressed['addressees'])})[^，,。；;]{{0,8}}?(?:{obliged})", before):
+        return True  # 复工复产的企业应当…建立健康申报制度
+    for verb in addressed["verbs"]:
+        pos = before.find(verb)
+        while pos >= 0:
+            if any(a in before[pos + len(verb) : pos + len(verb) + 8] for a in addressed["addressees"]):
+                return True
+            pos = before.find(verb, pos + 1)
+    return False
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -220,6 +294,10 @@ def _is_generic(name: str, cues: dict[str, Any]) -> bool:
     bare = strip_quote_marks(name)
     if bare in cues["generic_names"]:
         return True
+    for kind in cues["generic_names"]:
+        # 供水、燃气企业与物业、社区联动机制: parties joined to a generic kind, not a named mechanism
+        if bare.endswith(kind) and re.search("[与和同、]", bare[: -len(kind)]):
+            return True
     return any(bare.startswith(word) for word in cues["generic_name_starts"])
 
 
@@ -249,15 +327,16 @@ def _in_plan(text: str, span: Span, sentences: list[Span], plan_spans: list[Span
     if any(p.start <= span.start < p.end for p in plan_spans):
         return True
     clause = text[clause_start(text, span.start, enclosing(sentences, span.start).start) : span.start]
+    for compound in cues["plan_word_exceptions"]:  # 需要, 主要, 将来: 要 and 将 inside another word
+        clause = clause.replace(compound, "  ")
     return any(word in clause for word in cues["plan_words"])
 
 
-def _mentions(text: str, key: str, group: list[_Candidate]) -> list[Span]:
-    """Every place the practice is named: its candidates, and other quotations or occurrences of its core."""
+def _mentions(text: str, key: str, group: list[_Candidate], quotes: list[Span]) -> list[Span]:
+    """Every place the practice is named: its candidates, the other ``quotes`` of its key, and occurrences of its
+    core."""
     spans = {c.span for c in group}
-    for quote in find_quotes(text):
-        if name_key(text[quote.inner.start : quote.inner.end]) == key:
-            spans.add(quote)
+    spans.update(quotes)
     core = strip_quote_marks(group[0].name)
     if len(core) >= 4:
         for pos in _occurrences(text, core):
@@ -276,7 +355,7 @@ def _mentions(text: str, key: str, group: list[_Candidate]) -> list[Span]:
 def _describe(ctx: DocumentContext, fact: MechanismFact, sentences: list[Span], regions: DocumentRegions) -> None:
     text = ctx.norm_text
     described = sorted({enclosing(sentences, m.start) for m in fact.mentions}, key=lambda s: s.start)
-    fact.description = "".join(text[s.start : s.end].strip() for s in described)[:600]
+    fact.description = "".join(readable(text[s.start : s.end]) for s in described)[:600]
     fact.region = _region_of(text, fact, described[0], regions)
     for mention in fact.mentions:
         sentence = enclosing(sentences, mention.start)

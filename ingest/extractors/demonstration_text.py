@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,11 +80,18 @@ def paragraph_spans(text: str) -> list[Span]:
 
 
 def enclosing(spans: list[Span], pos: int) -> Span:
-    """The span of ``spans`` that holds position ``pos`` (a one-character span when none does)."""
-    for span in spans:
-        if span.start <= pos < span.end:
-            return span
+    """The span of ``spans`` (in order and not overlapping, as ``sentence_spans`` and ``paragraph_spans`` give
+    them) that holds position ``pos``, found by bisection; a one-character span when none does."""
+    i = bisect_right(spans, pos, key=lambda span: span.start) - 1
+    if i >= 0 and spans[i].start <= pos < spans[i].end:
+        return spans[i]
     return Span(pos, pos + 1)
+
+
+def holds(spans: list[Span], pos: int) -> bool:
+    """Whether a span of ``spans`` (in order and not overlapping) holds position ``pos`` (by bisection)."""
+    i = bisect_right(spans, pos, key=lambda span: span.start) - 1
+    return i >= 0 and spans[i].start <= pos < spans[i].end
 
 
 def clause_start(text: str, pos: int, floor: int = 0) -> int:
@@ -134,6 +142,24 @@ def strip_quote_marks(name: str) -> str:
         if not any(mark in inner for mark in ("”", "」", "』")) or inner.count("“") == inner.count("”"):
             return inner
     return name
+
+
+# Bylines, photo captions and scrape debris a description or passage should not carry: "□ 本报记者 徐伟伦 ",
+# "（记者 张三 通讯员 李四）", "图为…", "【相关解读】", "责任编辑：…".
+_BYLINE = re.compile(
+    r"[□■◆●]?\s*(?:本报|本刊|新华社|人民网)?(?:记者|通讯员|实习生)(?:[\s\u3000]+[\u4e00-\u9fff]{2,4})+[\s\u3000]+"
+    r"|[（(](?:本报)?(?:记者|通讯员)[^（）()\n]{0,30}[)）]"
+)
+_DEBRIS = re.compile(r"【[^】\n]{0,12}】|(?:责任编辑|编辑|来源|作者)[:：][^\s。，]{0,20}|[□■◆●]")
+_CAPTION = re.compile(r"^\s*(?:图为|图片来源|\(图|（图|摄影)")
+
+
+def readable(sentence: str) -> str:
+    """A sentence without bylines and scrape debris ("" for a photo caption), whitespace tidied."""
+    if _CAPTION.match(sentence):
+        return ""
+    tidy = _DEBRIS.sub("", _BYLINE.sub("", sentence))
+    return re.sub(r"[\s\u3000]+", " ", tidy).strip()
 
 
 _KEY_NOISE = re.compile(r"[\s\u3000“”‘’「」『』\"'、，,·•（）()《》：:。；;！!？?—\-]")

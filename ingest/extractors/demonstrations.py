@@ -1,11 +1,12 @@
 """The demonstration extractor: designations, projects and mechanisms of a document as graph nodes.
 
 ``extract_demonstrations(ctx)`` reads the document's Simplified twin (so Traditional input gives the same
-names, regions and claims) and returns a ``GraphChange`` of nodes the document owns (DemonstrationDesignation,
-DemonstrationProject, Mechanism, each with ``doc_id`` and a span ``[span_start, span_end)`` that addresses
-both ``ctx.text`` and ``ctx.norm_text``) plus shared Topic, Indicator and Agency nodes and placeholder
-NormativeDocuments for cited titles not yet ingested. Statutes are skipped: they neither name demonstration
-areas nor describe local practices.
+names, regions and claims) and returns a ``GraphChange`` of Mechanism nodes the document owns (each with
+``doc_id`` and a span ``[span_start, span_end)`` that addresses both ``ctx.text`` and ``ctx.norm_text``), of
+DemonstrationDesignation and DemonstrationProject nodes shared by every document that states the same naming
+(their ids carry no document: kind, region, batch and name; each document adds its STATED_IN with the span), plus
+shared Topic, Indicator and Agency nodes and placeholder NormativeDocuments for cited titles not yet ingested.
+Statutes are skipped: they neither name demonstration areas nor describe local practices.
 """
 
 from __future__ import annotations
@@ -40,14 +41,14 @@ def _digest(value: str) -> str:
     return hashlib.sha1(value.encode("utf-8")).hexdigest()[:12]
 
 
-def designation_id(doc_id: str, fact: DesignationFact) -> str:
-    """Stable id of a designation: document, kind, region, batch and project name."""
-    return f"{doc_id}/designation/{fact.kind.value}/{fact.region.code}/{fact.batch or 0}/{_digest(name_key(fact.name))}"
+def designation_id(fact: DesignationFact) -> str:
+    """Id of a designation, the same in every document that states it: kind, region, batch and project name."""
+    return f"designation:{fact.kind.value}/{fact.region.code}/{fact.batch or 0}/{_digest(name_key(fact.name))}"
 
 
-def project_id(doc_id: str, region_code: str, name: str) -> str:
-    """Stable id of a demonstration project: document, region and name."""
-    return f"{doc_id}/project/{region_code}/{_digest(name_key(name))}"
+def project_id(region_code: str, name: str) -> str:
+    """Id of a demonstration project, the same in every document that names it: region and name."""
+    return f"project:{region_code}/{_digest(name_key(name))}"
 
 
 def mechanism_id(doc_id: str, key: str) -> str:
@@ -77,13 +78,12 @@ def _stated_in(label: str, node_id: str, ctx: DocumentContext, span: Span) -> Re
 
 def _add_designation(ctx: DocumentContext, fact: DesignationFact, change: GraphChange) -> None:
     programme = load_resource("batches")["programme"]
-    node_id = designation_id(ctx.doc_id, fact)
+    node_id = designation_id(fact)
     change.nodes.append(
         NodeRecord(
             "DemonstrationDesignation",
             node_id,
             {
-                "doc_id": ctx.doc_id,
                 "programme": programme,
                 "batch": fact.batch,
                 "year": fact.year,
@@ -91,7 +91,6 @@ def _add_designation(ctx: DocumentContext, fact: DesignationFact, change: GraphC
                 "named_by": fact.named_by,
                 "region_code": fact.region.code,
                 "name": fact.name,
-                **_span_props(ctx, fact.span),
             },
         )
     )
@@ -99,13 +98,9 @@ def _add_designation(ctx: DocumentContext, fact: DesignationFact, change: GraphC
     if fact.kind is DesignationKind.AREA:
         change.rels.append(RelRecord("DESIGNATES", "DemonstrationDesignation", node_id, "Region", fact.region.code))
         return
-    project = project_id(ctx.doc_id, fact.region.code, fact.name)
+    project = project_id(fact.region.code, fact.name)
     change.nodes.append(
-        NodeRecord(
-            "DemonstrationProject",
-            project,
-            {"doc_id": ctx.doc_id, "name": fact.name, "region_code": fact.region.code, **_span_props(ctx, fact.span)},
-        )
+        NodeRecord("DemonstrationProject", project, {"name": fact.name, "region_code": fact.region.code})
     )
     change.rels.append(RelRecord("DESIGNATES", "DemonstrationDesignation", node_id, "DemonstrationProject", project))
     change.rels.append(RelRecord("LOCATED_IN", "DemonstrationProject", project, "Region", fact.region.code))

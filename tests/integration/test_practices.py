@@ -22,6 +22,7 @@ from graph.ladybug_store import LadybugGraphStore
 from ingest.extractors.demonstrations import extract_demonstrations
 from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
+from ontology.text import to_simplified
 from practices.cards import list_designations, list_mechanisms, practice_card, similar_practices
 from search.embedders.base import Embedder, normalise_rows
 
@@ -122,13 +123,25 @@ def test_cli_lists_designations_and_mechanisms_as_json(data_dir: Path) -> None:
     result = runner.invoke(cli_app, ["--data-dir", str(data_dir), "demonstrations", "--json", "--batch", "2"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert [set(r) for r in rows] == [{"kind", "name", "region", "region_code", "batch", "year", "source_id"}]
+    assert [set(r) for r in rows] == [
+        {"kind", "name", "region", "region_code", "batch", "year", "source_id", "source_ids"}
+    ]
     assert rows[0]["region_code"] == "110112" and rows[0]["name"] == "" and rows[0]["source_id"]
     result = runner.invoke(cli_app, ["--data-dir", str(data_dir), "mechanisms", "--json", "--region", "通州区"])
     assert result.exit_code == 0, result.output
     mechanisms = json.loads(result.output)
-    assert set(mechanisms[0]) == {"name", "region", "region_code", "description", "claims", "topics", "source_id"}
-    assert any(m["name"] == "小微企业法治体检中心" and m["claims"] == ["在北京市率先"] for m in mechanisms)
+    assert set(mechanisms[0]) == {
+        "name",
+        "aliases",
+        "region",
+        "region_code",
+        "description",
+        "claims",
+        "topics",
+        "source_id",
+        "source_ids",
+    }
+    assert any(m["name"] == "小微企业法治体检中心" and "在北京市率先" in m["claims"] for m in mechanisms)
     card = runner.invoke(cli_app, ["--data-dir", str(data_dir), "practices", "card", "首席法律顾问制度", "--json"])
     assert card.exit_code == 0, card.output
     assert json.loads(card.output)["where"] == "北京市通州区"
@@ -147,3 +160,66 @@ def test_http_routes(data_dir: Path) -> None:
         similar = client.get("/practices/similar", params={"q": "行政执法包容审慎", "top": 3})
         assert similar.status_code == 200 and len(similar.json()) <= 3
         assert client.get("/practices/similar", params={"q": ""}).status_code == 422
+
+
+def _seed_source_id(store: GraphStore, prefix: str) -> str:
+    return next(d["source_id"] for d in store.find_nodes("NormativeDocument") if prefix in (d.get("source_id") or ""))
+
+
+def test_tongzhou_batch_one_project_is_one_designation_with_both_seeds_as_sources(store: GraphStore) -> None:
+    rows = list_designations(store, batch=1, kind="project", region_code="110112")
+    assert [(r.name, r.batch, r.year) for r in rows] == [("行政复议规范化建设", 1, 2020)]
+    assert rows[0].source_ids == sorted([_seed_source_id(store, "000_"), _seed_source_id(store, "002_")])
+    assert all("行政复议规范化建设" in to_simplified(ref.text) for ref in rows[0].sources)
+    # one node in the graph, stated in both documents
+    nodes = store.find_nodes("DemonstrationDesignation", {"region_code": "110112", "batch": 1})
+    assert len(nodes) == 1
+    stated = [r for r in store.relationships("STATED_IN") if r.source_id == nodes[0]["id"]]
+    assert len({r.target_id for r in stated}) == 2
+    projects = store.find_nodes("DemonstrationProject", {"region_code": "110112"})
+    assert [p["name"] for p in projects] == ["行政复议规范化建设"]
+
+
+def test_a_shared_designation_keeps_its_other_source_and_goes_with_the_last(tmp_path: Path, shared_dir: Path) -> None:
+    seeds = shared_dir / "corpora" / "seeds"
+    own = LadybugGraphStore(tmp_path / GRAPH_DIR_NAME)
+    try:
+        own.ensure_schema()
+        own.write(reference_change(include_townships=False))
+        paths = [next(seeds.glob("000_*.txt")), next(seeds.glob("002_*.txt"))]
+        assert not ingest_paths(paths, store=own, extractors=[extract_demonstrations]).failed
+        docs = {d["source_id"]: d["id"] for d in own.find_nodes("NormativeDocument") if d.get("source_id")}
+        first, second = sorted(docs)
+        own.delete_document(docs[second])
+        rows = list_designations(own, batch=1, kind="project", region_code="110112")
+        assert [r.source_ids for r in rows] == [[first]]
+        assert list_designations(own, batch=2) == []  # named by the deleted seed only
+        own.delete_document(docs[first])
+        assert own.find_nodes("DemonstrationDesignation") == []
+        assert own.find_nodes("DemonstrationProject") == []
+    finally:
+        own.close()
+
+
+def test_mechanisms_are_merged_across_sources_by_name_and_alias(store: GraphStore) -> None:
+    rows = list_mechanisms(store)
+    study = [r for r in rows if r.name == "会前学法"]
+    assert len(study) == 1
+    assert set(study[0].source_ids) == {_seed_source_id(store, p) for p in ("000_", "003_", "004_")}
+    assert len(study[0].sources) == 3
+    check_up = [r for r in rows if "法治体检中心" in r.name or any("法治体检中心" in a for a in r.aliases)]
+    assert len(check_up) == 1
+    assert {check_up[0].name, *check_up[0].aliases} == {"小微企业法治体检中心", "公共法律服务企业法治体检中心"}
+    assert set(check_up[0].source_ids) == {_seed_source_id(store, "002_"), _seed_source_id(store, "004_")}
+    assert len({r.name for r in rows}) == len(rows)
+    assert list_mechanisms(store, region_code="110112")[0].region_code == "110112"
+
+
+def test_mechanism_text_has_no_byline_or_scrape_debris(store: GraphStore) -> None:
+    rows = list_mechanisms(store)
+    assert rows
+    for row in rows:
+        assert "本报记者" not in row.description and "□" not in row.description, row.name
+    card = practice_card(store, "小微企业法治体检中心")
+    assert card.sources and all("本报记者" not in s.passage and "□" not in s.passage for s in card.sources)
+    assert {s.source_id for s in card.sources} == set(card.mechanism.source_ids)

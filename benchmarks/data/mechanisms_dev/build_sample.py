@@ -7,7 +7,8 @@ time (commit e09afe4) found a candidate, and the other cue sentences, so both pr
 recall (what it missed) can be measured. Each passage goes to ``dev`` or ``test`` by the parity of the CRC-32 of
 its id; rules were written looking at ``dev`` only.
 
-    .venv/bin/python benchmarks/data/mechanisms_dev/build_sample.py ../shared > passages.jsonl
+    # from a tree of commit e09afe4 (git archive e09afe4 | tar -x -C /tmp/old), which reproduces passages.jsonl:
+    cd /tmp/old && python /path/to/build_sample.py /path/to/shared > passages.jsonl
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from __future__ import annotations
 import json
 import random
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
+from graph.ladybug_store import LadybugGraphStore
 from ingest.extractors.base import DocumentContext
 from ingest.extractors.demonstration_mechanisms import find_mechanisms
 from ingest.extractors.demonstration_text import DocumentRegions, load_resource, sentence_spans
 from ingest.normalize import clean_text
+from ingest.pipeline import ingest_paths
 from ontology.text import to_simplified
 
 PER_STRATUM = {"seeds": 15, "ncp-policies": 35, "lawrefbook": 6}
@@ -30,22 +34,48 @@ PER_STRATUM = {"seeds": 15, "ncp-policies": 35, "lawrefbook": 6}
 def _context(doc_id: str, text: str, doc_type: str) -> DocumentContext:
     stored = clean_text(text).text
     return DocumentContext(
-        doc_id=doc_id, source_id=doc_id, text=stored, norm_text=to_simplified(stored), title="", doc_type=doc_type,
+        doc_id=doc_id,
+        source_id=doc_id,
+        text=stored,
+        norm_text=to_simplified(stored),
+        title="",
+        doc_type=doc_type,
         region_code=None,
     )
 
 
+def _ncp_types(path: Path) -> dict[str, str]:
+    """The document type ingest gives each NCP record (read back from a temporary graph), by docid."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = LadybugGraphStore(Path(folder) / "graph.lbug")
+        store.ensure_schema()
+        ingest_paths([path], store=store, extractors=[])
+        types = {d["source_id"]: d["doc_type"] for d in store.find_nodes("NormativeDocument") if d.get("source_id")}
+        store.close()
+    return types
+
+
 def _documents(shared: Path) -> list[tuple[str, str, str, str]]:
     """(corpus, source, doc_type, text) of every document drawn from."""
-    docs = [("seeds", p.name, "新闻报道", p.read_text(encoding="utf-8")) for p in sorted((shared / "corpora/seeds").glob("*.txt"))]
-    types = json.loads(Path("/tmp/probe/ncp_types.json").read_text(encoding="utf-8"))
+    docs = [
+        ("seeds", p.name, "新闻报道", p.read_text(encoding="utf-8"))
+        for p in sorted((shared / "corpora/seeds").glob("*.txt"))
+    ]
+    types = _ncp_types(shared / "corpora/ncp-policies/docs.jsonl")
     for line in (shared / "corpora/ncp-policies/docs.jsonl").read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        doc_type = (types.get(record["docid"]) or {}).get("doc_type") or "政策文件"
+        doc_type = types.get(record["docid"]) or "政策文件"
         docs.append(("ncp-policies", record["docid"], doc_type, record["text"]))
     laws = sorted((shared / "corpora/lawrefbook").glob("*/*.md"))
     for path in random.Random(7).sample([p for p in laws if not p.name.startswith("_")], 60):
-        docs.append(("lawrefbook", str(path.relative_to(shared / "corpora/lawrefbook")), "法律", path.read_text(encoding="utf-8")))
+        docs.append(
+            (
+                "lawrefbook",
+                str(path.relative_to(shared / "corpora/lawrefbook")),
+                "法律",
+                path.read_text(encoding="utf-8"),
+            )
+        )
     return docs
 
 
@@ -62,7 +92,13 @@ def main(shared: Path) -> None:
                 continue
             hit = any(span.start <= s < span.end for s in starts)
             strata.setdefault((corpus, hit), []).append(
-                {"id": f"{corpus}:{source}:{span.start}", "corpus": corpus, "source": source, "doc_type": doc_type, "text": sentence}
+                {
+                    "id": f"{corpus}:{source}:{span.start}",
+                    "corpus": corpus,
+                    "source": source,
+                    "doc_type": doc_type,
+                    "text": sentence,
+                }
             )
     rng = random.Random(17)
     for (corpus, _hit), rows in sorted(strata.items()):
