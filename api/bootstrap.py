@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from api.settings import Settings
 from graph.base import GraphStore
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from eligibility.matching import Matcher
+    from ingest.curation import MeasureCorrection
     from ingest.extractors.base import ChangeHook, Extractor
     from ingest.pipeline import IngestSummary, Progress
     from ingest.readers import SourceDocument
@@ -210,6 +211,17 @@ class Services:
             if doc_id is not None:
                 self.refresh()
         return doc_id
+
+    def curate(self, source_id: str, number: int, correction: MeasureCorrection, *, by: str) -> dict[str, Any]:
+        """Apply an official's correction to measure ``number`` of a policy (kept beside the extracted original,
+        with who and when); the matches it changes become webhook events in the same transaction, and the
+        matcher is compiled again on next use."""
+        from ingest.curation import correct_measure
+
+        with self._writes:
+            record = correct_measure(self.store, source_id, number, correction, by=by, hooks=self.hooks)
+            self.__dict__.pop("matcher", None)
+        return record
 
     def refresh(self) -> None:
         """Bring what derives from the graph up to date: the search index is reconciled with the graph as a

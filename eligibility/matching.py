@@ -124,6 +124,8 @@ class MeasureReasons:
             "region_code": measure.region_code,
             "title": measure.title,
             "copies": [{"source_id": source_id, "clause_id": clause_id} for source_id, clause_id in measure.copies],
+            "curated": measure.curated,
+            "auto_grant": measure.auto_grant,
         }
         conditions = tuple(
             tuple({**_condition_json(c), "outcome": outcome} for outcome in OUTCOME_NAMES) for c in measure.conditions

@@ -91,6 +91,7 @@ def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]
     """
     return [
         {
+            "number": number,
             "doc_id": m.doc_id,
             "source_id": m.source_id,
             "clause_id": m.clause_id,
@@ -102,6 +103,8 @@ def policy_conditions(store: GraphStore, source_id: str) -> list[dict[str, Any]]
             "valid_from": m.valid_from,
             "valid_to": m.valid_to,
             "deadline": m.deadline,
+            "curated": m.curated,
+            "auto_grant": m.auto_grant,
         }
-        for m in document_measures(store, source_id)
+        for number, m in enumerate(document_measures(store, source_id), start=1)
     ]

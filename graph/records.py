@@ -176,6 +176,8 @@ def measure_of(benefit: Row, clause: Row, conditions: Iterable[Row], document: M
         valid_to=benefit.get("valid_to"),
         deadline=benefit.get("deadline"),
         title=document.title,
+        curated=bool(benefit.get("curated")),
+        auto_grant=bool(benefit.get("auto_grant")),
     )
 
 

@@ -27,6 +27,7 @@ from graph import cypher
 from graph.base import GraphChange, GraphStore, NodeRecord, RelRecord
 from graph.errors import GraphStoreError
 from ingest import links
+from ingest.curation import CURATION, overlay_curations
 from ingest.errors import IngestError
 from ingest.extractors.base import ChangeHook, ClauseSpan, DocumentContext, Extractor
 from ingest.metadata import DocumentMetadata, extract_metadata
@@ -235,6 +236,7 @@ class _Run:
         self.by_work: dict[str, set[str]] = {}
         self.pending: list[_Pending] = []
         self.pending_rows = 0
+        self.curated_sources = {str(c["source_id"]) for c in store.find_nodes(CURATION)}
         rows = store.query(cypher.KNOWN_DOCUMENTS)
         for row in rows:
             self._remember(
@@ -432,6 +434,8 @@ class _Run:
         context = _context(source, doc_id, text, norm_text, meta, drafts, clause_ids)
         for extractor in self.extractors:
             change.extend(extractor(context))
+        if source.source_id in self.curated_sources:
+            overlay_curations(self.store, source.source_id, doc_id, change)
         for hook in self.hooks:
             change.extend(hook(context, change))
         entities = sum(1 for n in change.nodes if n.label not in ("NormativeDocument", "Clause"))

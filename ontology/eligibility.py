@@ -151,3 +151,5 @@ class MeasureSpec:
     title: str = field(default="", compare=False)
     # the same measure republished in other documents: (source_id, clause_id) of each copy
     copies: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    curated: bool = False  # an official corrected what was extracted
+    auto_grant: bool = False  # 免申即享: granted to qualifying profiles without an application

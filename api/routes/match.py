@@ -7,10 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import GraphStoreDep, ServicesDep
-from api.errors import PROBLEM_RESPONSES, problem_responses
+from api.deps import ServicesDep
+from api.errors import PROBLEM_RESPONSES
 from eligibility.matching import answer_json
-from eligibility.measures import policy_conditions
 from eligibility.profile import EnterpriseProfile
 
 router = APIRouter(tags=["eligibility"], responses=PROBLEM_RESPONSES)
@@ -35,13 +34,3 @@ def match_profile(
     )
     # The answer's JSON is assembled from per-measure text serialised once (eligibility.matching.answer_json).
     return Response(answer_json(results), media_type="application/json")
-
-
-@router.get(
-    "/policies/{source_id:path}/conditions",
-    summary="The support measures of a policy with their conditions",
-    responses=problem_responses(404),
-)
-def read_policy_conditions(source_id: str, store: GraphStoreDep) -> list[dict[str, Any]]:
-    """Each measure's conditions (dimension, operator, value, text), benefit, validity and jurisdiction."""
-    return policy_conditions(store, source_id)

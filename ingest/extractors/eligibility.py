@@ -252,6 +252,9 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
 
 # carve-outs (除湖北省外) and a place as the clause's subject (湖北省可免征…) limit the measure's region
 _EXCEPT_PLACE = re.compile(r"除([^，。；、（）()]{2,12}?)外")
+# a place in the subject phrase that qualifies who benefits: 通州区的小微企业, 本市范围内的企业, 湖北省境内的个体工商户
+_PLACE_OF_BENEFICIARY = re.compile(r"(?:(?:行政)?(?:区域|辖区|范围|境)?内)?的")
+_PART_END = re.compile(r"[，,；;。：:]")  # the subject phrase is the measure's first part
 _PLACE_SUBJECT = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)?(?:自[^，。；]{0,12}起，)?([^，。；、]{2,10}?)(可|要|应|将)"
 )
@@ -302,6 +305,12 @@ def find_region_limits(text: str, start: int, end: int) -> list[Found]:
         codes = [r.region.code for r in gazetteer.find_mentions(m.group(1)) if r.region.code != NATIONAL_CODE]
         if codes:
             found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REGION, Op.NOT_IN, codes, m.group())))
+    first_part = _PART_END.search(text, start, end)
+    subject_end = first_part.start() if first_part else end
+    for mention in gazetteer.find_mentions(text[start:subject_end]):
+        a, b = start + mention.start, start + mention.end
+        if mention.region.code != NATIONAL_CODE and _PLACE_OF_BENEFICIARY.match(text, b):
+            found.append(Found(a, b, ConditionSpec(Dim.REGION, Op.IN, [mention.region.code], text[a:b])))
     subject = _PLACE_SUBJECT.match(text[start:end])
     if subject:
         mentions = gazetteer.find_mentions(subject.group(1))

@@ -1,4 +1,4 @@
-"""`policykg match` / `conditions` and POST /match, GET /policies/{id}/conditions over a small ingested corpus."""
+"""`policykg match` / `conditions` and POST /match, GET /policies/{id}/measures over a small ingested corpus."""
 
 from __future__ import annotations
 
@@ -126,4 +126,4 @@ def test_http_match_and_422s(data_dir: Path) -> None:
             response = client.post("/match", json={**PROFILE, **bad})
             assert response.status_code == 422
             assert field in json.dumps(response.json(), ensure_ascii=False)
-        assert client.get("/policies/nope/conditions").status_code == 404
+        assert client.get("/policies/nope/measures").status_code == 404

@@ -31,7 +31,7 @@ def test_a_file_ingested_policy_is_reachable_by_its_source_id_with_a_slash(tmp_p
         encoding="utf-8",
     )
     services.ingest([folder])
-    answer = client.get("/policies/policies/rent.txt/conditions")
+    answer = client.get("/policies/policies/rent.txt/measures")
     assert answer.status_code == 200, answer.text
     assert answer.json()[0]["source_id"] == "policies/rent.txt"
-    assert client.get("/policies/policies/none.txt/conditions").status_code == 404
+    assert client.get("/policies/policies/none.txt/measures").status_code == 404

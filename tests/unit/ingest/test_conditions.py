@@ -123,3 +123,18 @@ def test_heading_joins_the_measure_that_follows_it() -> None:
 def test_validity_end_reads_explicit_end_dates() -> None:
     text = "单位费率均为0.5%，执行至2021年7月31日。"
     assert validity_end(text, 0, len(text), "2020-02-08") == "2021-07-31"
+
+
+def test_a_place_in_the_subject_phrase_is_a_region_condition_not_an_unchecked_wording() -> None:
+    text = (
+        "北京市通州区关于支持小微企业的若干措施\n一、对通州区的小微企业，减免3个月房租，每家最高10万元。\n"
+        "二、对复工企业减半收取检测费，对委托单位为湖北省的企业，免除检测费用。\n"
+    )
+    change = extract_conditions(_context(text))
+    conditions = {
+        (n.props["dimension"], n.props["value_json"], n.props["text"]) for n in change.nodes if n.label == "Condition"
+    }
+    assert ("region", '["110112"]', "通州区") in conditions
+    assert ("other", "true", "通州区") not in conditions
+    # a place after the measure's first part may belong to another tier: not made a region condition here
+    assert not [c for c in conditions if c[0] == "region" and c[2] == "湖北省"]
