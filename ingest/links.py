@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -81,7 +82,7 @@ def citation_change(
     change = GraphChange()
     doc_targets: set[str] = set()
     clause_targets: set[tuple[str, str]] = set()
-    leaves = [c for c in clauses if c.kind not in CONTAINER_KINDS]
+    leaves = _Innermost([c for c in clauses if c.kind not in CONTAINER_KINDS])
     for mention in find_book_titles(norm_text):
         if mention.start < body_start:
             continue
@@ -111,19 +112,38 @@ def citation_change(
         if target not in doc_targets:
             doc_targets.add(target)
             change.rels.append(RelRecord("CITES", "NormativeDocument", doc_id, "NormativeDocument", target, props))
-        holder = _innermost(leaves, mention.start, mention.end)
+        holder = leaves.holder(mention.start, mention.end)
         if holder is not None and (holder.id, target) not in clause_targets:
             clause_targets.add((holder.id, target))
             change.rels.append(RelRecord("CITES", "Clause", holder.id, "NormativeDocument", target, props))
     return change
 
 
-def _innermost(clauses: Sequence[ClauseRef], start: int, end: int) -> ClauseRef | None:
-    holder = None
-    for clause in clauses:
-        if clause.start <= start and end <= clause.end and (holder is None or clause.start >= holder.start):
-            holder = clause
-    return holder
+class _Innermost:
+    """Finds the innermost of ``clauses`` holding a span: the one starting last (the later listed of two starting
+    together) with ``start <= span start`` and ``span end <= end``.
+
+    Clauses are kept in order of start with the running maximum of their ends, so a look-up bisects to the last
+    clause starting early enough and walks back only while an earlier clause could still reach the span's end,
+    instead of testing every clause for every citation (quadratic in a long text).
+    """
+
+    def __init__(self, clauses: Sequence[ClauseRef]) -> None:
+        order = sorted(range(len(clauses)), key=lambda i: (clauses[i].start, i))
+        self._clauses = [clauses[i] for i in order]
+        self._starts = [c.start for c in self._clauses]
+        self._reach: list[int] = []
+        for clause in self._clauses:
+            self._reach.append(max(clause.end, self._reach[-1]) if self._reach else clause.end)
+
+    def holder(self, start: int, end: int) -> ClauseRef | None:
+        """The innermost clause holding ``[start, end)``, or ``None``."""
+        k = bisect_right(self._starts, start) - 1
+        while k >= 0 and self._reach[k] >= end:
+            if end <= self._clauses[k].end:
+                return self._clauses[k]
+            k -= 1
+        return None
 
 
 def mention_change(

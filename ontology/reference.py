@@ -67,7 +67,12 @@ class Gazetteer:
             for name, regs in self._by_name.items()
             if any(r.level is not RegionLevel.TOWNSHIP for r in regs) and len(name) >= 2
         }
-        self._max_name_len = max(len(n) for n in self._mention_names)
+        # the longest name starting with each two characters: most places of a text start none, and are passed
+        # over with one look-up instead of one per possible length
+        self._longest_by_prefix: dict[str, int] = {}
+        for name in self._mention_names:
+            prefix = name[:2]
+            self._longest_by_prefix[prefix] = max(self._longest_by_prefix.get(prefix, 0), len(name))
 
     def _names_of(self, region: Region) -> set[str]:
         names = {region.name, region.full_name}
@@ -150,7 +155,8 @@ class Gazetteer:
         mentions: list[RegionMention] = []
         i, n = 0, len(text)
         while i < n:
-            for length in range(min(self._max_name_len, n - i), 1, -1):
+            longest = self._longest_by_prefix.get(text[i : i + 2], 0)
+            for length in range(min(longest, n - i), 1, -1):
                 surface = text[i : i + length]
                 if surface in self._mention_names:
                     region = self.resolve(surface, context)

@@ -84,11 +84,11 @@ def passage_units(doc_id: str, title: str, text: str, clauses: Sequence[ClauseRo
     units.append(
         IndexUnit(f"{doc_id}{DOCUMENT_ENTRY_SUFFIX}", None, None, f"{title}\n{opening}", vector_text(title, opening))
     )
-    spans = [c for c in clauses if c.span_start is not None and c.span_end is not None]
+    containing = _DeepestContaining([c for c in clauses if c.span_start is not None and c.span_end is not None])
     for number, (start, end) in enumerate(passages(text)):
         passage = text[start:end]
         if passage.strip():
-            clause = _deepest_containing(spans, start)
+            clause = containing.at(start)
             units.append(
                 IndexUnit(
                     f"{doc_id}#p{number}", clause.id if clause else None, None, passage, vector_text(title, passage)
@@ -119,15 +119,32 @@ def _slice(text: str, clause: ClauseRow) -> str:
     return text[clause.span_start : clause.span_end]
 
 
-def _deepest_containing(clauses: Sequence[ClauseRow], position: int) -> ClauseRow | None:
-    best: ClauseRow | None = None
-    for clause in clauses:
-        assert clause.span_start is not None and clause.span_end is not None
-        if clause.span_start <= position < clause.span_end and (
-            best is None or (clause.depth or 0) > (best.depth or 0)
-        ):
-            best = clause
-    return best
+class _DeepestContaining:
+    """The deepest clause holding each of increasing positions (the first listed among equally deep ones), found
+    in one sweep over the clauses in order of start, instead of a scan of every clause per position (quadratic
+    in a long text's passages and clauses)."""
+
+    def __init__(self, clauses: Sequence[ClauseRow]) -> None:
+        self._pending = sorted(enumerate(clauses), key=lambda item: item[1].span_start or 0, reverse=True)
+        self._open: list[tuple[int, ClauseRow]] = []
+        self._last = -1
+
+    def at(self, position: int) -> ClauseRow | None:
+        """The deepest clause with ``span_start <= position < span_end``; positions must not decrease."""
+        assert position >= self._last, "positions must not decrease"
+        self._last = position
+        while self._pending and (self._pending[-1][1].span_start or 0) <= position:
+            self._open.append(self._pending.pop())
+        self._open = [(i, c) for i, c in self._open if (c.span_end or 0) > position]
+        best: tuple[int, ClauseRow] | None = None
+        for i, clause in self._open:
+            if (
+                best is None
+                or (clause.depth or 0) > (best[1].depth or 0)
+                or ((clause.depth or 0) == (best[1].depth or 0) and i < best[0])
+            ):
+                best = (i, clause)
+        return best[1] if best else None
 
 
 def with_units(document: IndexDocument, units: tuple[IndexUnit, ...]) -> IndexDocument:
