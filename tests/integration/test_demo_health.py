@@ -16,13 +16,19 @@ DEMO = Path(__file__).resolve().parents[2] / "api" / "demo_data"
 DEMO_POLICIES = Path(__file__).resolve().parents[2] / "api" / "demo_policies"
 
 
+def bundled_policies() -> int:
+    """Documents in api/demo_policies: one per .txt file and one per line of the .jsonl files."""
+    lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in DEMO_POLICIES.glob("*.jsonl"))
+    return len(list(DEMO_POLICIES.glob("*.txt"))) + lines
+
+
 def test_demo_data_loads_and_is_served(tmp_path: Path) -> None:
     runner = CliRunner(env={"POLICYKG_EMBEDDER": "none"})  # lexical only: the embedders have their own tests
     assert runner.invoke(cli_app, ["--data-dir", str(tmp_path), "init"]).exit_code == 0
     loaded = runner.invoke(cli_app, ["--data-dir", str(tmp_path), "load-demo"])
     assert loaded.exit_code == 0, loaded.output
     statutes = len(list(DEMO.glob("*.md"))) - 1  # SOURCE.md describes the folder
-    policies = len(list(DEMO_POLICIES.glob("*.txt")))
+    policies = bundled_policies()
 
     services = build_services(Settings(policykg_data_dir=tmp_path, policykg_embedder="none"))
     with TestClient(create_app(services)) as client:
@@ -38,6 +44,6 @@ def test_demo_data_loads_and_is_served(tmp_path: Path) -> None:
 def test_the_bundled_policies_give_the_self_check_measures_to_find(tmp_path: Path) -> None:
     services = build_services(Settings(policykg_data_dir=tmp_path, policykg_embedder="none"))
     summary = services.ingest([DEMO_POLICIES])
-    assert summary.documents == len(list(DEMO_POLICIES.glob("*.txt"))) and not summary.failed
+    assert summary.documents == bundled_policies() and not summary.failed
     assert services.matcher.size >= 20
     services.close()
