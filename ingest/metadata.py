@@ -151,6 +151,7 @@ def _apply_declared(meta: DocumentMetadata, declared: DeclaredMetadata) -> None:
         meta.issuers = _unique([declared.issuer, *meta.issuers])
     if declared.published:
         meta.date_published = declared.published
+        meta.version_date = meta.version_date or declared.published  # a published date dates this version
     if declared.doc_type:
         meta.doc_type = DocumentType(declared.doc_type)
     if declared.region_code:

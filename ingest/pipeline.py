@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,9 @@ from ontology.text import normalise_title, to_simplified
 
 logger = logging.getLogger(__name__)
 
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # bumped when what a document becomes changes, so every document is read again
+# a title that is an agency's name (人力资源社会保障部, 某某市人民政府) names no work of its own
+_AGENCY_NAME = re.compile(r"(?:部|局|署|委员会|委|厅|办公室|办|政府|中心)$")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # New documents are written in batches: one transaction holds up to this many complete documents, which
 # spreads the fixed cost of each statement; a crash still leaves every document whole or absent.
@@ -138,9 +141,22 @@ def _analyse(source: SourceDocument, doc_id: str, digest: str) -> _Analysis:
     meta = extract_metadata(source, cleaned.text, norm_text)
     drafts = parse_clauses(cleaned.text)
     title_norm = normalise_title(meta.title)
-    work_key = f"{title_norm}/{normalise_title(meta.subtitle or '')}"
-    work_id = "work-" + hashlib.sha1(work_key.encode("utf-8")).hexdigest()[:16]
+    work_id = "work-" + hashlib.sha1(_work_key(meta, title_norm, doc_id).encode("utf-8")).hexdigest()[:16]
     return _Analysis(source, doc_id, digest, cleaned, norm_text, meta, drafts, title_norm, work_id)
+
+
+def _work_key(meta: DocumentMetadata, title_norm: str, doc_id: str) -> str:
+    """What versions of one work share: a statute's title (and subtitle); another document's title and issuer.
+
+    A title that is an agency's name names no work: such a document is a work of its own.
+    """
+    key = f"{title_norm}/{normalise_title(meta.subtitle or '')}"
+    if meta.doc_type in STATUTE_TYPES:
+        return key
+    issuers = [normalise_title(i) for i in meta.issuers]
+    if not title_norm or title_norm in issuers or _AGENCY_NAME.search(title_norm):
+        return f"document/{doc_id}"
+    return f"{key}/{issuers[0] if issuers else ''}"
 
 
 def ingest_paths(
@@ -452,8 +468,12 @@ class _Run:
         """Status and currency of ``doc`` among its work's stored versions; older/newer neighbours updated."""
         candidates = (self.known.get(i) for i in self.by_work.get(doc.work_id or "", ()))
         others = [
-            k for k in candidates if k is not None and k.work_id == doc.work_id and k.id != doc.id and not k.placeholder
+            k
+            for k in candidates
+            if k is not None and k.work_id == doc.work_id and k.id != doc.id and not k.placeholder and k.version_date
         ]
+        if not doc.version_date:
+            others = []  # an undated copy is no version of anything: never chained
         versions = sorted([*others, doc], key=lambda k: k.version_date or "")
         position = versions.index(doc)
         older = versions[position - 1] if position > 0 else None
