@@ -294,7 +294,13 @@ async function loadPractices(event) {
 function renderDesignation(d) {
   return `<tr><td>${escapeHtml(BATCH_LABELS[d.batch] ?? d.batch ?? "")}</td><td>${escapeHtml(d.year ?? "")}</td>
     <td>${escapeHtml(KIND_LABELS[d.kind] ?? d.kind)}</td><td>${escapeHtml(d.region)}</td>
-    <td>${escapeHtml(d.name || "—")}</td><td>${escapeHtml(d.source_id ?? "")}</td></tr>`;
+    <td>${escapeHtml(d.name || "—")}</td><td>${sourceTitles(d)}</td></tr>`;
+}
+
+// every document a designation or mechanism is stated in, by title (the source id when it has none)
+function sourceTitles(fact) {
+  const sources = fact.sources ?? (fact.source_id ? [{ source_id: fact.source_id }] : []);
+  return [...new Set(sources.map((s) => s.title || s.source_id))].map(escapeHtml).join("；");
 }
 
 function renderMechanism(m, withSimilarButton) {
@@ -309,6 +315,7 @@ function renderMechanism(m, withSimilarButton) {
     ${claims}
     <p>${escapeHtml(m.description ?? "")}</p>
     ${basis}
+    ${(m.sources ?? []).length ? `<div class="meta">来源：${sourceTitles(m)}</div>` : ""}
     <div class="tags">${topics}</div>
     ${button}
   </article>`;
@@ -323,7 +330,9 @@ async function findSimilar(query) {
     const found = listOf(data);
     $("#similar-title").hidden = false;
     $("#similar-title").textContent = `与“${query}”相似的做法`;
-    $("#similar-cards").innerHTML = found.map((m) => renderMechanism(m, false)).join("") || "<p>没有找到相似做法</p>";
+    // each result is {mechanism: {…}, score, …}: the card shows the mechanism with the result's score
+    const cards = found.map((r) => renderMechanism({ ...(r.mechanism ?? r), score: r.score }, false));
+    $("#similar-cards").innerHTML = cards.join("") || "<p>没有找到相似做法</p>";
     setStatus(status, `找到 ${found.length} 个相似做法`);
     $("#similar-title").scrollIntoView({ behavior: "smooth" });
   } catch (error) {

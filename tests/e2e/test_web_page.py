@@ -164,7 +164,8 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     assert "海淀" in regions and "通州" in regions
     cards = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#mechanism-cards button.similar"))
     cards[0].click()
-    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#similar-cards .mechanism"))
+    similar = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#similar-cards .mechanism h3"))
+    assert all(h.text.strip() and not h.text.strip().startswith("相似度") for h in similar)  # each names its practice
     assert "error" not in driver.find_element(By.ID, "practices-status").get_attribute("class")
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
