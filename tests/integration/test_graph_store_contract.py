@@ -94,6 +94,38 @@ class TestWrites:
             "JURISDICTION": 1,
         }
 
+    def test_a_shared_fact_keeps_its_other_sources_and_goes_with_the_last(self, graph_store: GraphStore) -> None:
+        def stating(doc_id: str, *, names: bool = True) -> GraphChange:
+            change = make_document(doc_id, f"{doc_id}-c1")
+            if names:
+                change.nodes.append(
+                    NodeRecord("DemonstrationDesignation", "designation:x", {"kind": "area", "batch": 1})
+                )
+                change.rels.append(
+                    RelRecord(
+                        "STATED_IN",
+                        "DemonstrationDesignation",
+                        "designation:x",
+                        "NormativeDocument",
+                        doc_id,
+                        {"span_start": 0, "span_end": 4},
+                    )
+                )
+            return change
+
+        graph_store.write(stating("d1"))
+        graph_store.write(stating("d2"))
+        assert graph_store.count("DemonstrationDesignation") == 1
+        assert len(graph_store.relationships("STATED_IN")) == 2
+
+        graph_store.write(stating("d1", names=False))  # re-ingested without the naming: d1 is no source any more
+        assert [r.target_id for r in graph_store.relationships("STATED_IN")] == ["d2"]
+        assert graph_store.get_node("DemonstrationDesignation", "designation:x") is not None
+
+        graph_store.delete_document("d2")  # the last source
+        assert graph_store.count("DemonstrationDesignation") == 0
+        assert graph_store.relationships("STATED_IN") == []
+
     def test_a_failing_transaction_stores_nothing(self, graph_store: GraphStore) -> None:
         graph_store.write(make_document("d0", "k1"))
         before = graph_store.counts()
