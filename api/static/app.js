@@ -286,9 +286,25 @@ async function loadPractices(event) {
     const cards = listOf(mechanisms);
     $("#mechanism-cards").innerHTML = cards.map((m) => renderMechanism(m, true)).join("") || "<p>没有符合条件的机制做法</p>";
     setStatus(status, `示范命名 ${rows.length} 项，机制做法 ${cards.length} 项`);
+    if (params.get("region")) await loadCoverage(params.get("region"));
   } catch (error) {
     setStatus(status, `加载失败：${error.message}`, true);
   }
+}
+
+// 对照指标体系，查找差距: the indicators the region's reports and mechanisms give evidence for, and the others
+async function loadCoverage(region) {
+  const data = await callApi(`/indicators/coverage?${new URLSearchParams({ region })}`);
+  const covered = (data.covered ?? []).map((c) => {
+    const best = c.evidence[0] ?? {};
+    return `<tr class="covered"><td>${escapeHtml(c.indicator.name)}</td><td>${c.evidence.length}</td>
+      <td>${escapeHtml((best.text ?? "").slice(0, 60))}</td><td>${escapeHtml(best.source_id ?? "")}</td></tr>`;
+  });
+  const gaps = (data.uncovered ?? []).map((i) => `<li>${escapeHtml(i.name)}</li>`).join("");
+  $("#coverage-view").innerHTML = `<p>已覆盖 ${covered.length} 项，差距 ${(data.uncovered ?? []).length} 项</p>
+    <table id="coverage-table"><thead><tr><th>指标</th><th>依据数</th><th>依据示例</th><th>出处</th></tr></thead>
+    <tbody>${covered.join("") || `<tr><td colspan="4">没有找到依据</td></tr>`}</tbody></table>
+    <h3>差距</h3><ul class="gaps">${gaps}</ul>`;
 }
 
 function renderDesignation(d) {

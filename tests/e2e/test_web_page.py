@@ -166,6 +166,12 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     cards[0].click()
     similar = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#similar-cards .mechanism h3"))
     assert all(h.text.strip() and not h.text.strip().startswith("相似度") for h in similar)  # each names its practice
+    # the coverage view: a region's covered indicators with evidence, and its gaps
+    driver.find_element(By.CSS_SELECTOR, "#demo-form [name=region]").send_keys("110112")
+    driver.find_element(By.CSS_SELECTOR, "#demo-form button[type=submit]").click()
+    covered = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#coverage-table tr.covered"))
+    assert any("重大行政决策" in row.text for row in covered)
+    assert "差距" in driver.find_element(By.ID, "coverage-view").text
     assert "error" not in driver.find_element(By.ID, "practices-status").get_attribute("class")
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
