@@ -1,19 +1,20 @@
 """A bounded loopback load on the real server: GET /search (lexical and hybrid) and GET /policies/{id}/qualifying.
 
 A temporary data dir is initialised and the NCP documents ingested into it with the CLI (``--lawrefbook`` also
-ingests every national LawRefBook document: some 65,000 articles, many minutes), 10,000 synthetic profiles are
-stored for one consumer, and ``policykg serve`` is started on a free port of 127.0.0.1 — once per server
-configuration. Against each, 1, 8 and 32 clients (threads with keep-alive connections) send the NCP dev
-questions for a fixed time each and stop by themselves; lexical search (BM25, no embedding) is the baseline
-measured in the same run. Reported: requests/s, p50 and p99 latency, errors, and the server's resident memory
-after each load.
+ingests every national LawRefBook document: some 65,000 articles, many minutes; or only the folders named),
+10,000 synthetic profiles are stored for one consumer, and ``policykg serve`` (this tree's code) is started on a
+free port of 127.0.0.1, once per server configuration. Against each, 1, 8 and 32 clients (threads with
+keep-alive connections) send the NCP dev questions (with ``--lawrefbook`` as many STARD statute questions too)
+for a fixed time each and stop by themselves; lexical search (BM25, no embedding) is the baseline measured in
+the same run. Reported: requests/s, p50 and p99 latency, errors, and the server's resident memory after each
+load.
 
 The two server configurations compare BLAS threading (``POLICYKG_BLAS_THREADS``): ``0`` leaves the library's
 default (one thread per core for every call, what ``serve`` did before), ``1`` is the default now (each
 concurrent query embeds on one thread). ``/qualifying`` is timed on the policy with the most conditions against
 all stored profiles, one client.
 
-    python benchmarks/http_bench.py [--duration 5] [--clients 1,8,32] [--profiles 10000] [--lawrefbook]
+    python benchmarks/http_bench.py [--duration 5] [--clients 1,8,32] [--profiles 10000] [--lawrefbook [FOLDER ...]]
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ SHARED = ROOT.parent / "shared"
 NCP_DOCS = SHARED / "corpora" / "ncp-policies" / "docs.jsonl"
 NCP_QUESTIONS = SHARED / "corpora" / "ncp-policies" / "questions.dev.jsonl"
 LAWREFBOOK = SHARED / "corpora" / "lawrefbook"
+STARD_QUESTIONS = SHARED / "corpora" / "stard" / "queries.train.json"
 POLICYKG = [str(Path(sys.executable).with_name("policykg"))]  # the console script of this environment
 REGIONS = ["110112", "110105", "110108", "110101", "310101", "440305", "140105", "330106"]
 SCALES = ["大型", "中型", "小型", "微型", None]
@@ -89,10 +91,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def cli(data_dir: Path, *args: str, env: dict[str, str] | None = None) -> str:
+def own_code_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a ``policykg`` subprocess: this tree's code first (not another installed copy)."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), **(extra or {})}
+
+
+def cli(data_dir: Path, *args: str) -> str:
     """Run ``policykg --data-dir DATA ARGS`` and return its standard output (exit on failure)."""
     done = subprocess.run(
-        [*POLICYKG, "--data-dir", str(data_dir), *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [*POLICYKG, "--data-dir", str(data_dir), *args], cwd=ROOT, env=own_code_env(), capture_output=True, text=True
     )
     if done.returncode != 0:
         sys.exit(f"policykg {' '.join(args)} failed:\n{done.stderr[-3000:]}")
@@ -119,7 +126,7 @@ class Server:
 def serve(data_dir: Path, environment: dict[str, str]) -> Iterator[Server]:
     """Start ``policykg serve`` on a free port with ``environment`` added; stop it when the block ends."""
     port = free_port()
-    env = {**os.environ, "POLICYKG_PUSH_WORKER": "false", **environment}
+    env = own_code_env({"POLICYKG_PUSH_WORKER": "false", **environment})
     process = subprocess.Popen(
         [*POLICYKG, "--data-dir", str(data_dir), "serve", "--port", str(port)],
         cwd=ROOT,
@@ -222,9 +229,13 @@ def synthetic_profiles(n: int, rng: random.Random) -> Iterator[dict[str, object]
                "industry_code": rng.choice(INDUSTRIES), "scale": rng.choice(SCALES), "facts": facts}  # fmt: skip
 
 
-def national_lawrefbook() -> list[str]:
-    """Every national LawRefBook folder (all but the local regulations of DLC/)."""
-    return [str(p) for p in sorted(LAWREFBOOK.iterdir()) if p.is_dir() and p.name != "DLC"]
+def national_lawrefbook(folders: Sequence[str] = ()) -> list[str]:
+    """The national LawRefBook folders (all but the local regulations of DLC/), or only those named."""
+    return [
+        str(p)
+        for p in sorted(LAWREFBOOK.iterdir())
+        if p.is_dir() and p.name != "DLC" and (not folders or p.name in folders)
+    ]
 
 
 def most_conditioned_policy(data_dir: Path) -> tuple[str, int]:
@@ -243,7 +254,7 @@ def most_conditioned_policy(data_dir: Path) -> tuple[str, int]:
         store.close()
 
 
-def prepare(data_dir: Path, lawrefbook: bool, profiles: int) -> tuple[str, str]:
+def prepare(data_dir: Path, lawrefbook: Sequence[str] | None, profiles: int) -> tuple[str, str]:
     """Initialise, ingest and store the profiles; return (API key, source id of the policy to ask about).
 
     What is done is noted beside the data dir, so a ``--data-dir`` given again is not prepared twice.
@@ -253,7 +264,7 @@ def prepare(data_dir: Path, lawrefbook: bool, profiles: int) -> tuple[str, str]:
     if not state.get("ingested"):
         started = time.perf_counter()
         cli(data_dir, "init")
-        sources = [str(NCP_DOCS), *(national_lawrefbook() if lawrefbook else [])]
+        sources = [str(NCP_DOCS), *(national_lawrefbook(lawrefbook) if lawrefbook is not None else [])]
         cli(data_dir, "ingest", *sources)
         print(f"ingested {', '.join(Path(s).name for s in sources)} in {time.perf_counter() - started:.0f} s")
         state = {"ingested": True}
@@ -280,11 +291,19 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=10_000, help="Stored profiles for /qualifying.")
     parser.add_argument("--qualifying-requests", type=int, default=20)
     parser.add_argument("--blas", default="0,1", help="POLICYKG_BLAS_THREADS of each server run, in order.")
-    parser.add_argument("--lawrefbook", action="store_true", help="Also ingest the national LawRefBook (big).")
+    parser.add_argument(
+        "--lawrefbook",
+        nargs="*",
+        default=None,
+        metavar="FOLDER",
+        help="Also ingest the national LawRefBook (big: some 65,000 articles), or only the folders named (宪法 …).",
+    )
     parser.add_argument("--data-dir", type=Path, default=None, help="Reuse a prepared data dir (kept).")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
     questions = [json.loads(line)["question"] for line in NCP_QUESTIONS.read_text(encoding="utf-8").splitlines()]
+    if args.lawrefbook is not None:  # statute questions too (STARD), about as many
+        questions += [q["问题"] for q in json.loads(STARD_QUESTIONS.read_text(encoding="utf-8"))][: len(questions)]
     random.Random(1).shuffle(questions)
     print(f"{os.cpu_count()} cores; load {args.duration:.0f} s per level; the machine may be shared")
     workdir = Path(tempfile.mkdtemp(prefix="policykg-http-"))
