@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 GRAPH_DIR_NAME = "graph.lbug"
 
 
-def open_graph_store(settings: Settings) -> GraphStore:
-    """Open the configured graph back-end and make sure its schema exists.
+def open_graph_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    """Open the configured graph back-end and make sure its schema exists. ``read_only`` opens an existing
+    embedded graph for reading only, which works beside a ``serve`` holding it (the schema is left as it is).
 
     Raises:
         GraphStoreError: the data dir is unusable or the server cannot be reached.
@@ -50,7 +51,10 @@ def open_graph_store(settings: Settings) -> GraphStore:
     else:
         from graph.ladybug_store import LadybugGraphStore
 
-        store = LadybugGraphStore(prepare_data_dir(settings.policykg_data_dir) / GRAPH_DIR_NAME)
+        path = prepare_data_dir(settings.policykg_data_dir) / GRAPH_DIR_NAME
+        if read_only and path.exists():
+            return LadybugGraphStore(path, read_only=True)
+        store = LadybugGraphStore(path)
     store.ensure_schema()
     return store
 
@@ -122,13 +126,14 @@ class Services:
 
     settings: Settings
     _store: GraphStore | None = field(default=None, repr=False)
+    read_only: bool = False  # a CLI command that only reads: the graph opens beside a running server
     # one writer at a time: the server's request threads publish and delete through the same services
     _writes: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @cached_property
     def store(self) -> GraphStore:
         """The graph store (opened on first use)."""
-        return self._store if self._store is not None else open_graph_store(self.settings)
+        return self._store if self._store is not None else open_graph_store(self.settings, read_only=self.read_only)
 
     @property
     def data_dir(self) -> Path:
@@ -238,9 +243,12 @@ class Services:
             self.store.close()
 
 
-def build_services(settings: Settings | None = None, *, store: GraphStore | None = None) -> Services:
-    """Build the services from settings (read from the environment when not given)."""
-    return Services(settings or Settings(), store)
+def build_services(
+    settings: Settings | None = None, *, store: GraphStore | None = None, read_only: bool = False
+) -> Services:
+    """Build the services from settings (read from the environment when not given); ``read_only`` for commands
+    that only read."""
+    return Services(settings or Settings(), store, read_only=read_only)
 
 
 INDICATOR_TABLE_NAME = "indicators.csv"

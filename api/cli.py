@@ -47,19 +47,43 @@ app = typer.Typer(
 )
 
 
+# Commands that only read the graph: they open it read-only, which works beside a running ``serve``.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "stats",
+        "export",
+        "documents",
+        "search",
+        "match",
+        "conditions",
+        "qualifying",
+        "demonstrations",
+        "mechanisms",
+        "practices",
+        "reports",
+        "indicators",
+    }
+)
+
+
 class CliState:
     """Options shared by every command, and the services built from them on first use."""
 
-    def __init__(self, data_dir: Path | None) -> None:
+    def __init__(self, data_dir: Path | None, *, read_only: bool = False) -> None:
         self.data_dir = data_dir
+        self.read_only = read_only
         self._services: Services | None = None
 
     @property
+    def settings(self) -> Settings:
+        """The settings of this invocation (from the environment, ``--data-dir`` on top)."""
+        return Settings() if self.data_dir is None else Settings(policykg_data_dir=self.data_dir)
+
+    @property
     def services(self) -> Services:
-        """The services for this invocation (settings from the environment, ``--data-dir`` on top)."""
+        """The services for this invocation (built on first use)."""
         if self._services is None:
-            settings = Settings() if self.data_dir is None else Settings(policykg_data_dir=self.data_dir)
-            self._services = build_services(settings)
+            self._services = build_services(self.settings, read_only=self.read_only)
         return self._services
 
     def close(self) -> None:
@@ -75,7 +99,7 @@ def _global_options(
         Path | None, typer.Option("--data-dir", help="Data folder (default: $POLICYKG_DATA_DIR or ./data).")
     ] = None,
 ) -> None:
-    state = CliState(data_dir)
+    state = CliState(data_dir, read_only=ctx.invoked_subcommand in READ_ONLY_COMMANDS)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

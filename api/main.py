@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from fastapi import FastAPI
 
 from api.bootstrap import Services, build_services
 from api.errors import install_problem_handlers
+from api.handoff import announced
 from api.middleware import BodyLimit, SecurityHeaders
 from api.routes import (
     consumers,
@@ -46,13 +47,16 @@ ROUTERS = [
 ]
 
 
-def create_app(services: Services | None = None) -> FastAPI:
-    """The policykg HTTP application over ``services`` (built from the environment when not given)."""
+def create_app(services: Services | None = None, *, announce_url: str | None = None) -> FastAPI:
+    """The policykg HTTP application over ``services`` (built from the environment when not given). With
+    ``announce_url`` (``policykg serve``), the server announces itself in the data dir while it runs, so CLI
+    commands beside it hand their writes to it (``api.handoff``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = services or build_services()
-        yield
+        with announced(app.state.services, announce_url) if announce_url else nullcontext():
+            yield
         app.state.services.close()
 
     app = FastAPI(

@@ -107,4 +107,8 @@ def register(app: typer.Typer) -> None:
         services = services_of(ctx)
         settings = services.settings
         limit_blas_threads(settings.policykg_blas_threads)
-        uvicorn.run(create_app(services), host=host or settings.policykg_host, port=port or settings.policykg_port)
+        bind, listen = host or settings.policykg_host, port or settings.policykg_port
+        local = "127.0.0.1" if bind in ("0.0.0.0", "::", "") else bind
+        address = f"[{local}]" if ":" in local else local
+        app = create_app(services, announce_url=f"http://{address}:{listen}")
+        uvicorn.run(app, host=bind, port=listen)

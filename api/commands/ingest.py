@@ -14,6 +14,7 @@ from rich.table import Table
 from api.bootstrap import Services
 from api.commands import services_of
 from api.commands.questions import learn_questions
+from api.handoff import find_server
 from graph.base import GraphStore, PageParams
 from ingest.answered import parse_answered_questions
 from ingest.pipeline import IngestSummary
@@ -107,8 +108,15 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[str], typer.Argument(help="Files, folders or glob patterns to ingest.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     ) -> None:
-        """Ingest documents (text, Markdown, HTML, JSONL, DOCX, PDF); exit code 1 when some files failed."""
-        summary = run_ingest(services_of(ctx), paths, show_progress=not as_json)
+        """Ingest documents (text, Markdown, HTML, JSONL, DOCX, PDF); exit code 1 when some files failed.
+
+        When a ``policykg serve`` holds the data dir, the documents are read here and ingested by that server."""
+        settings = ctx.obj.settings
+        server = find_server(settings.policykg_data_dir)
+        if server is not None:
+            summary = server.ingest(paths, max_bytes=settings.policykg_ingest_max_mb * 1024 * 1024)
+        else:
+            summary = run_ingest(services_of(ctx), paths, show_progress=not as_json)
         if as_json:
             typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -121,13 +129,20 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         source_id: Annotated[str, typer.Argument(help="The source id of the document (see `documents`).")],
     ) -> None:
-        """Delete one document (its clauses, events and links) by source id."""
-        services: Services = services_of(ctx)
-        doc_id = services.delete(source_id)
-        if doc_id is None:
+        """Delete one document (its clauses, events and links) by source id (by the server holding the data dir,
+        when one runs)."""
+        server = find_server(ctx.obj.settings.policykg_data_dir)
+        if server is not None:
+            found = server.delete(source_id)
+            done = f"deleted {source_id} (by the running server)"
+        else:
+            services: Services = services_of(ctx)
+            doc_id = services.delete(source_id)
+            found, done = doc_id is not None, f"deleted {source_id} ({doc_id})"
+        if not found:
             typer.echo(f"policykg: error: no document with source id {source_id!r}", err=True)
             raise typer.Exit(1)
-        typer.echo(f"deleted {source_id} ({doc_id})")
+        typer.echo(done)
 
     @app.command()
     def documents(

@@ -19,7 +19,8 @@ from ontology.errors import ConflictError, InvalidInputError, NotFoundError
 from ontology.model import DocumentType
 from ontology.reference import load_gazetteer, normalise_region_code
 from ontology.text import to_simplified
-from push.keys import KeyHolder
+from push.errors import PermissionDeniedError
+from push.keys import KeyHolder, Role
 from push.officials import check_document_scope
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses=PROBLEM_RESPONSES)
@@ -125,7 +126,9 @@ class DocumentPublish(BaseModel):
     what is read from the text)."""
 
     source_id: SourceId = Field(description="Your stable id of the document; publishing it again replaces it.")
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = Field(
+        None, description="The title (default: read from the text)."
+    )
     text: Annotated[str, StringConstraints(min_length=1)] = Field(description="The full text (md or plain text).")
     doc_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
         None, description="文号, e.g. 京政办发〔2026〕3号."
@@ -136,7 +139,15 @@ class DocumentPublish(BaseModel):
     published: date | None = Field(None, description="Date published (成文或发布日期).")
     type: DocumentType | None = Field(None, description="Document type (default: read from the text).")
     region_code: str | None = Field(None, description="Jurisdiction (default: the official's region).")
-    format: str = Field("text", pattern="^(text|markdown)$", description="Plain text, or Markdown (# headings).")
+    format: str = Field(
+        "text",
+        pattern="^(text|markdown|html|pdf|docx|jsonl)$",
+        description="How the text was written: plain text or Markdown (# headings); the others name the format a "
+        "file was read from (the CLI beside the server sends what its readers read).",
+    )
+    source_path: Annotated[str, StringConstraints(max_length=1000)] | None = Field(
+        None, description="Admins only: the file the text was read from (the CLI beside the server)."
+    )
 
 
 class DocumentPublished(BaseModel):
@@ -172,8 +183,11 @@ def publish_document(
         doc_type=body.type.value if body.type else None,
         region_code=region,
     )
+    if body.source_path is not None and staff.role is not Role.ADMIN:
+        raise PermissionDeniedError("source_path: only an admin's key may name the file a text was read from")
+    source_path = body.source_path or f"api:{body.source_id}"
     source = SourceDocument(
-        body.source_id, f"api:{body.source_id}", body.format, body.text, title_hint=body.title, declared=declared
+        body.source_id, source_path, body.format, body.text, title_hint=body.title, declared=declared
     )
     summary = services.publish([source])
     if summary.failed:
