@@ -147,10 +147,15 @@ def strip_quote_marks(name: str) -> str:
 # Bylines, photo captions and scrape debris a description or passage should not carry: "□ 本报记者 徐伟伦 ",
 # "（记者 张三 通讯员 李四）", "图为…", "【相关解读】", "责任编辑：…".
 _BYLINE = re.compile(
-    r"[□■◆●]?\s*(?:本报|本刊|新华社|人民网)?(?:记者|通讯员|实习生)(?:[\s\u3000]+[\u4e00-\u9fff]{2,4})+[\s\u3000]+"
-    r"|[（(](?:本报)?(?:记者|通讯员)[^（）()\n]{0,30}[)）]"
+    r"[□■◆●]?\s*(?:本报|本刊|新华社|人民网)?(?:首席)?(?:记者|通讯员|实习生)(?:[\s\u3000]+[\u4e00-\u9fff]{2,4})+[\s\u3000]+"
+    r"|[（(](?:本报)?(?:首席)?(?:记者|通讯员)[^（）()\n]{0,30}[)）]"
+    # dateline: 重庆日报讯, 本报讯, 新华社重庆2月13日电
+    r"|^\s*(?:[\u4e00-\u9fff]{2,8}讯|新华社[\u4e00-\u9fff\d月日]{0,12}电)(?=[\s\u3000（(])"
 )
-_DEBRIS = re.compile(r"【[^】\n]{0,12}】|(?:责任编辑|编辑|来源|作者)[:：][^\s。，]{0,20}|[□■◆●]")
+_DEBRIS = re.compile(
+    r"【[^】\n]{0,12}】|(?:责任编辑|编辑|来源|作者|原标题)[:：]\s*[^\s。，|]{0,30}\s*\|?"
+    r"|时间[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\|?|[□■◆●]"
+)
 _CAPTION = re.compile(r"^\s*(?:图为|图片来源|\(图|（图|摄影)")
 
 
@@ -158,7 +163,7 @@ def readable(sentence: str) -> str:
     """A sentence without bylines and scrape debris ("" for a photo caption), whitespace tidied."""
     if _CAPTION.match(sentence):
         return ""
-    tidy = _DEBRIS.sub("", _BYLINE.sub("", sentence))
+    tidy = _BYLINE.sub("", _DEBRIS.sub("", sentence).lstrip())
     return re.sub(r"[\s\u3000]+", " ", tidy).strip()
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from graph.base import GraphChange
 from ingest.extractors.base import DocumentContext
+from ingest.extractors.demonstration_text import readable
 from ingest.extractors.demonstrations import extract_demonstrations
 from ingest.normalize import clean_text
 from ontology.text import to_simplified
@@ -274,3 +275,24 @@ def test_mechanism_sample_precision_and_recall() -> None:
     assert result.labelled == 64
     assert result.precision >= 0.9
     assert result.recall >= 0.656
+
+
+@pytest.mark.parametrize(
+    ("scraped", "readable_text"),
+    [
+        ("□ 本报记者 徐伟伦 在北京市率先建立“小微企业法治体检中心”。", "在北京市率先建立“小微企业法治体检中心”。"),
+        (
+            "来源：重庆日报 时间： 2020-02-21 07:39:59 | 编辑：李振兵 重庆日报讯 （记者 李珩）2月20日，获悉。",
+            "2月20日，获悉。",
+        ),
+        (
+            "新华社重庆2月13日电（记者 黄兴）由重庆市大数据发展局研发的系统上线。",
+            "由重庆市大数据发展局研发的系统上线。",
+        ),
+        ("【相关解读】通州区建立了服务机制。", "通州区建立了服务机制。"),
+        ("图为通州区“小微企业法治体检中心”活动现场。", ""),
+        ("市民通过“渝快办”反映，记者从市里获悉。", "市民通过“渝快办”反映，记者从市里获悉。"),
+    ],
+)
+def test_descriptions_lose_bylines_datelines_and_scrape_debris(scraped: str, readable_text: str) -> None:
+    assert readable(scraped) == readable_text
