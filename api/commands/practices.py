@@ -53,9 +53,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _echo_json([{f: getattr(r, f) for f in DESIGNATION_FIELDS} for r in rows])
             return
-        table = Table("batch", "year", "kind", "region", "project", "source")
+        table = Table("batch", "year", "kind", "region", "project", "sources")
         for r in rows:
-            table.add_row(str(r.batch or ""), str(r.year or ""), r.kind, r.region, r.name, r.source_id or "")
+            table.add_row(str(r.batch or ""), str(r.year or ""), r.kind, r.region, r.name, "\n".join(r.source_ids))
         Console().print(table)
 
     @app.command()
@@ -70,9 +70,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             _echo_json([{f: getattr(r, f) for f in MECHANISM_FIELDS} for r in rows])
             return
-        table = Table("mechanism", "region", "claims", "topics", "source")
+        table = Table("mechanism", "region", "claims", "topics", "sources")
         for r in rows:
-            table.add_row(r.name, r.region, "、".join(r.claims), "、".join(r.topics), r.source_id or "")
+            table.add_row(r.name, r.region, "、".join(r.claims), "、".join(r.topics), "\n".join(r.source_ids))
         Console().print(table)
 
     practices = typer.Typer(help="Practice cards and similar practices.", no_args_is_help=True)
