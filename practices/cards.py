@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -266,6 +267,24 @@ def same_practice(a: str, b: str) -> bool:
     return shared >= ALIAS_SUFFIX and shared * 3 >= len(short) * 2
 
 
+def _candidate_pairs(keys: list[str]) -> Iterator[tuple[int, int]]:
+    """Index pairs that may name one practice, without comparing every pair: the same key, a key that is a
+    substring of another, or the same last ``ALIAS_SUFFIX`` characters."""
+    by_key: dict[str, list[int]] = {}
+    by_ending: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key:
+            by_key.setdefault(key, []).append(i)
+            if len(key) >= ALIAS_SUFFIX:
+                by_ending.setdefault(key[-ALIAS_SUFFIX:], []).append(i)
+    for group in [*by_key.values(), *by_ending.values()]:
+        yield from itertools.combinations(group, 2)
+    for key, holders in by_key.items():
+        inside = {key[a:b] for a in range(len(key)) for b in range(a + MIN_CONTAINED_KEY, len(key) + 1)} - {key}
+        for part in inside & by_key.keys():
+            yield from itertools.product(holders, by_key[part])
+
+
 def practice_groups(nodes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Mechanism records grouped into practices (see the module docstring), each group in document order."""
     parent = list(range(len(nodes)))
@@ -277,7 +296,7 @@ def practice_groups(nodes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         return i
 
     keys = [n.get("name_norm") or name_key(n.get("name") or "") for n in nodes]
-    for i, j in itertools.combinations(range(len(nodes)), 2):
+    for i, j in _candidate_pairs(keys):
         if _regions_meet(nodes[i].get("region_code"), nodes[j].get("region_code")) and same_practice(keys[i], keys[j]):
             parent[root(i)] = root(j)
     groups: dict[int, list[dict[str, Any]]] = {}
