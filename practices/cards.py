@@ -193,21 +193,39 @@ def list_designations(
     kind: str | None = None,
     region_code: str | None = None,
 ) -> list[DesignationRow]:
-    """Designations filtered by batch, year, kind (area|project) and region (sub-regions included)."""
+    """Designations filtered by batch, year, kind (area|project) and region (sub-regions included).
+
+    A naming whose document gives no batch (通州区“行政复议规范化建设”获评全国法治政府建设示范项目) is the same fact as
+    the one naming of that kind, region and name that has a batch: it is listed there, as one more source.
+    """
     sources = _Sources(store)
     stated = _sources_of_shared(store, "DemonstrationDesignation", sources)
+    nodes = [n for n in store.find_nodes("DemonstrationDesignation") if kind is None or n.get("kind") == kind]
+    batched: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for node in nodes:
+        if node.get("batch") is not None:
+            batched.setdefault(_naming_key(node), []).append(node)
+    extra: dict[str, list[SourceRef]] = {}
+    kept = []
+    for node in nodes:
+        same = batched.get(_naming_key(node), [])
+        if node.get("batch") is None and len(same) == 1:
+            extra.setdefault(same[0]["id"], []).extend(stated.get(node["id"], []))
+        else:
+            kept.append(node)
     rows: list[DesignationRow] = []
-    for node in store.find_nodes("DemonstrationDesignation"):
+    for node in kept:
         if batch is not None and node.get("batch") != batch:
             continue
         if year is not None and node.get("year") != year:
             continue
-        if kind is not None and node.get("kind") != kind:
-            continue
         code = node.get("region_code") or ""
         if region_code is not None and not (code and contains(region_code, code)):
             continue
-        refs = stated.get(node["id"], [])
+        refs = sorted(
+            [*stated.get(node["id"], []), *extra.get(node["id"], [])],
+            key=lambda r: (r.source_id or r.doc_id, r.span or (0, 0)),
+        )
         source_ids = list(dict.fromkeys(r.source_id for r in refs if r.source_id))
         rows.append(
             DesignationRow(
@@ -224,6 +242,10 @@ def list_designations(
             )
         )
     return sorted(rows, key=lambda r: (r.batch or 0, r.kind, r.region_code, r.name))
+
+
+def _naming_key(node: dict[str, Any]) -> tuple[str, str, str]:
+    return (node.get("kind") or "", node.get("region_code") or "", name_key(node.get("name") or ""))
 
 
 def _mechanism_row(node: dict[str, Any], sources: _Sources) -> MechanismRow:

@@ -223,3 +223,26 @@ def test_mechanism_text_has_no_byline_or_scrape_debris(store: GraphStore) -> Non
     card = practice_card(store, "小微企业法治体检中心")
     assert card.sources and all("本报记者" not in s.passage and "□" not in s.passage for s in card.sources)
     assert {s.source_id for s in card.sources} == set(card.mechanism.source_ids)
+
+
+def test_a_naming_without_batch_is_one_more_source_of_the_batched_one(tmp_path: Path) -> None:
+    texts = {
+        "a.txt": "2020年，北京市通州区“行政复议规范化建设”被命名为第一批全国法治政府建设示范项目。",
+        "b.txt": "北京市通州区“行政复议规范化建设”获评全国法治政府建设示范项目，成为全区的一张名片。",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    own = LadybugGraphStore(tmp_path / GRAPH_DIR_NAME)
+    try:
+        own.ensure_schema()
+        own.write(reference_change(include_townships=False))
+        summary = ingest_paths([tmp_path / n for n in texts], store=own, extractors=[extract_demonstrations])
+        assert summary.documents == 2 and not summary.failed
+        assert {n["batch"] for n in own.find_nodes("DemonstrationDesignation")} == {1, None}  # as each text says
+        rows = list_designations(own)
+        found = [(r.kind, r.region_code, r.name, r.batch) for r in rows]
+        assert found == [("project", "110112", "行政复议规范化建设", 1)]
+        assert len(rows[0].source_ids) == 2
+        assert [r.source_ids for r in list_designations(own, batch=1)] == [rows[0].source_ids]
+    finally:
+        own.close()
