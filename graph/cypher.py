@@ -192,6 +192,19 @@ KNOWN_DOCUMENTS = (
     "n.placeholder AS placeholder, n.status AS status, n.source_path AS source_path"
 )
 
+# a document's view: what its clauses cite, and the documents whose clauses cite it
+CLAUSE_CITATIONS_OUT = (
+    "MATCH (c:Clause)-[:CITES]->(d:NormativeDocument) WHERE c.doc_id = $id "
+    "RETURN DISTINCT d.id AS id, d.title AS title, d.source_id AS source_id, d.doc_type AS doc_type, "
+    "d.placeholder AS placeholder"
+)
+CLAUSE_CITATIONS_IN = (
+    "MATCH (c:Clause)-[:CITES]->(d:NormativeDocument) WHERE d.id = $id "
+    "MATCH (s:NormativeDocument) WHERE s.id = c.doc_id "
+    "RETURN DISTINCT s.id AS id, s.title AS title, s.source_id AS source_id, s.doc_type AS doc_type, "
+    "s.placeholder AS placeholder"
+)
+
 # search: what the index must hold (sync), and the documents and clauses it indexes
 INDEXABLE_DOCUMENTS = (
     "MATCH (d:NormativeDocument) RETURN d.id AS id, d.content_hash AS content_hash, "

@@ -26,6 +26,8 @@ _EVENT_LINE = re.compile(
     r"[ \t\u3000]*(?P<what>[^\n]*)$",
     re.M,
 )
+# 政策解读: a text that explains a policy (《…》政策解读, 一图读懂…, 解读…通知) rather than being one
+_INTERPRETATION_TITLE = re.compile(r"解读|一图读懂|图解|答记者问")
 _FILE_DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 # A statute's or policy's own entry-into-force sentence (本法自2024年1月1日起施行; 本通知自印发之日起施行).
 _IN_FORCE_DATED = re.compile(
@@ -260,6 +262,8 @@ def _doc_type(
     title = meta.title
     if "复函" in norm_text[:6000] and "建议" in norm_text[:6000] and _REPLY_CUES.search(norm_text):
         return DocumentType.PROPOSAL_REPLY
+    if _INTERPRETATION_TITLE.search(title):
+        return DocumentType.INTERPRETATION
     if news is not None or _NEWS_CUES.search(norm_text):
         return DocumentType.NEWS_REPORT
     if "报告" in title or _REPORT_CUES.search(head):

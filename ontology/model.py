@@ -38,6 +38,7 @@ class DocumentType(StrEnum):
     WORK_REPORT = "工作报告"
     PROPOSAL_REPLY = "建议答复"
     NEWS_REPORT = "新闻报道"
+    INTERPRETATION = "政策解读"
     CASE = "案例"
     OTHER = "其他"
 

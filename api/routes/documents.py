@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,6 +14,8 @@ from api.errors import AUTH_PROBLEM_RESPONSES, PROBLEM_RESPONSES, problem_respon
 from api.pagination import Page, PageDep
 from api.security import CurrentStaff
 from eligibility.measures import policy_conditions
+from graph import cypher
+from graph.base import Neighbour
 from ingest.mentions import find_regions
 from ingest.readers import DeclaredMetadata, SourceDocument
 from ontology.errors import ConflictError, InvalidInputError, NotFoundError
@@ -74,11 +77,29 @@ class ClausePublic(BaseModel):
     span_end: int
 
 
+class DocumentLink(BaseModel):
+    """Another document as a link: a placeholder is a work cited by title that is not stored."""
+
+    id: str
+    title: str
+    source_id: str | None = None
+    doc_type: str | None = None
+    placeholder: bool = False
+    version_date: str | None = None
+    status: str | None = None
+
+
 class DocumentDetail(DocumentPublic):
-    """A document with its text and clauses in document order."""
+    """A document with everything around it: text, clauses, support measures, citations both ways, versions and
+    政策解读 (the interpretations that cite it)."""
 
     text: str | None = None
     clauses: list[ClausePublic]
+    measures: list[dict[str, Any]] = Field(default_factory=list)
+    cites: list[DocumentLink] = Field(default_factory=list)
+    cited_by: list[DocumentLink] = Field(default_factory=list)
+    versions: list[DocumentLink] = Field(default_factory=list, description="Every version of its work, oldest first.")
+    interpretations: list[DocumentLink] = Field(default_factory=list)
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,11 +122,54 @@ def read_document(doc_id: str, store: GraphStoreDep) -> DocumentDetail:
     if node is None:
         raise NotFoundError(f"no document with id {doc_id!r}")
     clauses = sorted(store.find_nodes("Clause", {"doc_id": doc_id}), key=lambda c: (c["span_start"], c["depth"]))
+    cites = _links(store.neighbours("NormativeDocument", doc_id, rel_types=["CITES"], direction="out"))
+    cites += _links(store.query(cypher.CLAUSE_CITATIONS_OUT, {"id": doc_id}))
+    cited_by = _links(store.neighbours("NormativeDocument", doc_id, rel_types=["CITES"], direction="in"))
+    cited_by += _links(store.query(cypher.CLAUSE_CITATIONS_IN, {"id": doc_id}))
+    versions = store.find_nodes("NormativeDocument", {"work_id": node["work_id"]}) if node.get("work_id") else []
+    cited_by = _unique_links(cited_by, exclude=doc_id)
     return DocumentDetail(
         **_public(node),
         text=node.get("text"),
         clauses=[ClausePublic.model_validate({k: c.get(k) for k in ClausePublic.model_fields}) for c in clauses],
+        measures=policy_conditions(store, node["source_id"]) if node.get("source_id") else [],
+        cites=_unique_links(cites, exclude=doc_id),
+        cited_by=cited_by,
+        versions=sorted(_links(v for v in versions if not v.get("placeholder")), key=lambda v: v.version_date or ""),
+        interpretations=[link for link in cited_by if link.doc_type == DocumentType.INTERPRETATION],
     )
+
+
+def _links(rows: Iterable[Neighbour | dict[str, Any]]) -> list[DocumentLink]:
+    """Links from neighbours or query rows of documents."""
+    links = []
+    for row in rows:
+        if isinstance(row, Neighbour) and row.label != "NormativeDocument":
+            continue  # a clause citing the document: its document comes from CLAUSE_CITATIONS_IN
+        props = row.props | {"id": row.id} if isinstance(row, Neighbour) else row
+        if props.get("id") is None:
+            continue
+        links.append(
+            DocumentLink(
+                id=props["id"],
+                title=props.get("title") or "",
+                source_id=props.get("source_id"),
+                doc_type=props.get("doc_type"),
+                placeholder=bool(props.get("placeholder")),
+                version_date=props.get("version_date"),
+                status=props.get("status"),
+            )
+        )
+    return links
+
+
+def _unique_links(links: list[DocumentLink], *, exclude: str) -> list[DocumentLink]:
+    """Each document once (the first link kept), without the document itself, ordered by title."""
+    seen: dict[str, DocumentLink] = {}
+    for link in links:
+        if link.id != exclude:
+            seen.setdefault(link.id, link)
+    return sorted(seen.values(), key=lambda link: (link.placeholder, link.title))
 
 
 def _no_parent_segments(source_id: str) -> str:

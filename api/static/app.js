@@ -57,7 +57,11 @@ function formParams(form) {
 }
 
 // --- tabs ---------------------------------------------------------------------------------------------
+let currentTab = "search";
+
 function showTab(name) {
+  currentTab = name;
+  $("#panel-document").hidden = true;
   for (const tab of document.querySelectorAll("nav [role=tab]")) {
     const selected = tab.dataset.tab === name;
     tab.setAttribute("aria-selected", String(selected));
@@ -89,7 +93,7 @@ function renderHit(hit) {
   const meta = [hit.doc_type, hit.region_code, hit.date_published, hit.status, (hit.issuers ?? []).join("、")]
     .filter(Boolean).map(escapeHtml).join(" · ");
   return `<li class="hit">
-    <h3>${escapeHtml(hit.title)}${hit.article ? ` <small>${escapeHtml(hit.article)}</small>` : ""}</h3>
+    <h3>${docLink(hit.doc_id, hit.title)}${hit.article ? ` <small>${escapeHtml(hit.article)}</small>` : ""}</h3>
     <div class="meta">${meta}</div>
     <p class="snippet">${highlight(hit.snippet)}</p>
   </li>`;
@@ -257,11 +261,66 @@ function renderMatch(match) {
     ${dates ? `<div class="meta">${dates}</div>` : ""}
     <ul class="conditions">${(match.conditions ?? []).map(renderCondition).join("")}</ul>
     ${questions}${copies}
+    <div class="meta">${docLink(match.doc_id, "查看原文与相关文件")}</div>
   </article>`;
 }
 
 function renderPolicy(group) {
   return `<section class="policy"><h3>${escapeHtml(group.title)}</h3>${group.matches.map(renderMatch).join("")}</section>`;
+}
+
+// --- a document with everything around it (查看) -------------------------------------------------------
+function docLink(docId, title) {
+  return `<a href="#" class="doc-link" data-doc="${escapeHtml(docId)}">${escapeHtml(title)}</a>`;
+}
+
+function linkItem(link) {
+  const title = link.placeholder
+    ? `<span class="placeholder">${escapeHtml(link.title)}（未收录）</span>`
+    : docLink(link.id, link.title);
+  const meta = [link.version_date, link.status, link.doc_type].filter(Boolean).map(escapeHtml).join(" · ");
+  return `<li>${title}${meta ? ` <small>${meta}</small>` : ""}</li>`;
+}
+
+function linkList(heading, links, empty) {
+  return `<h3>${heading}</h3>${links.length ? `<ul class="links">${links.map(linkItem).join("")}</ul>` : `<p class="meta">${empty}</p>`}`;
+}
+
+function renderMeasure(measure) {
+  const amount = formulaText(measure.benefit);
+  const benefit = measure.benefit ? `${escapeHtml(measure.benefit.type)}${amount ? `（${escapeHtml(amount)}）` : ""}` : "";
+  const conditions = (measure.conditions ?? [])
+    .map((c) => `<li>${escapeHtml(DIMENSION_LABELS[c.dimension] ?? c.dimension)}：${escapeHtml(c.text)}</li>`).join("");
+  return `<li class="measure">${measure.curated ? '<span class="badge curated">已人工校订</span>' : ""}<strong>${benefit}</strong>
+    <p>${escapeHtml(measure.clause_text)}</p><ul class="conditions">${conditions}</ul></li>`;
+}
+
+function renderDocument(doc) {
+  const meta = [doc.doc_number, (doc.issuers ?? []).join("、"), doc.doc_type, doc.status,
+    doc.date_published && `发布 ${doc.date_published}`, doc.date_effective && `施行 ${doc.date_effective}`]
+    .filter(Boolean).map(escapeHtml).join(" · ");
+  const clauses = (doc.clauses ?? []).filter((c) => c.depth <= 2)
+    .map((c) => `<p class="clause">${escapeHtml(c.text)}</p>`).join("");
+  return `<h2 id="document-title">${escapeHtml(doc.title)}</h2>
+    <div class="meta">${meta}</div>
+    <h3>扶持措施</h3>${(doc.measures ?? []).length ? `<ol class="measures">${doc.measures.map(renderMeasure).join("")}</ol>` : '<p class="meta">本文件不直接授予企业扶持措施</p>'}
+    ${linkList("历次版本", doc.versions ?? [], "仅此一版")}
+    ${linkList("政策解读", doc.interpretations ?? [], "暂无政策解读")}
+    ${linkList("引用的文件", doc.cites ?? [], "未引用其他文件")}
+    ${linkList("被以下文件引用", doc.cited_by ?? [], "暂无文件引用本文件")}
+    <h3>全文</h3><div class="fulltext">${clauses || `<p class="clause">${escapeHtml(doc.text ?? "")}</p>`}</div>`;
+}
+
+async function showDocument(docId) {
+  for (const panel of document.querySelectorAll("main > .panel")) panel.hidden = panel.id !== "panel-document";
+  const view = $("#document-view");
+  view.innerHTML = '<p class="meta">正在打开文件…</p>';
+  try {
+    view.innerHTML = renderDocument(await callApi(`/documents/${encodeURIComponent(docId)}`));
+  } catch (error) {
+    view.innerHTML = `<p class="status error">无法打开文件：${escapeHtml(error.message)}</p>`;
+  }
+  $("#panel-document").scrollIntoView();
 }
 
 // --- demonstrations and practices ---------------------------------------------------------------------
@@ -363,6 +422,13 @@ $("#check-form").addEventListener("submit", runCheck);
 offerCodes($("#check-form [name=region]"), "region-options", "/reference/regions");
 offerCodes($("#check-form [name=industry]"), "industry-options", "/reference/industries");
 $("#demo-form").addEventListener("submit", loadPractices);
+$("#document-back").addEventListener("click", () => showTab(currentTab));
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.doc-link");
+  if (!link) return;
+  event.preventDefault();
+  showDocument(link.dataset.doc);
+});
 $("#similar-form").addEventListener("submit", (event) => {
   event.preventDefault();
   findSimilar($("#similar-q").value.trim());

@@ -21,6 +21,7 @@ _NON_GRANTING_TYPES = STATUTE_TYPES | {
     DocumentType.WORK_REPORT,
     DocumentType.PROPOSAL_REPLY,
     DocumentType.NEWS_REPORT,
+    DocumentType.INTERPRETATION,
     DocumentType.CASE,
 }
 # words an agency's document title ends with (通知, 若干措施 …), possibly before a bracketed number

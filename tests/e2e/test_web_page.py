@@ -139,6 +139,16 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     assert "北京市" in hits[0].text
     assert driver.find_elements(By.CSS_SELECTOR, "#search-results mark"), "matched words are highlighted"
 
+    # 查看: a hit opens its document with its measures, versions and citations; back returns to the results
+    hits[0].find_element(By.CSS_SELECTOR, "a.doc-link").click()
+    title = _wait(driver, lambda d: d.find_elements(By.ID, "document-title"))
+    assert "北京市" in title[0].text
+    view = driver.find_element(By.ID, "document-view").text
+    assert "扶持措施" in view and "历次版本" in view and "被以下文件引用" in view
+    assert driver.find_elements(By.CSS_SELECTOR, "#document-view ol.measures li.measure")
+    driver.find_element(By.ID, "document-back").click()
+    assert driver.find_element(By.ID, "panel-search").is_displayed()
+
     driver.find_element(By.ID, "tab-check").click()
     form = driver.find_element(By.ID, "check-form")
     # region and industry are chosen by typing names; a wrongly typed fact is refused in Chinese, naming it
@@ -157,6 +167,7 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     assert driver.find_elements(By.CSS_SELECTOR, "#check-results .conditions li.outcome-met")
     assert "北京市" in driver.find_element(By.CSS_SELECTOR, "#check-results .conditions").text  # names, not codes
     assert driver.find_elements(By.CSS_SELECTOR, "#check-results section.policy h3"), "grouped by policy"
+    assert driver.find_elements(By.CSS_SELECTOR, "#check-results article.match a.doc-link"), "cards link documents"
 
     driver.find_element(By.ID, "tab-practices").click()
     rows = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr td:nth-child(4)"))
