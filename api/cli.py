@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from api.bootstrap import Services, build_services
+from api.commands import calculator as calculator_commands
 from api.commands import core
 from api.commands import indicators as indicator_commands
 from api.commands import ingest as ingest_commands
@@ -36,6 +37,7 @@ COMMAND_MODULES = [
     match_commands,
     question_commands,
     indicator_commands,
+    calculator_commands,
 ]
 
 app = typer.Typer(
@@ -55,6 +57,7 @@ READ_ONLY_COMMANDS = frozenset(
         "documents",
         "search",
         "match",
+        "calculate",
         "conditions",
         "qualifying",
         "demonstrations",

@@ -12,6 +12,7 @@ from api.errors import install_problem_handlers
 from api.handoff import announced
 from api.middleware import BodyLimit, SecurityHeaders
 from api.routes import (
+    calculator,
     consumers,
     deliveries,
     documents,
@@ -38,6 +39,7 @@ ROUTERS = [
     deliveries.router,
     qualifying.router,
     match.router,
+    calculator.router,
     measures.router,
     reference.router,
     search.router,

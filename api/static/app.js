@@ -216,15 +216,38 @@ async function runCheck(event) {
     });
     const matches = listOf(data).filter((m) => m.verdict !== "ineligible");
     const eligible = matches.filter((m) => m.verdict === "eligible").length;
+    const estimates = await estimatesOf(profile, query);
+    for (const m of matches) m.estimate = estimates.get(m.clause_id);
+    const total = matches.filter((m) => m.verdict === "eligible")
+      .reduce((sum, m) => sum + (m.estimate?.amount_wan ?? 0), 0);
     const questions = new Map();
     for (const m of matches) for (const q of m.questions ?? []) questions.set(q.fact, q.question);
     const groups = byPolicy(matches);
     setStatus(status, `来自 ${groups.length} 份政策：符合 ${eligible} 项，待确认 ${matches.length - eligible} 项` +
-      (questions.size ? `；回答 ${questions.size} 个问题可进一步确认` : ""));
+      (questions.size ? `；回答 ${questions.size} 个问题可进一步确认` : "") +
+      (total ? `；符合的措施预计合计约 ${Math.round(total * 10000) / 10000} 万元` : ""));
     box.innerHTML = groups.map(renderPolicy).join("") || "<p>暂未找到适用的惠企政策。</p>";
   } catch (error) {
     setStatus(status, `自检失败：${error.message}`, true);
   }
+}
+
+// 政策计算器: each measure's estimated amount, by clause id (POST /calculate)
+async function estimatesOf(profile, query) {
+  const answer = await callApi(`/calculate${query.has("as_of") ? `?as_of=${query.get("as_of")}` : ""}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ profile, verdicts: ["eligible", "undetermined"] }),
+  });
+  return new Map(answer.measures.map((m) => [m.clause_id, m.estimate]));
+}
+
+function renderEstimate(estimate) {
+  if (!estimate) return "";
+  const amount = estimate.amount_wan === null ? "待补充信息后计算"
+    : `${estimate.bound === "at_most" ? "最高" : "约"} ${estimate.amount_wan} 万元`;
+  const missing = estimate.missing.length ? `；需补充：${estimate.missing.map((q) => q.question).join("；")}` : "";
+  return `<div class="meta estimate">预计可获：${escapeHtml(amount)}（${escapeHtml(estimate.formula_text)}）${escapeHtml(missing)}</div>`;
 }
 
 function renderCondition(condition) {
@@ -258,7 +281,7 @@ function renderMatch(match) {
   return `<article class="match">
     <h4><span class="badge ${escapeHtml(match.verdict)}">${VERDICT_LABELS[match.verdict] ?? escapeHtml(match.verdict)}</span>${match.validity && match.validity !== "in_force" ? `<span class="badge inactive">${escapeHtml(match.validity_text)}</span>` : ""}${benefit}</h4>
     <p>${escapeHtml(match.clause_text)}</p>
-    ${dates ? `<div class="meta">${dates}</div>` : ""}
+    ${dates ? `<div class="meta">${dates}</div>` : ""}${renderEstimate(match.estimate)}
     <ul class="conditions">${(match.conditions ?? []).map(renderCondition).join("")}</ul>
     ${questions}${copies}
     <div class="meta">${docLink(match.doc_id, "查看原文与相关文件")}</div>

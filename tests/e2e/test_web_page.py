@@ -168,6 +168,9 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     assert "北京市" in driver.find_element(By.CSS_SELECTOR, "#check-results .conditions").text  # names, not codes
     assert driver.find_elements(By.CSS_SELECTOR, "#check-results section.policy h3"), "grouped by policy"
     assert driver.find_elements(By.CSS_SELECTOR, "#check-results article.match a.doc-link"), "cards link documents"
+    estimates = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#check-results .estimate")]
+    assert "预计可获：最高 10 万元（最高10万元）" in estimates, estimates  # 政策计算器 on the card
+    assert "预计合计约" in status.text
 
     driver.find_element(By.ID, "tab-practices").click()
     rows = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr td:nth-child(4)"))
