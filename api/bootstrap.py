@@ -170,10 +170,12 @@ class Services:
 
     @property
     def hooks(self) -> tuple[ChangeHook, ...]:
-        """Hooks the ingest pipeline runs on every document's complete change (webhook re-matching)."""
+        """Hooks the ingest pipeline runs on every document's complete change (webhook re-matching, 免申即享
+        grants)."""
+        from push.grants import GrantHook
         from push.rematch import RematchHook
 
-        return (RematchHook(self.store),)
+        return (RematchHook(self.store), GrantHook(self.store))
 
     def ingest(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> IngestSummary:
         """The one ingest path (CLI and HTTP): write the documents of ``paths`` to the graph with every extractor

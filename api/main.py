@@ -12,6 +12,7 @@ from api.errors import install_problem_handlers
 from api.handoff import announced
 from api.middleware import BodyLimit, SecurityHeaders
 from api.routes import (
+    applications,
     calculator,
     consumers,
     deliveries,
@@ -40,6 +41,7 @@ ROUTERS = [
     qualifying.router,
     match.router,
     calculator.router,
+    applications.router,
     measures.router,
     reference.router,
     search.router,

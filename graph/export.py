@@ -26,8 +26,11 @@ PRIVATE_LABELS: tuple[str, ...] = (
     "OutboxEvent",
     "DeliveryAttempt",
     "AnsweredQuestion",
+    "Application",
+    "Feedback",
 )
-"""Consumers' data (profiles, key hashes, webhook secrets, deliveries) and people's questions: never exported."""
+"""Consumers' data (profiles, key hashes, webhook secrets, deliveries, applications, feedback) and people's
+questions: never exported."""
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("turtle", "json-ld")
 
 # Strings are simple literals (RDF 1.1: implicitly xsd:string; rdflib compares them unlike typed ones).

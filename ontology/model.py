@@ -522,6 +522,51 @@ NODE_CLASSES: dict[str, NodeClass] = {
             },
             indexed=("collection",),
         ),
+        NodeClass(
+            "Application",
+            "申报办理",
+            "A consumer's application for one support measure on behalf of one of its profiles (办理, 一次办): "
+            "draft → submitted → accepted | rejected → paid, each change with time and actor; a 免申即享 grant is "
+            "recorded as an accepted application of channel auto_grant.",
+            {
+                "consumer_id": "string",
+                "profile_id": "string",
+                "source_id": "string",
+                "clause_id": "string",
+                "doc_id": "string",
+                "title": "string",
+                "region_code": "string",
+                "issuers": "string[]",
+                "status": "string",
+                "channel": "string",
+                "verdict": "string",
+                "amount_applied_wan": "float",
+                "amount_paid_wan": "float",
+                "estimate_json": "string",
+                "history_json": "string",
+                "created_at": "string",
+                "changed_at": "string",
+            },
+            indexed=("consumer_id", "source_id"),
+        ),
+        NodeClass(
+            "Feedback",
+            "政策评价",
+            "A consumer's rating (1–5) and comment on a policy, or on one of its measures, for one of its profiles.",
+            {
+                "consumer_id": "string",
+                "profile_id": "string",
+                "source_id": "string",
+                "clause_id": "string",
+                "doc_id": "string",
+                "region_code": "string",
+                "issuers": "string[]",
+                "rating": "int",
+                "comment": "string",
+                "created_at": "string",
+            },
+            indexed=("source_id",),
+        ),
     ]
 }
 
