@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary, Progress
     from ingest.readers import SourceDocument
     from ontology.indicators import IndicatorScheme
+    from push.rematch import ProfileCache
     from search.embedders.base import Embedder
     from search.service import SearchService
 
@@ -175,7 +176,15 @@ class Services:
         from push.grants import GrantHook
         from push.rematch import RematchHook
 
-        return (RematchHook(self.store), GrantHook(self.store))
+        return (RematchHook(self.store, cache=self.profile_cache), GrantHook(self.store))
+
+    @cached_property
+    def profile_cache(self) -> ProfileCache:
+        """Subscribed profiles laid out for re-matching, kept for the life of the process (the server's
+        publishes re-use them until a profile is written)."""
+        from push.rematch import ProfileCache
+
+        return ProfileCache(self.store)
 
     def ingest(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> IngestSummary:
         """The one ingest path (CLI and HTTP): write the documents of ``paths`` to the graph with every extractor

@@ -31,6 +31,7 @@ from api.routes import (
     web,
 )
 from api.settings import Settings
+from api.worker import warm_profile_cache
 
 ROUTERS = [
     health.router,
@@ -61,6 +62,8 @@ def create_app(services: Services | None = None, *, announce_url: str | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = services or build_services()
+        if announce_url:
+            warm_profile_cache(app.state.services)
         with announced(app.state.services, announce_url) if announce_url else nullcontext():
             yield
         app.state.services.close()

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import httpx
 
@@ -64,3 +65,18 @@ def background_delivery(services: Services) -> Iterator[threading.Event]:
     finally:
         stop.set()
         thread.join(timeout=services.settings.policykg_webhook_timeout_s + 5)
+
+
+def warm_profile_cache(services: Services) -> threading.Thread:
+    """Lay out the subscribed profiles for re-matching in a daemon thread as the server starts, so that the
+    first document an official posts is matched against columns already built."""
+
+    def work() -> None:
+        try:
+            services.profile_cache.warm(datetime.now(UTC).date())
+        except Exception:
+            logger.exception("laying out the subscribed profiles failed; the first publish will do it")
+
+    thread = threading.Thread(target=work, name="policykg-profile-cache", daemon=True)
+    thread.start()
+    return thread

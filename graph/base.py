@@ -62,7 +62,8 @@ class GraphChange:
     shared facts (``NodeClass.shared_by_documents``) lose it as a source and are deleted when no source is left.
     ``new_documents``: ids of documents stored for the first time by this change. Nodes owned by them (or by
     ``replace_document``) cannot exist yet, so they are created rather than merged, which is much faster; a
-    clash with an existing id fails the whole change.
+    clash with an existing id fails the whole change. ``new_node_ids``: other nodes known not to exist yet (outbox
+    events whose ids were checked), created the same way.
     """
 
     nodes: list[NodeRecord] = field(default_factory=list)
@@ -70,6 +71,7 @@ class GraphChange:
     replace_document: str | None = None
     delete_nodes: list[tuple[str, str]] = field(default_factory=list)
     new_documents: set[str] = field(default_factory=set)
+    new_node_ids: set[str] = field(default_factory=set)
 
     def extend(self, other: GraphChange) -> None:
         """Append another change's nodes, relationships, deletions and new documents (not its
@@ -78,6 +80,7 @@ class GraphChange:
         self.rels.extend(other.rels)
         self.delete_nodes.extend(other.delete_nodes)
         self.new_documents.update(other.new_documents)
+        self.new_node_ids.update(other.new_node_ids)
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,9 @@ class GraphStore(ABC):
         fresh = change.new_documents | ({change.replace_document} if change.replace_document else set())
         by_label: dict[tuple[str, bool], list[Row]] = {}
         for node in change.nodes:
-            created = NODE_CLASSES[node.label].owned_by_document and node.props.get("doc_id") in fresh
+            created = node.id in change.new_node_ids or (
+                NODE_CLASSES[node.label].owned_by_document and node.props.get("doc_id") in fresh
+            )
             by_label.setdefault((node.label, created), []).append(_node_row(node))
         for (label, created), rows in by_label.items():
             props = NODE_CLASSES[label].properties

@@ -224,6 +224,8 @@ def documents_by_id(fields: Sequence[str]) -> str:
 
 
 # push: the outbox
+# push: whether stored profiles changed since they were laid out (a write adds, removes or re-stamps one)
+PROFILES_SIGNATURE = "MATCH (n:EnterpriseProfile) RETURN count(n) AS profiles, max(n.updated_at) AS updated_at"
 EXISTING_EVENTS = "MATCH (n:OutboxEvent) WHERE n.id IN $ids RETURN n.id AS id"
 DUE_EVENTS = (
     "MATCH (n:OutboxEvent) WHERE n.status = $status AND n.next_attempt_at <= $now "

@@ -423,6 +423,7 @@ NODE_CLASSES: dict[str, NodeClass] = {
                 "region_code": "string",
                 "industry_code": "string",
                 "profile_json": "string",
+                "updated_at": "string",
             },
             ("org:FormalOrganization",),
             indexed=("consumer_id",),

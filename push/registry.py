@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from eligibility.profile import EnterpriseProfile
+from graph import cypher
 from graph.base import GraphChange, GraphStore, NodeRecord, PageParams, Row
 from ontology.clock import utc_now
 from ontology.errors import NotFoundError
@@ -51,6 +52,7 @@ def page_where(
 # --- profiles -------------------------------------------------------------------------------------------
 def upsert_profiles(store: GraphStore, consumer_id: str, profiles: Sequence[EnterpriseProfile]) -> int:
     """Create or replace a consumer's profiles (by profile id) in one transaction; return how many."""
+    updated_at = utc_now()
     nodes = [
         NodeRecord(
             PROFILE,
@@ -61,6 +63,7 @@ def upsert_profiles(store: GraphStore, consumer_id: str, profiles: Sequence[Ente
                 "region_code": p.region_code,
                 "industry_code": p.industry_code,
                 "profile_json": p.model_dump_json(),
+                "updated_at": updated_at,
             },
         )
         for p in profiles
@@ -104,6 +107,13 @@ def all_profiles(store: GraphStore, consumer_ids: Sequence[str] | None = None) -
     else:
         rows = [r for c in sorted(set(consumer_ids)) for r in store.find_nodes(PROFILE, {"consumer_id": c})]
     return [_stored_profile(r) for r in rows]
+
+
+def profiles_signature(store: GraphStore) -> tuple[int, str]:
+    """A cheap stamp of the stored profiles that changes with every write of one (count, latest update)."""
+    rows = store.query(cypher.PROFILES_SIGNATURE)
+    row = rows[0] if rows else {}
+    return int(row.get("profiles") or 0), str(row.get("updated_at") or "")
 
 
 # --- subscriptions --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,7 +31,7 @@ from ontology.reference import contains
 from ontology.text import OffsetMap
 from push.models import SubscriptionFilters
 from push.outbox import NewEvent, event_id_for, event_node, existing_event_ids, format_time, idempotency_key
-from push.registry import active_subscriptions, all_profiles
+from push.registry import active_subscriptions, all_profiles, profiles_signature
 
 EVENT_TYPE = "policy.matched"
 
@@ -80,6 +81,37 @@ def payload(
     )
 
 
+ProfileKey = tuple[tuple[str, ...], date]
+
+
+@dataclass
+class ProfileCache:
+    """Subscribed consumers' profiles laid out as columns, kept across ingest runs of one process (the server's
+    publishes) and laid out again only when a profile was written since (``profiles_signature`` changed)."""
+
+    store: GraphStore
+    _entries: dict[ProfileKey, tuple[tuple[int, str], ProfileSet]] = field(default_factory=dict, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def get(self, consumer_ids: Sequence[str], as_of: date) -> ProfileSet:
+        """The profiles of ``consumer_ids`` as columns judged on ``as_of`` (read and laid out when stale)."""
+        key = (tuple(sorted(consumer_ids)), as_of)
+        with self._lock:
+            signature = profiles_signature(self.store)
+            cached = self._entries.get(key)
+            if cached is None or cached[0] != signature:
+                self._entries = {k: v for k, v in self._entries.items() if k[1] == as_of and v[0] == signature}
+                cached = (signature, ProfileSet.of(all_profiles(self.store, key[0]), as_of))
+                self._entries[key] = cached
+            return cached[1]
+
+    def warm(self, as_of: date) -> None:
+        """Lay out the profiles of every consumer with an active subscription now, so a first publish does not."""
+        consumers = sorted({consumer_id for _, consumer_id, _ in active_subscriptions(self.store)})
+        if consumers:
+            self.get(consumers, as_of)
+
+
 @dataclass
 class RematchHook:
     """The ingest ``ChangeHook`` that queues webhook events for new or changed matches of a document.
@@ -87,17 +119,20 @@ class RematchHook:
     Args:
         store: the graph store (read for subscriptions, profiles and events already queued).
         clock: the current UTC time; matches are judged as of its date.
+        cache: profiles laid out across runs (the server's); by default a cache of this hook's run only.
     """
 
     store: GraphStore
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    _profiles: dict[tuple[tuple[str, ...], date], ProfileSet] = field(default_factory=dict, init=False, repr=False)
+    cache: ProfileCache | None = None
+    _profiles: dict[ProfileKey, ProfileSet] = field(default_factory=dict, init=False, repr=False)
 
     def profiles_of(self, consumer_ids: Sequence[str], as_of: date) -> ProfileSet:
-        """The subscribed consumers' profiles as columns, read and laid out once per hook (one ingest run)."""
+        """The subscribed consumers' profiles as columns, checked for changes once per hook (one ingest run)."""
         key = (tuple(sorted(consumer_ids)), as_of)
         if key not in self._profiles:
-            self._profiles[key] = ProfileSet.of(all_profiles(self.store, key[0]), as_of)
+            cache = self.cache if self.cache is not None else ProfileCache(self.store)
+            self._profiles[key] = cache.get(key[0], as_of)
         return self._profiles[key]
 
     def __call__(self, context: DocumentContext, change: GraphChange) -> GraphChange:
@@ -143,4 +178,5 @@ class RematchHook:
                     idempotency_key=key,
                 )
         known = existing_event_ids(self.store, candidates)
-        return GraphChange(nodes=[event_node(e, now) for i, e in candidates.items() if i not in known])
+        fresh = [event_node(e, now) for i, e in candidates.items() if i not in known]
+        return GraphChange(nodes=fresh, new_node_ids={n.id for n in fresh})

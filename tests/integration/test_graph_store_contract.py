@@ -152,6 +152,20 @@ class TestWrites:
         assert graph_store.get_node("Clause", "c1")["doc_id"] == "d1"
         assert graph_store.get_node("NormativeDocument", "d2") is None
 
+    def test_nodes_named_new_are_created_and_a_clash_fails_the_whole_change(self, graph_store: GraphStore) -> None:
+        graph_store.write(GraphChange(nodes=[NodeRecord("Topic", "t1", {"name": "主题"})], new_node_ids={"t1"}))
+        assert graph_store.get_node("Topic", "t1")["name"] == "主题"
+        clash = GraphChange(
+            nodes=[NodeRecord("Topic", "t2", {"name": "另一主题"}), NodeRecord("Topic", "t1", {"name": "改名"})],
+            new_node_ids={"t1", "t2"},
+        )
+
+        with pytest.raises(GraphStoreError):
+            graph_store.write(clash)
+
+        assert graph_store.get_node("Topic", "t1")["name"] == "主题"
+        assert graph_store.get_node("Topic", "t2") is None
+
     def test_batches_larger_than_one_statement(self, graph_store: GraphStore) -> None:
         n = BATCH_SIZE + 7
         change = GraphChange(nodes=[NodeRecord("Topic", f"t{i}", {"name": f"主题{i}"}) for i in range(n)])

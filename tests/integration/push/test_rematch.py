@@ -14,7 +14,7 @@ from push.models import SubscriptionCreate, SubscriptionFilters
 from push.outbox import event_id_for
 from push.qualifying import qualifying_page, qualifying_profiles
 from push.registry import StoredProfile, create_subscription, upsert_profiles
-from push.rematch import ProfileSet, RematchHook, match_profiles, measures_from_change
+from push.rematch import ProfileCache, ProfileSet, RematchHook, match_profiles, measures_from_change
 from tests.support.matching_cases import varied_measures, varied_profiles
 from tests.support.push_fixtures import ELIGIBLE, POLICY_TEXT, PROFILES, UNDETERMINED, policy_change
 
@@ -149,3 +149,19 @@ def test_event_payload_carries_the_full_answer(ladybug_store: GraphStore) -> Non
         assert body["profile"] == {"id": event["profile_id"], "name": profiles[str(event["profile_id"])].name}
         assert body["event_id"] == event_id_for(str(event["idempotency_key"]))
         assert body["subscription_id"] == event["subscription_id"]
+
+
+def test_the_server_s_profile_layout_is_kept_until_a_profile_is_written(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store)
+    cache = ProfileCache(ladybug_store)
+    first = cache.get(["c_1"], NOW.date())
+    assert cache.get(["c_1"], NOW.date()) is first  # nothing written: the same columns
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW, cache=cache))
+    assert {e["profile_id"] for e in events} == ELIGIBLE
+    newcomer = {**PROFILES[0], "id": "ent-6", "name": "北京己科技有限公司"}
+    upsert_profiles(ladybug_store, "c_1", [EnterpriseProfile.model_validate(newcomer)])
+    again = cache.get(["c_1"], NOW.date())
+    assert again is not first and "ent-6" in {again.profile_id(row) for row in range(len(again.names))}
+    # the next document's hook sees the new profile
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW, cache=cache), POLICY_TEXT + "。")
+    assert "ent-6" in {e["profile_id"] for e in events}
