@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from api.bootstrap import Services, build_services
 from api.commands import calculator as calculator_commands
 from api.commands import core
+from api.commands import dashboard as dashboard_commands
 from api.commands import indicators as indicator_commands
 from api.commands import ingest as ingest_commands
 from api.commands import keys as key_commands
@@ -38,6 +39,7 @@ COMMAND_MODULES = [
     question_commands,
     indicator_commands,
     calculator_commands,
+    dashboard_commands,
 ]
 
 app = typer.Typer(
@@ -58,6 +60,7 @@ READ_ONLY_COMMANDS = frozenset(
         "search",
         "match",
         "calculate",
+        "dashboard",
         "conditions",
         "qualifying",
         "demonstrations",
