@@ -438,6 +438,86 @@ async function findSimilar(query) {
   }
 }
 
+// --- 督查: where the region's policies land (GET /dashboard with an official's key) --------------------
+const APPLICATION_LABELS = { draft: "草稿", submitted: "已提交", accepted: "已受理", rejected: "未通过", paid: "已兑付" };
+const KEY_PROBLEMS = { 401: "密钥无效、已轮换或已停用", 403: "该密钥无权查看督查（需要工作人员或管理员的密钥）" };
+
+// A horizontal grouped bar chart as inline SVG: one group per row, one bar per series.
+function barChart(title, rows, series) {
+  const bar = 14, gap = 10, labelWidth = 230, width = 760, plot = width - labelWidth - 70;
+  const max = Math.max(1, ...rows.flatMap((row) => series.map((s) => row.values[s.key] ?? 0)));
+  const group = series.length * bar + gap;
+  const height = 34 + rows.length * group;
+  const legend = series.map((s, i) => `<rect x="${labelWidth + i * 120}" y="4" width="12" height="12" fill="${s.color}"/>` +
+    `<text x="${labelWidth + i * 120 + 16}" y="15" font-size="12">${escapeHtml(s.name)}</text>`).join("");
+  const groups = rows.map((row, r) => {
+    const top = 28 + r * group;
+    const label = row.label.length > 17 ? `${row.label.slice(0, 16)}…` : row.label;
+    const bars = series.map((s, i) => {
+      const value = row.values[s.key] ?? 0;
+      const y = top + i * bar;
+      const w = Math.max(value ? 2 : 0, Math.round((plot * value) / max));
+      return `<rect class="bar" x="${labelWidth}" y="${y}" width="${w}" height="${bar - 2}" fill="${s.color}"><title>${escapeHtml(`${s.name}：${value}`)}</title></rect>` +
+        `<text x="${labelWidth + w + 4}" y="${y + bar - 4}" font-size="11">${escapeHtml(String(value))}</text>`;
+    }).join("");
+    return `<text x="0" y="${top + (series.length * bar) / 2 + 4}" font-size="12">${escapeHtml(label)}</text>${bars}`;
+  }).join("");
+  return `<figure class="chart"><figcaption>${escapeHtml(title)}</figcaption>` +
+    `<svg role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="100%">${legend}${groups}</svg></figure>`;
+}
+
+function renderDashboard(view) {
+  const t = view.totals;
+  const applied = (apps) => apps.submitted + apps.accepted + apps.rejected + apps.paid;
+  const rows = view.policies.map((p) => ({ label: p.title, values: { ...p, applied: applied(p.applications) } }));
+  const reach = barChart("政策落地（家 / 次）", rows, [
+    { key: "qualifying_profiles", name: "符合企业", color: "#1e7b34" },
+    { key: "delivered_events", name: "已送达", color: "#5b6b7c" },
+    { key: "applied", name: "已申报", color: "#a35c00" },
+    { key: "grants", name: "免申即享", color: "#1a4fb0" },
+  ]);
+  const money = barChart("金额（万元）", rows, [
+    { key: "amount_applied_wan", name: "申请金额", color: "#a35c00" },
+    { key: "amount_granted_wan", name: "免申即享", color: "#1a4fb0" },
+    { key: "amount_paid_wan", name: "已兑付", color: "#1e7b34" },
+  ]);
+  const table = `<table id="dashboard-table"><thead><tr><th>政策</th>${Object.values(APPLICATION_LABELS).map((l) => `<th>${l}</th>`).join("")}<th>免申即享</th><th>评分</th></tr></thead><tbody>` +
+    view.policies.map((p) => `<tr><td>${escapeHtml(p.title)}</td>${Object.keys(APPLICATION_LABELS).map((k) => `<td>${p.applications[k]}</td>`).join("")}` +
+      `<td>${p.grants}</td><td>${p.average_rating ?? "—"}${p.ratings ? `（${p.ratings} 条）` : ""}</td></tr>`).join("") + "</tbody></table>";
+  const measureItem = (m) => `<li>${escapeHtml(m.title)} 第 ${m.number} 项：${escapeHtml(m.text)}${m.qualifying_profiles ? `（符合 ${m.qualifying_profiles} 家）` : ""}</li>`;
+  const regions = view.regions.map((r) => `<section class="card region"><h3>${escapeHtml(r.region_name)}（${r.measures} 项措施）</h3>` +
+    `<p class="meta">无企业符合 ${r.without_qualifying.length} 项；有企业符合但无人申报 ${r.qualifying_without_application.length} 项</p>` +
+    (r.qualifying_without_application.length ? `<h4>有企业符合但无人申报</h4><ul class="idle">${r.qualifying_without_application.map(measureItem).join("")}</ul>` : "") +
+    (r.without_qualifying.length ? `<h4>无企业符合</h4><ul class="unreached">${r.without_qualifying.map(measureItem).join("")}</ul>` : "") +
+    "</section>").join("");
+  return `<p class="card" id="dashboard-totals">政策 ${t.policies} 份 · 措施 ${t.measures} 项 · 符合企业 ${t.qualifying_profiles} 家次 · ` +
+    `已兑付 ${t.applications.paid} 件 · 免申即享 ${t.grants} 件 · 申请 ${t.amount_applied_wan} 万元 · 兑付 ${t.amount_paid_wan} 万元</p>` +
+    reach + money + table + "<h2>未落地的措施</h2>" + (regions || "<p>暂无政策</p>");
+}
+
+async function loadDashboard(event) {
+  event.preventDefault();
+  const status = $("#dashboard-status");
+  const form = new FormData(event.target);
+  const key = String(form.get("key") ?? "").trim();
+  if (!key) {
+    setStatus(status, "请填写工作人员密钥", true);
+    return;
+  }
+  const query = String(form.get("as_of") ?? "") ? `?as_of=${encodeURIComponent(String(form.get("as_of")))}` : "";
+  setStatus(status, "加载中…");
+  try {
+    const response = await fetch(`/dashboard${query}`, { headers: { Accept: "application/json", Authorization: `Bearer ${key}` } });
+    if (!response.ok) throw new Error(KEY_PROBLEMS[response.status] ?? (await problemText(response)));
+    const view = await response.json();
+    $("#dashboard-view").innerHTML = renderDashboard(view);
+    setStatus(status, `${view.scope === "all" ? "全部地区" : `地区 ${view.scope}`}，${view.as_of}：${view.policies.length} 份政策`);
+  } catch (error) {
+    $("#dashboard-view").innerHTML = "";
+    setStatus(status, `督查加载失败：${error.message}`, true);
+  }
+}
+
 // --- wiring -------------------------------------------------------------------------------------------
 for (const tab of document.querySelectorAll("nav [role=tab]")) tab.addEventListener("click", () => showTab(tab.dataset.tab));
 $("#search-form").addEventListener("submit", runSearch);
@@ -445,6 +525,7 @@ $("#check-form").addEventListener("submit", runCheck);
 offerCodes($("#check-form [name=region]"), "region-options", "/reference/regions");
 offerCodes($("#check-form [name=industry]"), "industry-options", "/reference/industries");
 $("#demo-form").addEventListener("submit", loadPractices);
+$("#dashboard-form").addEventListener("submit", loadDashboard);
 $("#document-back").addEventListener("click", () => showTab(currentTab));
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a.doc-link");

@@ -8,6 +8,7 @@ written to ``tests/artifacts/screenshot.png`` (or ``$POLICYKG_SCREENSHOT``; the 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -29,6 +30,8 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = Path(os.environ.get("POLICYKG_SCREENSHOT", REPO / "tests" / "artifacts" / "screenshot.png"))
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+DASHBOARD_SHOT = SCREENSHOT.with_name("dashboard.png")  # the README shows docs/dashboard.png
+KEYS: dict[str, str] = {}  # the admin's and the 北京 official's API keys, made before the service starts
 
 POLICY = """北京市人民政府办公厅关于支持小微企业发展的若干措施
 
@@ -65,6 +68,13 @@ def service(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Itera
         [str(POLICYKG), "ingest", str(policy), *seeds], env=env, capture_output=True, text=True, timeout=300
     )
     assert ingest.returncode == 0, ingest.stderr[-2000:]
+    for role, args in (
+        ("admin", ["admins", "add", "运维"]),
+        ("official", ["officials", "add", "北京市政府办公厅", "--region", "110000"]),
+    ):
+        made = subprocess.run([str(POLICYKG), *args], env=env, capture_output=True, text=True, timeout=120)
+        assert made.returncode == 0, made.stderr
+        KEYS[role] = json.loads(made.stdout)["api_key"]
     port = _free_port()
     process = subprocess.Popen(
         [str(POLICYKG), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -191,3 +201,60 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     driver.execute_script("window.scrollTo(0, 0)")  # the screenshot shows the page from its top
     assert driver.save_screenshot(str(SCREENSHOT))
+
+
+def test_dashboard_tab(service: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """督查: after an application (accepted, paid) and a rating, the official's tab charts and counts them."""
+    from selenium.webdriver.common.by import By
+
+    http = httpx.Client(base_url=service, timeout=60)
+    admin = {"Authorization": f"Bearer {KEYS['admin']}"}
+    official = {"Authorization": f"Bearer {KEYS['official']}"}
+    consumer = {
+        "Authorization": f"Bearer {http.post('/consumers', json={'name': '园区'}, headers=admin).json()['api_key']}"
+    }
+    profile = {
+        "id": "bj-1",
+        "name": "北京甲科技有限公司",
+        "region_code": "110112",
+        "industry_code": "I6513",
+        "scale": "小型",
+    }
+    assert http.put("/profiles", json={"profiles": [profile]}, headers=consumer).is_success
+    answers = http.post("/match", params={"as_of": "2026-12-01"}, json=profile).json()
+    (grant_measure,) = [a for a in answers if a["verdict"] == "eligible" and a["benefit"]["max_amount_wan"] == 10]
+    created = http.post(
+        "/applications", json={"profile_id": "bj-1", "measure_id": grant_measure["clause_id"]}, headers=consumer
+    )
+    assert created.status_code == 201, created.text
+    application = created.json()["id"]
+    assert http.patch(f"/applications/{application}", json={"status": "submitted"}, headers=consumer).is_success
+    for status in ("accepted", "paid"):
+        assert http.patch(f"/applications/{application}", json={"status": status}, headers=official).is_success
+    rating = {"profile_id": "bj-1", "rating": 5, "comment": "很快"}
+    assert http.post(f"/policies/{grant_measure['source_id']}/feedback", json=rating, headers=consumer).is_success
+
+    driver = browser
+    driver.get(service + "/")
+    driver.find_element(By.ID, "tab-dashboard").click()
+    form = driver.find_element(By.ID, "dashboard-form")
+    form.find_element(By.NAME, "key").send_keys("pk_o_0000000000000000_wrongwrongwrongwrongwrong")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    status = driver.find_element(By.ID, "dashboard-status")
+    _wait(driver, lambda d: "error" in status.get_attribute("class"))
+    assert "密钥无效" in status.text  # in Chinese
+    form.find_element(By.NAME, "key").clear()
+    form.find_element(By.NAME, "key").send_keys(KEYS["official"])
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    bars = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#dashboard-view svg rect.bar"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#dashboard-view figure.chart svg")) == 2 and bars
+    assert "110000" in status.text and "error" not in status.get_attribute("class")
+    totals = driver.find_element(By.ID, "dashboard-totals").text
+    assert "已兑付 1 件" in totals and "兑付 10 万元" in totals
+    (row,) = [r for r in driver.find_elements(By.CSS_SELECTOR, "#dashboard-table tbody tr") if "北京市" in r.text]
+    assert row.text.endswith("5（1 条）"), row.text  # the average rating, with its count
+    unreached = driver.find_element(By.CSS_SELECTOR, "#dashboard-view ul.unreached").text
+    assert "免收3个月房租" in unreached  # its fact (承租国有房产) is not answered: nobody qualifies yet
+    DASHBOARD_SHOT.parent.mkdir(parents=True, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0)")
+    assert driver.save_screenshot(str(DASHBOARD_SHOT))
