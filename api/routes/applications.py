@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.bootstrap import Services
 from api.deps import ServicesDep
-from api.errors import AUTH_PROBLEM_RESPONSES
+from api.errors import AUTH_PROBLEM_RESPONSES, problem_responses
 from api.pagination import Page, PageDep
 from api.security import CurrentConsumer, CurrentKey
 from eligibility.profile import FactValue
@@ -68,7 +68,12 @@ def _context(services: Services) -> ApplicationContext:
     return ApplicationContext(services.store, services.matcher, datetime.now(UTC))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Apply for a measure (consumers)")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Apply for a measure (consumers)",
+    responses=problem_responses(409),
+)
 def create_application_route(
     body: ApplicationCreate, consumer: CurrentConsumer, services: ServicesDep
 ) -> ApplicationPublic:
@@ -105,7 +110,11 @@ def read_application_route(application_id: str, holder: CurrentKey, services: Se
     return get_application(_context(services), holder, application_id)
 
 
-@router.patch("/{application_id}", summary="Answer questions, submit, or decide an application")
+@router.patch(
+    "/{application_id}",
+    summary="Answer questions, submit, or decide an application",
+    responses=problem_responses(409),
+)
 def patch_application_route(
     application_id: str, body: ApplicationPatch, holder: CurrentKey, services: ServicesDep
 ) -> ApplicationPublic:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServicesDep
-from api.errors import PROBLEM_RESPONSES
+from api.errors import PROBLEM_RESPONSES, problem_responses
 from api.routes.profiles import PROFILE_EXAMPLE
 from eligibility.calculator import calculate
 from eligibility.profile import EnterpriseProfile
@@ -38,7 +38,11 @@ class CalculateRequest(BaseModel):
     )
 
 
-@router.post("/calculate", summary="Estimated amounts of a profile's measures (政策计算器)")
+@router.post(
+    "/calculate",
+    summary="Estimated amounts of a profile's measures (政策计算器)",
+    responses=problem_responses(404),
+)
 def calculate_route(
     body: CalculateRequest,
     services: ServicesDep,
