@@ -5,13 +5,15 @@ measure curated, each of its 免申即享 measures is judged against every store
 ``eligible`` (every condition met from its data — 待确认 never grants) gets a grant: an ``Application`` of channel
 ``auto_grant`` that starts ``accepted`` (recorded like an accepted application, with its estimated amount), and
 an ``application.granted`` webhook event to its consumer, written in the same transaction as the document. A
-grant's id is derived from (consumer, profile, measure), so publishing again grants nothing twice.
+grant's id is derived from (consumer, profile, measure), so publishing again grants nothing twice. Only a measure
+whose every condition profile data decides may be marked so (``ungrantable_conditions``: no condition known only by
+its wording).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -19,7 +21,7 @@ from eligibility.calculator import estimate_amount
 from eligibility.reverse import ProfileSet, match_profiles
 from graph.base import GraphChange, GraphStore, NodeRecord
 from ingest.extractors.base import DocumentContext
-from ontology.eligibility import Verdict
+from ontology.eligibility import TEXT_FACT_PREFIX, ConditionSpec, Verdict
 from push.applications import (
     APPLICATION,
     ApplicationStatus,
@@ -33,6 +35,17 @@ from push.registry import all_profiles
 from push.rematch import measures_from_change
 
 GRANTED_BY = "免申即享"
+_READ_FROM_FACTS = {"behaviour", "other"}
+
+
+def ungrantable_conditions(conditions: Sequence[ConditionSpec]) -> list[str]:
+    """The wordings of the conditions a 免申即享 measure may not have: those no profile data decides — a
+    behaviour or other condition without a catalogue fact (none, or only its wording's own ``text:`` key)."""
+    return [
+        c.text
+        for c in conditions
+        if c.dimension in _READ_FROM_FACTS and (c.fact is None or c.fact.startswith(TEXT_FACT_PREFIX))
+    ]
 
 
 def grant_id(consumer_id: str, profile_id: str, clause_id: str) -> str:

@@ -13,11 +13,13 @@ from api.errors import AUTH_PROBLEM_RESPONSES, problem_responses
 from api.security import CurrentStaff
 from eligibility.compiled import compile_measures
 from eligibility.facts import fact_catalogue
-from eligibility.measures import policy_conditions
+from eligibility.measures import document_measures, policy_conditions
+from graph.base import GraphStore
 from ingest.curation import MeasureCorrection, curations_of, stored_measures
 from ontology.eligibility import TEXT_FACT_PREFIX, AmountFormula, BenefitSpec, ConditionSpec, MeasureSpec
 from ontology.errors import InvalidInputError
 from ontology.model import BenefitType, ConditionDimension, ConditionOperator
+from push.grants import ungrantable_conditions
 from push.officials import check_document_scope
 
 router = APIRouter(prefix="/policies", tags=["eligibility"])
@@ -151,6 +153,7 @@ def correct_policy_measure(
     check_document_scope(staff, measures[0].doc.get("region_code") if measures else None, _issuers(measures))
     correction = body.correction()
     _check_compiles(correction, source_id)
+    _check_grantable(services.store, source_id, number, correction)
     record = services.curate(source_id, number, correction, by=staff.id)
     after = next(m for m in policy_conditions(services.store, source_id) if m["clause_id"] == record["clause_id"])
     (curation,) = [c for c in curations_of(services.store, source_id) if c["id"] == record["id"]]
@@ -159,6 +162,22 @@ def correct_policy_measure(
 
 def _issuers(measures: list[Any]) -> list[str]:
     return list(measures[0].doc.get("issuers") or []) if measures else []
+
+
+def _check_grantable(store: GraphStore, source_id: str, number: int, correction: MeasureCorrection) -> None:
+    """Refuse 免申即享 on a measure with a condition no profile data decides (it would never be granted, or be
+    granted on an unchecked wording)."""
+    current = document_measures(store, source_id)
+    measure = current[number - 1] if 0 < number <= len(current) else None
+    auto_grant = correction.auto_grant if correction.auto_grant is not None else bool(measure and measure.auto_grant)
+    if not auto_grant:
+        return
+    conditions = correction.conditions if correction.conditions is not None else (measure.conditions if measure else ())
+    wordings = ungrantable_conditions(conditions)
+    if wordings:
+        raise InvalidInputError(
+            "auto_grant: 免申即享要求每个条件都能由企业数据判断，以下条件不能：" + "；".join(wordings)
+        )
 
 
 def _check_compiles(correction: MeasureCorrection, source_id: str) -> None:

@@ -118,6 +118,10 @@ def test_a_free_grant_needs_no_application(client: TestClient, tmp_path: Path) -
     store = client.app.state.services.store  # type: ignore[attr-defined]
     _, official = add_official(store, "通州区人社局", "110112")
     third = measures[2]
+    refused = client.patch(
+        "/policies/policies/jobs.txt/measures/1", json={"auto_grant": True}, headers=_bearer(official)
+    )
+    assert refused.status_code == 422 and "auto_grant" in refused.text and "依法参加失业保险" in refused.text
     patch = client.patch("/policies/policies/jobs.txt/measures/3", json={"auto_grant": True}, headers=_bearer(official))
     assert patch.status_code == 200, patch.text
     (grant,) = client.get("/applications", headers=consumer).json()["items"]
