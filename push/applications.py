@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from eligibility.calculator import estimate_amount, find_measure
 from eligibility.facts import question_for
-from eligibility.matching import Matcher, MatchResult, missing_fact_name
+from eligibility.matching import VALIDITY_TEXT, Matcher, MatchResult, missing_fact_name
 from eligibility.profile import EnterpriseProfile, FactValue
 from graph.base import GraphChange, GraphStore, NodeRecord, Row
 from ontology.eligibility import MeasureSpec
@@ -295,12 +295,15 @@ def create_application(
 
     Raises:
         NotFoundError: the consumer has no such profile, or no such measure applies in its region.
-        InvalidInputError: the profile does not qualify (a condition is unmet).
+        InvalidInputError: the measure is not in force today, or the profile does not qualify (a condition is
+            unmet).
         ConflictError: the profile already has an open or decided application for the measure.
     """
     store = context.store
     profile = get_profile(store, consumer_id, profile_id)
     result = _result(context, profile, measure_id)
+    if result.validity != "in_force":
+        raise InvalidInputError(f"measure_id: 该措施{VALIDITY_TEXT[result.validity]}，不能申报")
     if result.verdict == "ineligible":
         unmet = [c.text for c, o in zip(result.measure.conditions, result.outcomes, strict=True) if o == "unmet"]
         raise InvalidInputError(f"measure_id: 企业不符合该措施的条件（{'；'.join(unmet)}）")

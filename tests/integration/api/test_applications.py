@@ -134,3 +134,22 @@ def test_a_free_grant_needs_no_application(client: TestClient, tmp_path: Path) -
     assert client.get("/applications", headers=other).json()["total"] == 1
     client.patch("/policies/policies/jobs.txt/measures/3", json={"note": "再次确认"}, headers=_bearer(official))
     assert client.get("/applications", headers=_bearer(official)).json()["total"] == 2
+
+
+def test_an_expired_or_unmet_measure_is_not_applied_for(client: TestClient, tmp_path: Path) -> None:
+    measures, consumer, _ = _setup(client, tmp_path)
+    _, official = add_official(client.app.state.services.store, "通州区人社局", "110112")  # type: ignore[attr-defined]
+    ended = {"valid_to": "2026-01-31", "note": "已截止"}
+    assert client.patch("/policies/policies/jobs.txt/measures/3", json=ended, headers=_bearer(official)).is_success
+    body = {"profile_id": "tz-1", "measure_id": measures[2]["clause_id"]}
+    expired = client.post("/applications", json=body, headers=consumer)
+    assert expired.status_code == 422 and "已过期" in expired.json()["detail"]
+    big = {**PROFILE, "id": "big", "scale": "大型"}
+    assert client.put("/profiles", json={"profiles": [big]}, headers=consumer).is_success
+    unmet = client.post(
+        "/applications", json={**body, "profile_id": "big", "measure_id": measures[0]["clause_id"]}, headers=consumer
+    )
+    assert unmet.status_code == 422 and "小微企业" in unmet.json()["detail"]
+    missing = client.post("/applications", json={**body, "profile_id": "nobody"}, headers=consumer)
+    assert missing.status_code == 404 and "profile_id" in missing.text
+    assert client.post("/applications", json={"profile_id": "tz-1"}, headers=consumer).status_code == 422
