@@ -5,7 +5,7 @@ Ingests the set's documents (``benchmarks/data/eligibility_dev/<set>_docs.jsonl`
 for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
 shared scorer: clauses found, structured-condition recall, unsafe rate, benefit type and amount accuracy.
 
-Usage: python benchmarks/conditions_dev.py newer|ncp_a|ncp_b
+Usage: python benchmarks/conditions_dev.py newer|ncp_a|ncp_b [--keep DIR]   (DIR keeps gold.jsonl and answers/)
 """
 
 from __future__ import annotations
@@ -57,19 +57,23 @@ def formula_agreement(measures: list[dict[str, object]], answers: Path) -> str:
 
 def main() -> int:
     """Run the scorer on one set; its exit status (0 when every bar is met)."""
-    name = sys.argv[1] if len(sys.argv) > 1 else "newer"
+    args = sys.argv[1:]
+    keep = Path(args[args.index("--keep") + 1]) if "--keep" in args else None
+    name = next((a for a in args if not a.startswith("--") and (keep is None or a != str(keep))), "newer")
     docs = DEV / f"{name}_docs.jsonl"
     if not docs.exists():
         docs = SHARED / "corpora" / "ncp-policies" / "docs.jsonl"
     labels = [json.loads(line) for line in (DEV / f"{name}_clauses.jsonl").open(encoding="utf-8") if line.strip()]
     measures = [u for u in labels if u["kind"] == "support_measure"]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = keep or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         services = build_services(Settings(policykg_data_dir=Path(tmp) / "data"))  # type: ignore[call-arg]
         services.store.write(reference_change(include_townships=False))
         summary = services.ingest([docs])
         print(f"ingested {summary.documents} documents", file=sys.stderr)
         answers = Path(tmp) / "answers"
-        answers.mkdir()
+        answers.mkdir(exist_ok=True)
         for docid in sorted({u["docid"] for u in measures}):
             try:
                 found = policy_conditions(services.store, docid)

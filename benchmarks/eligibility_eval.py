@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -147,6 +148,8 @@ def false_offers(labels: list[dict[str, Any]], answers: list[list[dict[str, Any]
             if verdict is not None:
                 judged += 1
                 false += verdict is False
+            if verdict is False and os.environ.get("POLICYKG_SHOW_FALSE_OFFERS"):
+                print(f"  false offer: {doc} {span} {str(item['clause_text'])[:100]}", file=sys.stderr)
     return eligible, judged, false
 
 

@@ -63,7 +63,7 @@ def condition_tokens(condition: ConditionSpec) -> list[str]:
     if dim == Dim.REGION:
         return [f"r:{normalise_region_code(str(v))}" for v in _as_list(condition.value)]
     if dim == Dim.INDUSTRY:
-        return [f"i:{str(v).upper()}" for v in _as_list(condition.value)]
+        return [f"i:{industry_value(str(v))}" for v in _as_list(condition.value)]
     if dim == Dim.SCALE:
         return [f"s:{v}" for v in _as_list(condition.value)]
     if dim == Dim.OWNERSHIP:
@@ -73,6 +73,13 @@ def condition_tokens(condition: ConditionSpec) -> list[str]:
     if condition.fact and _is_text_value(condition.value):
         return [f"f:{condition.fact}={v}" for v in _as_list(condition.value)]
     return []
+
+
+def industry_value(code: str) -> str:
+    """A condition's GB/T 4754 value as profile tokens spell it: a section letter, or the digits of a division,
+    group or class (``F51`` and ``51`` alike name division 51)."""
+    code = code.strip().upper()
+    return code[1:] if len(code) > 1 and code[0].isalpha() and code[1:].isdigit() else code
 
 
 def _is_text_value(value: object) -> bool:

@@ -89,6 +89,8 @@ _INDUSTRY_JOIN = re.compile(r"^(业)?[、，,和及与或]?(以及)?$")
 _BENEFICIARY_AFTER = re.compile(
     r"[^，。；：:\s]{0,14}?(企业|行业|机构|经营主体|主体|经营者|个体工商户|生产|单位|农户|业)"
 )
+# a phrase that is itself the kind of enterprise that benefits (旅行社, 商超, 酒店, 景区 …)
+_BENEFICIARY_NOUN = re.compile(r"(社|超市|商超|商场|酒店|宾馆|饭店|景区|影院|剧院|场所|场馆|网吧|歌厅)$")
 _NOT_BENEFICIARY_AFTER = re.compile(
     r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
 )
@@ -105,7 +107,12 @@ def find_industries(text: str, start: int, end: int) -> list[Found]:
         while j + 1 < len(matches) and _INDUSTRY_JOIN.match(text[matches[j].end() : matches[j + 1].start()]):
             j += 1
         run_start, run_end = matches[i].start(), matches[j].end()
-        if _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16)) or text.startswith("业", run_end):
+        named_itself = _BENEFICIARY_NOUN.search(matches[j].group())
+        if (
+            named_itself
+            or _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16))
+            or text.startswith("业", run_end)
+        ):
             codes: list[str] = []
             for m in matches[i : j + 1]:
                 codes += [c for c in table[m.group()] if c not in codes]

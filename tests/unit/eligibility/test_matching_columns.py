@@ -23,7 +23,7 @@ from eligibility.compiled import (
 from eligibility.matching import Matcher, MatchResult, answer_json, missing_fact_name, relevance
 from eligibility.profile import EnterpriseProfile
 from eligibility.profile_columns import ProfileColumns
-from ontology.eligibility import VERDICT_NAMES
+from ontology.eligibility import VERDICT_NAMES, BenefitSpec, ConditionSpec, MeasureSpec
 from tests.support.matching_cases import varied_measures, varied_profiles
 
 AS_OF = date(2020, 3, 1)
@@ -144,3 +144,18 @@ def test_answer_json_is_the_serialised_answer(case: tuple[Matcher, list[Enterpri
     answer["benefit"]["type"] = "changed"
     answer["conditions"][0]["outcome"] = "changed"
     assert first.to_json() == before  # answers share no mutable parts
+
+
+def test_an_industry_value_with_its_section_letter_names_the_same_division() -> None:
+    measure = MeasureSpec(
+        "c1", "d1", "s1", (0, 1), (0, 1), "对批发企业给予补贴",
+        conditions=(ConditionSpec("industry", "in", ["F51"], "批发企业"),),
+        benefit=BenefitSpec("资金补贴", "给予补贴"),
+    )  # fmt: skip
+    wholesaler = EnterpriseProfile.model_validate(
+        {"id": "p", "name": "批发公司", "region_code": "110105", "industry_code": "F5123", "scale": "小型"}
+    )
+    retailer = wholesaler.model_copy(update={"industry_code": "F5211"})
+    matcher = Matcher([measure])
+    assert [r.verdict for r in matcher.match(wholesaler, as_of=AS_OF)] == ["eligible"]
+    assert [r.verdict for r in matcher.match(retailer, as_of=AS_OF)] == ["ineligible"]

@@ -138,3 +138,13 @@ def test_a_place_in_the_subject_phrase_is_a_region_condition_not_an_unchecked_wo
     assert ("other", "true", "通州区") not in conditions
     # a place after the measure's first part may belong to another tier: not made a region condition here
     assert not [c for c in conditions if c[0] == "region" and c[2] == "湖北省"]
+
+
+def test_service_sector_and_trades_named_by_their_own_noun_are_industry_conditions() -> None:
+    from ingest.extractors.condition_rules import find_industries
+
+    text = "对不裁员的参保服务业市场主体，返还失业保险费；向旅行社暂退部分旅游服务质量保证金；对市场监管局不适用。"
+    found = {f.condition.text: f.condition.value for f in find_industries(text, 0, len(text))}
+    assert found["服务业"][:2] == ["F", "G"] and "S" in found["服务业"]
+    assert found["旅行社"] == ["7291"]
+    assert "市场监管" not in "".join(found)
