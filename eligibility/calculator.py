@@ -13,6 +13,7 @@ measures a profile qualifies for and adds their estimates up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,7 @@ UNIT_FACTS: dict[str, str] = {
 }
 DEFAULT_UNIT_FACT = "subsidised_units"
 _PROFILE_NUMBERS = ("annual_revenue_wan", "total_assets_wan", "employees")
+_PRICE = re.compile(r"价格|电价|水价|气价|价$|单价|收费标准")
 
 
 @dataclass(frozen=True)
@@ -145,11 +147,15 @@ def estimate_amount(benefit: BenefitSpec | None, profile: EnterpriseProfile) -> 
         return Estimate(formula.value, "exact", f"定额{_wan(formula.value)}")
     if formula.kind == "cap":
         return Estimate(formula.value, "at_most", f"最高{_wan(formula.value)}")
-    fact = input_fact(formula.kind, formula.base, formula.per)
+    if formula.kind == "rate" and formula.base and _PRICE.search(formula.base):
+        # 按原到户电价水平的95%: a price paid at a rate, not an amount received — nothing to add up
+        return Estimate(None, "none", f"{formula.value:g}% ×「{formula.base}」（价格折扣，不计金额）")
+    base = formula.base or (f"{benefit.text[:40]}的计算基数" if benefit else None)
+    fact = input_fact(formula.kind, base, formula.per)
     assert fact is not None  # rate and per_unit formulas read an input
     value = profile_number(profile, fact)
     if formula.kind == "rate":
-        shown = f"{formula.value:g}% ×「{formula.base or '基数'}」"
+        shown = f"{formula.value:g}% ×「{base or '基数'}」"
         if value is None:
             return Estimate(
                 None, "none", shown + (f"，最高{_wan(cap)}" if cap else ""), missing=(input_question(fact),)

@@ -77,3 +77,14 @@ def test_the_officials_tab_has_mechanisms_and_a_coverage_view(services: Services
     assert all(m["source_ids"] for m in mechanisms)
     assert coverage["covered"] and coverage["uncovered"]
     assert all(e["source_id"] for c in coverage["covered"] for e in c["evidence"])
+
+
+def test_the_calculator_adds_up_what_the_restaurant_may_expect(services: Services) -> None:
+    from eligibility.calculator import calculate
+
+    calculation = calculate(
+        services.matcher, RESTAURANT, as_of=date(2020, 3, 1), verdicts=("eligible", "undetermined")
+    ).to_json()
+    # most 2020 measures relieve or defer (减免, 缓缴) with no sum in their text: only three fixed sums are known
+    assert calculation["measures_counted"] >= 50 and calculation["exact_wan"] >= 5
+    assert {"rd_expense_wan", "loan_interest_wan"} <= {q["fact"] for q in calculation["missing"]}

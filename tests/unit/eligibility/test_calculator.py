@@ -48,6 +48,15 @@ def test_an_unknown_base_is_asked_by_its_wording() -> None:
     assert estimate_amount(_benefit(formula), _profile(**{"amount:设备购置款": 50})).amount_wan == 10
 
 
+def test_a_rate_without_a_base_asks_for_the_benefit_s_base_and_a_price_discount_has_no_amount() -> None:
+    benefit = BenefitSpec("资金补贴", "按实际发生额的50%给予补助", formula=AmountFormula("rate", 50, "%"))
+    (question,) = estimate_amount(benefit, _profile()).missing
+    assert question["question"] == "「按实际发生额的50%给予补助的计算基数」是多少（万元）？"
+    discount = _benefit(AmountFormula("rate", 95, "%", base="原到户电价水平"))
+    estimate = estimate_amount(discount, _profile())
+    assert estimate.amount_wan is None and not estimate.missing and "价格折扣" in estimate.formula_text
+
+
 def test_fixed_sums_and_caps_need_no_input() -> None:
     assert estimate_amount(_benefit(AmountFormula("fixed", 8, "万元")), _profile()).bound == "exact"
     capped = estimate_amount(_benefit(AmountFormula("cap", 20, "万元", cap_wan=20)), _profile())
