@@ -372,7 +372,9 @@ def answer_application(
         raise ConflictError(f"facts: 提交前请先回答：{asked}")
     estimate = estimate_amount(result.measure.benefit, profile)
     extra = {"amount_applied_wan": estimate.amount_wan, "estimate_json": json.dumps(estimate.to_json())}
-    return _move(context, row, ApplicationStatus.SUBMITTED, by=consumer_id, note=None, profile=profile, **extra)
+    return _move(
+        context, row, ApplicationStatus.SUBMITTED, by=consumer_id, note=None, profile_name=profile.name, **extra
+    )
 
 
 def consumer_applications(store: GraphStore, consumer_id: str) -> list[Row]:
@@ -451,8 +453,15 @@ def decide_application(
     extra: dict[str, Any] = {}
     if status is ApplicationStatus.PAID:
         extra["amount_paid_wan"] = amount_paid_wan if amount_paid_wan is not None else row.get("amount_applied_wan")
-    profile = get_profile(context.store, row["consumer_id"], _profile_id(row))
-    return _move(context, row, status, by=holder.id, note=note, profile=profile, **extra)
+    return _move(context, row, status, by=holder.id, note=note, profile_name=_profile_name(context.store, row), **extra)
+
+
+def _profile_name(store: GraphStore, row: Row) -> str:
+    """The applying company's name for the events ('' when its consumer has deleted the profile since)."""
+    try:
+        return get_profile(store, row["consumer_id"], _profile_id(row)).name
+    except NotFoundError:
+        return ""
 
 
 def _move(
@@ -462,7 +471,7 @@ def _move(
     *,
     by: str,
     note: str | None,
-    profile: EnterpriseProfile,
+    profile_name: str,
     **changes: Any,
 ) -> ApplicationPublic:
     """Move an application to ``status`` (if allowed), recording who and when, and queue its events."""
@@ -480,5 +489,5 @@ def _move(
     )
     record = NodeRecord(APPLICATION, row["id"], props)
     store = context.store
-    store.write(GraphChange(nodes=[record, *status_events(store, record, profile.name, context.now)]))
+    store.write(GraphChange(nodes=[record, *status_events(store, record, profile_name, context.now)]))
     return application_view(context, {"id": row["id"], **props})

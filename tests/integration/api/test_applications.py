@@ -134,6 +134,12 @@ def test_a_free_grant_needs_no_application(client: TestClient, tmp_path: Path) -
     assert client.get("/applications", headers=other).json()["total"] == 1
     client.patch("/policies/policies/jobs.txt/measures/3", json={"note": "再次确认"}, headers=_bearer(official))
     assert client.get("/applications", headers=_bearer(official)).json()["total"] == 2
+    # the record outlives the profile: paid after its consumer deleted it, still listed
+    assert client.delete("/profiles/tz-1", headers=consumer).status_code == 204
+    paid = client.patch(f"/applications/{grant['id']}", json={"status": "paid"}, headers=_bearer(official))
+    assert paid.status_code == 200 and paid.json()["amount_paid_wan"] == 2
+    (kept,) = client.get("/applications", headers=consumer).json()["items"]
+    assert kept["status"] == "paid" and kept["open_questions"] == [] and kept["verdict"] == "eligible"
 
 
 def test_an_expired_or_unmet_measure_is_not_applied_for(client: TestClient, tmp_path: Path) -> None:
