@@ -273,7 +273,8 @@ def publish_document(
     "/{source_id:path}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a document by source id (officials)",
-    responses=AUTH_PROBLEM_RESPONSES,
+    # a source id with a line break matches no route's path pattern but GET /documents/{id}'s: 405
+    responses={**AUTH_PROBLEM_RESPONSES, **problem_responses(405)},
 )
 def delete_document(source_id: str, staff: CurrentStaff, services: ServicesDep) -> None:
     """Delete a stored document and what it owns; search, matching and the version chain follow at once."""
