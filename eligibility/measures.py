@@ -61,8 +61,9 @@ def measures_from_graph(store: GraphStore) -> list[MeasureSpec]:
 
 
 def document_measures(store: GraphStore, source_id: str) -> list[MeasureSpec]:
-    """The measures of the documents stored with ``source_id`` (or of the document with that id), read from
-    their own Clause, Condition and Benefit nodes only, in document order.
+    """The measures of the documents stored with ``source_id`` (or of the document with that id, or of the one a
+    record with the same content was filed under), read from their own Clause, Condition and Benefit nodes only,
+    in document order.
 
     Raises:
         NotFoundError: no document has this source id or id.
@@ -70,6 +71,9 @@ def document_measures(store: GraphStore, source_id: str) -> list[MeasureSpec]:
     docs = store.find_nodes("NormativeDocument", {"source_id": source_id}) or [
         d for d in [store.get_node("NormativeDocument", source_id)] if d is not None
     ]
+    if not docs:
+        twins = [row["id"] for row in store.query(cypher.DOCUMENT_OF_DUPLICATE, {"source_id": source_id})]
+        docs = [d for d in (store.get_node("NormativeDocument", twin) for twin in twins) if d is not None]
     if not docs:
         raise NotFoundError(f"no policy with source id {source_id!r}")
     measures: list[MeasureSpec] = []

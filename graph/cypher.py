@@ -192,6 +192,9 @@ KNOWN_DOCUMENTS = (
     "n.placeholder AS placeholder, n.status AS status, n.source_path AS source_path"
 )
 
+# the stored document a record with the same content was filed under (its id in duplicate_source_ids)
+DOCUMENT_OF_DUPLICATE = "MATCH (d:NormativeDocument) WHERE $source_id IN d.duplicate_source_ids RETURN d.id AS id"
+
 # a document's view: what its clauses cite, and the documents whose clauses cite it
 CLAUSE_CITATIONS_OUT = (
     "MATCH (c:Clause)-[:CITES]->(d:NormativeDocument) WHERE c.doc_id = $id "

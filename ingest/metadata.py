@@ -199,6 +199,11 @@ def _leading_title(text: str, fmt: str) -> str | None:
     if len(segments) > 1 and _ISSUER_HEADING.search(segments[0]):
         segments = segments[1:]
     first = segments[0].strip()
+    if fmt == "jsonl" and len(segments) > 1 and not _TITLE_ENDINGS.search(first):
+        # a title broken by a space (…充分发挥税收职能作用 助力打赢疫情防控阻击战十二项措施的通知): joined
+        joined = f"{first}{segments[1].strip()}"
+        if len(joined) <= 80 and _TITLE_ENDINGS.search(joined) and not _TITLE_PUNCT.search(joined):
+            first = joined
     if 4 <= len(first) <= 80 and not _TITLE_PUNCT.search(first):
         return first
     if 4 <= len(first) <= 80 and _TITLE_ENDINGS.search(first) and "。" not in first:
@@ -266,7 +271,9 @@ def _doc_type(
         return DocumentType.INTERPRETATION
     if news is not None or _NEWS_CUES.search(norm_text):
         return DocumentType.NEWS_REPORT
-    if "报告" in title or _REPORT_CUES.search(head):
+    ending = _TITLE_ENDINGS.search(title)
+    titled_otherwise = ending is not None and ending.group() != "报告"  # …十二项措施的通知 that mentions 工作报告制度
+    if "报告" in title or (_REPORT_CUES.search(head) and not titled_otherwise):
         return DocumentType.WORK_REPORT
     if source.format in ("jsonl", "html", "docx", "pdf") or _TITLE_ENDINGS.search(title):
         return DocumentType.POLICY_DOCUMENT

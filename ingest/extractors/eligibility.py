@@ -69,8 +69,8 @@ _ISSUER_LINE = re.compile(
 )
 # a document addressed to every province, or numbered by a national authority, is national
 _NATIONAL_ADDRESSEES = re.compile(r"各省、自治区、直辖市")
-_NATIONAL_DOC_NUMBER = re.compile(
-    r"(国发|国办发|国办函|财税|财行|财金|财社|财办|税总发|税总函|银发|银保监发|银保监办发|人社部发|人社厅发|人社部明电|"
+_NATIONAL_DOC_NUMBER = re.compile(  # not after a place's abbreviation (黔发改服务〔2020〕 is 贵州's)
+    r"(?<![\u4e00-\u9fff])(国发|国办发|国办函|财税|财行|财金|财社|财办|税总发|税总函|银发|银保监发|银保监办发|人社部发|人社厅发|人社部明电|"
     r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
 )
 
@@ -120,9 +120,10 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
     scan = _DATELINE.sub(lambda m: " " * len(m.group()), text[:200] + " " + text[-200:])
     mentions = [m for m in gazetteer.find_mentions(scan) if m.region.code != NATIONAL_CODE]
     if mentions:
-        return Jurisdiction(mentions[0].region.code, _locate(text, mentions[0].surface))
+        code = _level_of_issuer(issuer_part, mentions[0].region.code)
+        return Jurisdiction(code, _locate(text, mentions[0].surface) if code == mentions[0].region.code else None)
     if fallback and fallback != NATIONAL_CODE:
-        return Jurisdiction(fallback, None)
+        return Jurisdiction(_level_of_issuer(issuer_part, fallback), None)
     counts: dict[str, int] = {}
     for m in gazetteer.find_mentions(text[:5000]):
         weight = 3 if _AUTHORITY_AFTER.match(text, m.end) else 1
@@ -131,6 +132,16 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
         code = max(counts, key=lambda c: counts[c])
         return Jurisdiction(code, None)
     return Jurisdiction(NATIONAL_CODE, None)
+
+
+def _level_of_issuer(issuer: str, home: str) -> str:
+    """The region of an issuer that names only its level (省发展改革委, 市人民政府): the province or city that
+    contains the document's home region; else the home region."""
+    level = {"省": 2, "市": 4}.get(issuer.strip()[:1])
+    if level is None or len(home) != 6 or not home.isdigit():
+        return home
+    code = home[:level].ljust(6, "0")
+    return code if code in load_gazetteer() else home
 
 
 def _locate(text: str, surface: str) -> tuple[int, int] | None:

@@ -148,3 +148,11 @@ def test_service_sector_and_trades_named_by_their_own_noun_are_industry_conditio
     assert found["服务业"][:2] == ["F", "G"] and "S" in found["服务业"]
     assert found["旅行社"] == ["7291"]
     assert "市场监管" not in "".join(found)
+
+
+def test_a_provincial_number_is_not_national_and_a_level_only_issuer_is_its_province() -> None:
+    title = "省发展改革委印发《关于全力支持服务业市场主体积极应对疫情若干政策措施》的通知（黔发改服务〔2020〕111号）"
+    text = title + " 各市、自治州人民政府：经省人民政府同意，现印发给你们。贵阳市的服务业市场主体……"
+    assert infer_jurisdiction(text, title, "520100").code == "520000"
+    national = "财政部 税务总局关于支持个体工商户复工复业增值税政策的公告（财税〔2020〕13号）"
+    assert infer_jurisdiction(national + " 现将有关事项公告如下。", national).code == "100000"
