@@ -33,8 +33,8 @@ GRAPH_DIR_NAME = "graph.lbug"
 
 
 def open_graph_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
-    """Open the configured graph back-end and make sure its schema exists. ``read_only`` opens an existing
-    embedded graph for reading only, which works beside a ``serve`` holding it (the schema is left as it is).
+    """Open the configured graph back-end and make sure its schema exists. With ``read_only`` (a command that only
+    reads), an embedded graph locked by a running ``serve`` is opened for reading beside it instead of failing.
 
     Raises:
         GraphStoreError: the data dir is unusable or the server cannot be reached.
@@ -53,9 +53,13 @@ def open_graph_store(settings: Settings, *, read_only: bool = False) -> GraphSto
         from graph.ladybug_store import LadybugGraphStore
 
         path = prepare_data_dir(settings.policykg_data_dir) / GRAPH_DIR_NAME
-        if read_only and path.exists():
+        try:
+            store = LadybugGraphStore(path)
+        except GraphStoreError as e:
+            if not (read_only and path.exists() and "lock" in str(e).lower()):
+                raise
+            # held by a running server (which keeps the schema current): read beside it
             return LadybugGraphStore(path, read_only=True)
-        store = LadybugGraphStore(path)
     store.ensure_schema()
     return store
 

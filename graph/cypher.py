@@ -227,6 +227,8 @@ def documents_by_id(fields: Sequence[str]) -> str:
 
 
 # push: the outbox
+# push: the stored JSON of some profiles (their answered facts are kept when a profile is sent again)
+PROFILES_BY_ID = "MATCH (n:EnterpriseProfile) WHERE n.id IN $ids RETURN n.id AS id, n.profile_json AS profile_json"
 # push: whether stored profiles changed since they were laid out (a write adds, removes or re-stamps one)
 PROFILES_SIGNATURE = "MATCH (n:EnterpriseProfile) RETURN count(n) AS profiles, max(n.updated_at) AS updated_at"
 EXISTING_EVENTS = "MATCH (n:OutboxEvent) WHERE n.id IN $ids RETURN n.id AS id"

@@ -51,8 +51,15 @@ def page_where(
 
 # --- profiles -------------------------------------------------------------------------------------------
 def upsert_profiles(store: GraphStore, consumer_id: str, profiles: Sequence[EnterpriseProfile]) -> int:
-    """Create or replace a consumer's profiles (by profile id) in one transaction; return how many."""
+    """Create or replace a consumer's profiles (by profile id) in one transaction; return how many.
+
+    Facts already stored for a profile (answered once, e.g. through an application) are kept unless the profile
+    sent names them: a platform re-sending its profiles loses no answer (deleting the profile forgets them).
+    """
     updated_at = utc_now()
+    ids = [profile_node_id(consumer_id, p.id) for p in profiles]
+    stored = {row["id"]: row["profile_json"] for row in store.query(cypher.PROFILES_BY_ID, {"ids": ids})}
+    profiles = [_with_stored_facts(p, stored.get(node_id)) for p, node_id in zip(profiles, ids, strict=True)]
     nodes = [
         NodeRecord(
             PROFILE,
@@ -70,6 +77,16 @@ def upsert_profiles(store: GraphStore, consumer_id: str, profiles: Sequence[Ente
     ]
     store.write(GraphChange(nodes=nodes))
     return len(nodes)
+
+
+def _with_stored_facts(profile: EnterpriseProfile, stored_json: str | None) -> EnterpriseProfile:
+    """``profile`` with the facts of its stored version that it does not name."""
+    if not stored_json:
+        return profile
+    kept = EnterpriseProfile.model_validate_json(stored_json).facts
+    if not kept.keys() - profile.facts.keys():
+        return profile
+    return profile.model_copy(update={"facts": {**kept, **profile.facts}})
 
 
 def _stored_profile(row: Row) -> StoredProfile:

@@ -66,3 +66,17 @@ def test_page_past_the_end_is_empty(client: TestClient) -> None:
     client.put("/profiles", json={"profiles": PROFILES}, headers=headers)
     page = client.get("/profiles", params={"offset": 860_811, "limit": 49}, headers=headers).json()
     assert page == {"items": [], "total": 3, "limit": 49, "offset": 860_811, "next_offset": None}
+
+
+def test_a_profile_sent_again_keeps_the_facts_it_does_not_name(client: TestClient) -> None:
+    headers = register(client)
+    answered = {**PROFILES[0], "facts": {"no_layoffs": True, "resumed_work": True}}
+    client.put("/profiles", json={"profiles": [answered]}, headers=headers)
+    client.put("/profiles", json={"profiles": [{**PROFILES[0], "employees": 12}]}, headers=headers)
+    stored = client.get("/profiles/ent-1", headers=headers).json()
+    assert stored["employees"] == 12 and stored["facts"] == {"no_layoffs": True, "resumed_work": True}
+    client.put("/profiles", json={"profiles": [{**PROFILES[0], "facts": {"resumed_work": False}}]}, headers=headers)
+    assert client.get("/profiles/ent-1", headers=headers).json()["facts"] == {"no_layoffs": True, "resumed_work": False}
+    client.delete("/profiles/ent-1", headers=headers)  # forgetting the answers: delete, then store again
+    client.put("/profiles", json={"profiles": [PROFILES[0]]}, headers=headers)
+    assert client.get("/profiles/ent-1", headers=headers).json()["facts"] == {}
