@@ -200,9 +200,13 @@ _CONFERRING = re.compile(
 )
 
 
+# when the designation must have been obtained (当年认定为, 首次通过, 当年新增认定): a condition of its own
+_WHEN_CONFERRED = re.compile(r"(?:当年|本年度|年度内|首次|新增|新获)+被?(?:认定为?|评为|获评|列入|入选|通过)?$")
+
+
 def find_conferred(text: str, start: int, end: int) -> list[Found]:
     """``has`` qualification conditions for the designations an agency confers that a measure names, or
-    rewards obtaining."""
+    rewards obtaining; with an ``other`` condition for when it must have been obtained (当年, 首次 …)."""
     found = [
         Found(m.start(), m.end(), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [m.group()], m.group()))
         for m in _CONFERRED.finditer(text, start, end)
@@ -211,7 +215,25 @@ def find_conferred(text: str, start: int, end: int) -> list[Found]:
         if not any(f.start <= m.start(1) < f.end for f in found):
             name = m.group(1)
             found.append(Found(m.start(1), m.end(1), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [name], name)))
+    for designation in list(found):
+        when = _WHEN_CONFERRED.search(text, max(start, designation.start - 10), designation.start)
+        if when and when.end() > when.start() and not any(f.start == when.start() for f in found):
+            found.append(Found(when.start(), when.end(), ConditionSpec(Dim.OTHER, Op.EQ, True, when.group())))
     return found
+
+
+# a growth threshold on the company's figures (增速达到20%以上, 同比增长10%以上): checked as its own wording
+_GROWTH = re.compile(
+    r"(?:增速|增幅|增长率|同比增长|同比增幅)(?:达到|不低于|超过|高于|在)?\s*\d+(?:\.\d+)?\s*[%％](?:以上|及以上)?"
+)
+
+
+def find_growth_thresholds(text: str, start: int, end: int) -> list[Found]:
+    """``other`` conditions (unknown) for growth thresholds a measure sets."""
+    return [
+        Found(m.start(), m.end(), ConditionSpec(Dim.OTHER, Op.EQ, True, m.group()))
+        for m in _GROWTH.finditer(text, start, end)
+    ]
 
 
 def find_numbers(text: str, start: int, end: int) -> list[Found]:

@@ -26,6 +26,7 @@ from ingest.extractors.condition_rules import (
     Found,
     find_behaviour,
     find_conferred,
+    find_growth_thresholds,
     find_industries,
     find_metric_thresholds,
     find_numbers,
@@ -247,6 +248,7 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += find_qualifications(norm_text, *core)
     found += find_numbers(norm_text, *core)
     found += find_metric_thresholds(norm_text, *core)
+    found += find_growth_thresholds(norm_text, *core)
     if not any(f.condition.dimension == Dim.QUALIFICATION for f in found):
         found += find_conferred(norm_text, *core)
     found += find_ownership(norm_text, *core)

@@ -156,3 +156,15 @@ def test_a_provincial_number_is_not_national_and_a_level_only_issuer_is_its_prov
     assert infer_jurisdiction(text, title, "520100").code == "520000"
     national = "财政部 税务总局关于支持个体工商户复工复业增值税政策的公告（财税〔2020〕13号）"
     assert infer_jurisdiction(national + " 现将有关事项公告如下。", national).code == "100000"
+
+
+def test_growth_thresholds_and_when_a_designation_was_obtained_are_checked_conditions() -> None:
+    from ingest.extractors.condition_rules import find_conferred, find_growth_thresholds
+
+    text = (
+        "电商企业新增量达到300万元且增速达到20%以上的，给予1万元促销奖励；当年认定为省级首版次软件的产品，奖励50万元。"
+    )
+    assert [f.condition.text for f in find_growth_thresholds(text, 0, len(text))] == ["增速达到20%以上"]
+    conferred = find_conferred(text, 0, len(text))
+    assert ("qualification", "省级首版次软件") in {(f.condition.dimension, f.condition.text) for f in conferred}
+    assert ("other", "当年认定为") in {(f.condition.dimension, f.condition.text) for f in conferred}
