@@ -20,6 +20,11 @@ from ontology.model import NODE_CLASSES, OWNED_LABELS, RELATIONSHIPS, SHARED_LAB
 Direction = Literal["out", "in", "both"]
 Row = dict[str, Any]
 
+# classes that state shared facts besides documents (STATED_IN targets other than NormativeDocument)
+SOURCE_LABELS: frozenset[str] = frozenset(
+    target for _, target in RELATIONSHIPS["STATED_IN"].endpoints if target != "NormativeDocument"
+)
+
 BATCH_SIZE = 2000
 MAX_HOPS = 4
 
@@ -60,6 +65,8 @@ class GraphChange:
     ``replace_document``: a document id whose owned nodes (those with this ``doc_id``) and outgoing
     relationships are deleted before the new nodes and relationships are written, in the same transaction;
     shared facts (``NodeClass.shared_by_documents``) lose it as a source and are deleted when no source is left.
+    ``delete_nodes`` are deleted first too; deleting another source of shared facts (a ``DesignationList``) also
+    deletes the facts no source states any more, before the change's own nodes are written.
     ``new_documents``: ids of documents stored for the first time by this change. Nodes owned by them (or by
     ``replace_document``) cannot exist yet, so they are created rather than merged, which is much faster; a
     clash with an existing id fails the whole change. ``new_node_ids``: other nodes known not to exist yet (outbox
@@ -173,6 +180,10 @@ class GraphStore(ABC):
         for label, node_id in change.delete_nodes:
             _require_label(label)
             yield cypher.delete_node(label), {"id": node_id}
+        if any(label in SOURCE_LABELS for label, _ in change.delete_nodes):
+            # a deleted source (an imported list) takes the shared facts only it stated
+            for label in SHARED_LABELS:
+                yield cypher.delete_unstated(label), {}
         fresh = change.new_documents | ({change.replace_document} if change.replace_document else set())
         by_label: dict[tuple[str, bool], list[Row]] = {}
         for node in change.nodes:

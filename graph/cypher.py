@@ -239,12 +239,13 @@ DUE_EVENTS = (
 NEXT_DUE_TIME = "MATCH (n:OutboxEvent) WHERE n.status = $status RETURN min(n.next_attempt_at) AS t"
 
 
-# shared facts (one node for every document that states it): a document's statements, then the facts none states
+# shared facts (one node for every source that states it): a document's statements, then the facts none states
 def delete_statements_in(label: str) -> str:
     """Delete the STATED_IN relationships from nodes of ``label`` to document ``$id``."""
     return f"MATCH (n:{label})-[r:STATED_IN]->(d:NormativeDocument {{id: $id}}) DELETE r"
 
 
 def delete_unstated(label: str) -> str:
-    """Delete the nodes of ``label`` that no document states any more, with their relationships."""
-    return f"MATCH (n:{label}) WHERE NOT EXISTS {{ MATCH (n)-[:STATED_IN]->(:NormativeDocument) }} DETACH DELETE n"
+    """Delete the nodes of ``label`` that no source (a document or an imported list) states any more, with their
+    relationships."""
+    return f"MATCH (n:{label}) WHERE NOT EXISTS {{ MATCH (n)-[:STATED_IN]->() }} DETACH DELETE n"

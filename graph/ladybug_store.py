@@ -2,7 +2,8 @@
 
 Kùzu-family Cypher needs declared tables, so ``ensure_schema`` generates ``CREATE NODE TABLE`` /
 ``CREATE REL TABLE`` statements from the ontology, and adds the columns of properties the ontology gained since a
-database was created (``ALTER TABLE … ADD``: what is stored stays, the new column is null). One process may open
+database was created (``ALTER TABLE … ADD``: what is stored stays, the new column is null) and the endpoint pairs its
+relationship tables gained. One process may open
 the database for writing at a time; calls are serialised with a lock because a connection is not safe to share
 between threads.
 """
@@ -40,6 +41,17 @@ def added_column_statements(existing: dict[str, set[str]]) -> list[str]:
         if table in existing
         for name, kind in properties.items()
         if name not in existing[table]
+    ]
+
+
+def added_endpoint_statements(existing: set[str]) -> list[str]:
+    """``ALTER TABLE … ADD IF NOT EXISTS FROM … TO …`` for every endpoint pair of the relationship tables that
+    exist (``existing``: table names), so a table created before the ontology gained a pair accepts it."""
+    return [
+        f"ALTER TABLE {rel.type} ADD IF NOT EXISTS FROM {source} TO {target}"
+        for rel in RELATIONSHIPS.values()
+        if rel.type in existing
+        for source, target in rel.endpoints
     ]
 
 
@@ -93,6 +105,9 @@ class LadybugGraphStore(GraphStore):
                 for table in tables
             }
             for statement in added_column_statements(existing) + schema_statements():
+                self._execute(statement)
+            # after the node tables exist, so a pair naming a new class can be added
+            for statement in added_endpoint_statements(tables):
                 self._execute(statement)
 
     def _execute(self, statement: str, params: Row | None = None) -> list[Row]:

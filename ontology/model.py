@@ -289,6 +289,14 @@ NODE_CLASSES: dict[str, NodeClass] = {
             shared_by_documents=True,
         ),
         NodeClass(
+            "DesignationList",
+            "导入名单",
+            "An imported list of designations (the annex of a naming decision, as a CSV file): a source of its own, "
+            "with the file's name and text; each row's designation is STATED_IN it, the span being the row's line.",
+            {"name": "string", "text": "string", "content_hash": "string", "created_at": "string"},
+            ("prov:Entity",),
+        ),
+        NodeClass(
             "Mechanism",
             "机制做法",
             "A governance mechanism or practice a region built (一意见、一报告, 街乡吹哨、部门报到 …).",
@@ -618,6 +626,8 @@ RELATIONSHIPS: dict[str, Relationship] = {
             (
                 ("DemonstrationDesignation", "NormativeDocument"),
                 ("DemonstrationProject", "NormativeDocument"),
+                ("DemonstrationDesignation", "DesignationList"),
+                ("DemonstrationProject", "DesignationList"),
                 ("Mechanism", "NormativeDocument"),
                 ("AnnualReport", "NormativeDocument"),
             ),

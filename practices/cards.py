@@ -3,8 +3,9 @@
 All reads go through the ``GraphStore`` port (``find_nodes``, ``get_node``, ``neighbours``), so they run on
 every back-end.
 
-One fact, many sources: a designation is one graph node with a STATED_IN per document that reports it, listed
-with all of them (``sources``). A mechanism is stored once per document that describes it; the records of one
+One fact, many sources: a designation is one graph node with a STATED_IN per document that reports it (and per
+imported list naming it: ``ingest.designation_lists``, the row's line as span), listed with all of them
+(``sources``). A mechanism is stored once per document that describes it; the records of one
 practice are merged when read (``practice_groups``): the same name key, or one key inside the other (一意见一报告 in
 一意见一报告审查意见机制), or a long shared ending (小微企业法治体检中心 and 公共法律服务企业法治体检中心 share
 企业法治体检中心: at least ``ALIAS_SUFFIX`` characters and two thirds of the shorter key), in the same region or
@@ -150,11 +151,12 @@ def _region_name(code: str | None) -> str:
 
 
 class _Sources:
-    """Document nodes by id, read once per query."""
+    """Document (and imported list) nodes by id, read once per query."""
 
     def __init__(self, store: GraphStore) -> None:
         self._store = store
         self._docs: dict[str, dict[str, Any] | None] = {}
+        self._lists: dict[str, dict[str, Any] | None] = {}
 
     def get(self, doc_id: str) -> dict[str, Any] | None:
         if doc_id not in self._docs:
@@ -172,13 +174,29 @@ class _Sources:
         text = readable((doc.get("text") or "")[start:end]) if span else ""
         return SourceRef(doc.get("source_id"), doc_id, doc.get("title"), span, text)
 
+    def list_ref(self, list_id: str, line: int | None) -> SourceRef:
+        """An imported list as the source of its row at ``line`` (1-based, the header being line 1): the file name
+        as source id, the line as span ``[line, line + 1)`` and the row's text."""
+        if list_id not in self._lists:
+            self._lists[list_id] = self._store.get_node("DesignationList", list_id)
+        found = self._lists[list_id] or {}
+        name = found.get("name") or list_id
+        lines = (found.get("text") or "").splitlines()
+        text = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+        span = (line, line + 1) if line is not None else None
+        return SourceRef(name, list_id, f"导入名单 {name}", span, text)
+
 
 def _sources_of_shared(store: GraphStore, label: str, sources: _Sources) -> dict[str, list[SourceRef]]:
     """For every node of a shared class, the documents that state it, in the order of their source ids."""
     found: dict[str, list[SourceRef]] = {}
     for rel in store.relationships("STATED_IN"):
         if rel.source_label == label:
-            ref = sources.ref(rel.target_id, rel.props.get("span_start"), rel.props.get("span_end"))
+            start, end = rel.props.get("span_start"), rel.props.get("span_end")
+            if rel.target_label == "DesignationList":
+                ref = sources.list_ref(rel.target_id, start)
+            else:
+                ref = sources.ref(rel.target_id, start, end)
             found.setdefault(rel.source_id, []).append(ref)
     for refs in found.values():
         refs.sort(key=lambda r: (r.source_id or r.doc_id, r.span or (0, 0)))

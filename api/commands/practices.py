@@ -1,8 +1,10 @@
-"""Demonstration and practice commands: ``demonstrations``, ``mechanisms``, ``practices similar|card``."""
+"""Demonstration and practice commands: ``demonstrations``, ``demonstrations import LIST.csv``, ``mechanisms``,
+``practices similar|card``."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands import services_of
+from ingest.designation_lists import designation_list_change
 from ontology.errors import InvalidInputError
 from ontology.reference import region_code_of
 from practices.cards import list_designations, list_mechanisms, practice_card, similar_practices
@@ -35,7 +38,12 @@ def _echo_json(value: Any) -> None:
 def register(app: typer.Typer) -> None:
     """Add the demonstration and practice commands to ``app``."""
 
-    @app.command()
+    demonstrations_app = typer.Typer(
+        help="Designations of the national 法治政府建设 demonstration programme: list, import an official list."
+    )
+    app.add_typer(demonstrations_app, name="demonstrations")
+
+    @demonstrations_app.callback(invoke_without_command=True)
     def demonstrations(
         ctx: typer.Context,
         batch: Annotated[int | None, typer.Option(help="Batch number (第一批 = 1).")] = None,
@@ -45,6 +53,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """List designations of the national 法治政府建设 demonstration programme."""
+        if ctx.invoked_subcommand is not None:
+            return
         if kind is not None and kind not in ("area", "project"):
             raise InvalidInputError(f"kind: expected area or project, got {kind!r}")
         rows = list_designations(
@@ -57,6 +67,26 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             table.add_row(str(r.batch or ""), str(r.year or ""), r.kind, r.region, r.name, "\n".join(r.source_ids))
         Console().print(table)
+
+    @demonstrations_app.command("import")
+    def import_designations(
+        ctx: typer.Context,
+        file: Annotated[
+            Path, typer.Argument(help="CSV with the header batch,year,kind,region,name (an official annex).")
+        ],
+    ) -> None:
+        """Import an official list (the annex of a naming decision): each row one designation, this file its
+        source; importing the file again replaces what it stated. A bad row refuses the file, naming its line."""
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InvalidInputError(f"{file}: cannot read the list: {e} (无法读取名单文件)") from e
+        change, summary = designation_list_change(file.name, text, origin=str(file))
+        services_of(ctx).store.write(change)
+        typer.echo(
+            f"imported {summary.designations} designations from {summary.name} "
+            f"({summary.areas} areas, {summary.projects} projects)"
+        )
 
     @app.command()
     def mechanisms(

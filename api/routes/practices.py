@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from api.deps import GraphStoreDep, ServicesDep
-from api.errors import PROBLEM_RESPONSES, problem_responses
+from api.errors import AUTH_PROBLEM_RESPONSES, PROBLEM_RESPONSES, problem_responses
+from api.security import CurrentAdmin
+from ingest.designation_lists import designation_list_change
 from ontology.errors import NotFoundError
 from ontology.reference import region_code_of
 from practices.cards import PracticeNotFoundError, list_designations, list_mechanisms, practice_card, similar_practices
@@ -30,6 +33,31 @@ def read_demonstrations(
     """List designations filtered by batch, year, kind and region."""
     rows = list_designations(store, batch=batch, year=year, kind=kind, region_code=region_code_of(region))
     return [row.__dict__ for row in rows]
+
+
+class DesignationListUpload(BaseModel):
+    """An official list of designations: its file name (the source it is known by) and its CSV text."""
+
+    name: str = Field(min_length=1, max_length=200, examples=["第一批全国法治政府建设示范地区和项目名单.csv"])
+    csv: str = Field(
+        min_length=1,
+        max_length=2_000_000,
+        description="CSV with the header batch,year,kind,region,name; kind area|project; region a name or code.",
+        examples=["batch,year,kind,region,name\n1,2020,project,北京市通州区,行政复议规范化建设\n"],
+    )
+
+
+@router.post(
+    "/demonstrations/import",
+    summary="Import an official list of designations (admins)",
+    responses={**AUTH_PROBLEM_RESPONSES, **problem_responses(422)},
+)
+def import_demonstrations(admin: CurrentAdmin, store: GraphStoreDep, upload: DesignationListUpload) -> dict[str, Any]:
+    """Store each row as one designation stated in this list (known by ``name``; importing it again replaces what
+    it stated). A bad row refuses the whole list with 422 naming its line; nothing is stored."""
+    change, summary = designation_list_change(upload.name, upload.csv)
+    store.write(change)
+    return summary.to_dict()
 
 
 @router.get("/mechanisms", summary="Mechanisms and practices by topic and region")

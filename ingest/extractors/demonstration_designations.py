@@ -10,6 +10,11 @@ Two shapes of text are read:
   regions, or by ``地区“项目名称”`` lines), in a document that names (命名, 名单) and does not merely propose
   (公示, 拟命名).
 
+Batch and year come from the text: a statement's batch from its words (第二批…示范), else an earlier batch of the
+programme in the text, else the title; its year from the naming clause. A list's batch from its heading or title, its
+year from the decision's own date (the signed date closing it, or a bracketed date under its title). Only a text
+that names the batch but gives no year takes the year the decisions named that batch (``batches.json``).
+
 Only the national programme counts: 全国 before the target, or the national issuer named in the sentence.
 """
 
@@ -227,10 +232,9 @@ def _year_of(text: str, naming: _Naming, ctx: DocumentContext) -> int | None:
     years = YEAR.findall(window)
     if years:
         return int(years[-1])
-    if naming.batch is not None:
-        known = load_resource("batches")["years"].get(str(naming.batch))
-        if known:
-            return int(known)
+    known = _known_batch_year(naming.batch)
+    if known is not None:
+        return known
     sentence_text = text[naming.sentence.start : naming.sentence.end]
     if "近日" in sentence_text and ctx.date_published:
         return int(ctx.date_published[:4])
@@ -341,6 +345,7 @@ def _list_designations(ctx: DocumentContext, text: str, regions: DocumentRegions
     facts: list[DesignationFact] = []
     kind: DesignationKind | None = None
     batch = batch_number(title_batch.group()) if title_batch else None
+    document_batch, signed = batch, _decision_year(text)
     for line in paragraph_spans(text):
         heading = LIST_HEADING.match(text, line.start, line.end)
         if heading:
@@ -353,7 +358,7 @@ def _list_designations(ctx: DocumentContext, text: str, regions: DocumentRegions
         else:
             kind = None if kind is not None and len(text[line.start : line.end].strip()) > 80 else kind
             continue
-        year = int(load_resource("batches")["years"].get(str(batch), 0)) or None if batch else None
+        year = signed if signed is not None and batch == document_batch else _known_batch_year(batch)
         naming = _Naming(line, items.start, items.end, items.end, kind, batch, year, items)
         mentions = _subject_regions(text, items, regions, quotes)
         if kind is DesignationKind.AREA:
@@ -361,6 +366,28 @@ def _list_designations(ctx: DocumentContext, text: str, regions: DocumentRegions
         else:
             facts.extend(_project_lines(text, naming, mentions, quotes, named_by))
     return facts
+
+
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+SIGNATURE_WINDOW = 160
+DATELINE_WINDOW = 120
+
+
+def _decision_year(text: str) -> int | None:
+    """The year a naming decision is dated: the date it is signed (its last date, in its closing lines), else a
+    date in brackets under its title (（2020年8月3日）); ``None`` when it shows neither."""
+    closing = DATE.findall(text[-SIGNATURE_WINDOW:])
+    if closing:
+        return int(closing[-1])
+    dateline = re.search(r"[（(]\s*" + DATE.pattern + r"\s*[)）]", text[:DATELINE_WINDOW])
+    return int(dateline.group(1)) if dateline else None
+
+
+def _known_batch_year(batch: int | None) -> int | None:
+    """The year the decisions named this batch (``batches.json``), for a text that names the batch only."""
+    if batch is None:
+        return None
+    return int(load_resource("batches")["years"].get(str(batch), 0)) or None
 
 
 def _looks_like_list_item(text: str, line: Span) -> bool:

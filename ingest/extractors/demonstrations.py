@@ -42,7 +42,8 @@ def _digest(value: str) -> str:
 
 
 def designation_id(fact: DesignationFact) -> str:
-    """Id of a designation, the same in every document that states it: kind, region, batch and project name."""
+    """Id of a designation, the same in every source that states it (documents, imported lists): kind, region,
+    batch and project name."""
     return f"designation:{fact.kind.value}/{fact.region.code}/{fact.batch or 0}/{_digest(name_key(fact.name))}"
 
 
@@ -70,13 +71,19 @@ def _span_props(ctx: DocumentContext, span: Span) -> dict[str, object]:
     return {"span_start": span.start, "span_end": span.end, "text": ctx.text[span.start : span.end]}
 
 
-def _stated_in(label: str, node_id: str, ctx: DocumentContext, span: Span) -> RelRecord:
+def _stated_in(label: str, node_id: str, source_label: str, source_id: str, span: Span) -> RelRecord:
     return RelRecord(
-        "STATED_IN", label, node_id, "NormativeDocument", ctx.doc_id, {"span_start": span.start, "span_end": span.end}
+        "STATED_IN", label, node_id, source_label, source_id, {"span_start": span.start, "span_end": span.end}
     )
 
 
 def _add_designation(ctx: DocumentContext, fact: DesignationFact, change: GraphChange) -> None:
+    add_designation(fact, change, "NormativeDocument", ctx.doc_id)
+
+
+def add_designation(fact: DesignationFact, change: GraphChange, source_label: str, source_id: str) -> None:
+    """Add a designation (and, for a project, the project with its topics) to ``change``, stated in the source
+    node ``source_label``/``source_id`` (a document, or an imported ``DesignationList``) at ``fact.span``."""
     programme = load_resource("batches")["programme"]
     node_id = designation_id(fact)
     change.nodes.append(
@@ -94,7 +101,7 @@ def _add_designation(ctx: DocumentContext, fact: DesignationFact, change: GraphC
             },
         )
     )
-    change.rels.append(_stated_in("DemonstrationDesignation", node_id, ctx, fact.span))
+    change.rels.append(_stated_in("DemonstrationDesignation", node_id, source_label, source_id, fact.span))
     if fact.kind is DesignationKind.AREA:
         change.rels.append(RelRecord("DESIGNATES", "DemonstrationDesignation", node_id, "Region", fact.region.code))
         return
@@ -104,7 +111,7 @@ def _add_designation(ctx: DocumentContext, fact: DesignationFact, change: GraphC
     )
     change.rels.append(RelRecord("DESIGNATES", "DemonstrationDesignation", node_id, "DemonstrationProject", project))
     change.rels.append(RelRecord("LOCATED_IN", "DemonstrationProject", project, "Region", fact.region.code))
-    change.rels.append(_stated_in("DemonstrationProject", project, ctx, fact.span))
+    change.rels.append(_stated_in("DemonstrationProject", project, source_label, source_id, fact.span))
     for topic in topics_of(fact.name):
         _add_topic(topic, change)
         change.rels.append(RelRecord("HAS_TOPIC", "DemonstrationProject", project, "Topic", topic_id(topic)))
@@ -136,7 +143,7 @@ def _add_mechanism(ctx: DocumentContext, fact: MechanismFact, change: GraphChang
             },
         )
     )
-    change.rels.append(_stated_in("Mechanism", node_id, ctx, fact.span))
+    change.rels.append(_stated_in("Mechanism", node_id, "NormativeDocument", ctx.doc_id, fact.span))
     if region_code:
         change.rels.append(RelRecord("LOCATED_IN", "Mechanism", node_id, "Region", region_code))
     for topic in fact.topics:
