@@ -101,6 +101,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
     Raises:
         SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
     """
+    from search.expansion import Feedback, Thesaurus
     from search.indexes.base import SearchIndex
     from search.rerank import LinearReranker
     from search.service import SearchService
@@ -122,6 +123,8 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         lexical_weight=settings.policykg_lexical_weight,
         vector_weight=settings.policykg_vector_weight,
         reranker=LinearReranker.load() if settings.policykg_rerank else None,
+        thesaurus=Thesaurus.load(settings.policykg_query_thesaurus) if settings.policykg_query_thesaurus else None,
+        feedback=Feedback(weight=settings.policykg_query_feedback) if settings.policykg_query_feedback else None,
     )
 
 

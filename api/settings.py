@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     policykg_rerank: bool = Field(
         True, description="Rerank hybrid results with the shipped learned model (search/resources/reranker.json)."
     )
+    policykg_query_thesaurus: float = Field(
+        0.0,
+        ge=0,
+        description="Weight of the words the mined thesaurus (search/resources/thesaurus.tsv) adds to a lexical "
+        "query, relative to the query's own (0 = off; see README, Search figures).",
+    )
+    policykg_query_feedback: float = Field(
+        0.0,
+        ge=0,
+        description="Weight of the best pseudo-relevance feedback term (RM3, the first 10 units' best 10 terms) "
+        "added to a lexical query (0 = off).",
+    )
     policykg_blas_threads: int = Field(
         1,
         ge=0,

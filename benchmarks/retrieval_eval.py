@@ -45,6 +45,7 @@ from ingest.pipeline import ingest_paths
 from ingest.reference import reference_change
 from ontology.answered import AnsweredQuestion
 from ontology.clock import utc_now
+from search.expansion import Feedback, Thesaurus
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -184,6 +185,13 @@ def main() -> None:
     parser.add_argument("--weights", default="", help="lexical:vector weights of the hybrid runs, e.g. 1:0.3,1:1")
     parser.add_argument("--learn", choices=LEARN, default="none", help="labelled questions stored as answered ones")
     parser.add_argument("--split", choices=("all", "odd"), default="all", help="which labelled questions to score")
+    parser.add_argument(
+        "--expand",
+        default="none",
+        help="query expansions to run each mode with, comma-separated: none, thesaurus, definitions, questions (the "
+        "thesaurus's entries of one source), feedback, both "
+        "(search/expansion.py at its default weights; the settings' own are replaced)",
+    )
     parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
     if args.gold is None and (args.learn == "all" or (args.learn == "even" and args.split != "odd")):
@@ -217,16 +225,27 @@ def main() -> None:
     corpus = SETS[args.set][1]
     copies = near_copies(corpus) if corpus is not None else None
     copies_column = f" {'MRR@10 copies':>13}" if copies else ""
-    print(f"{'mode':14} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}{copies_column}")
+    print(f"{'mode':22} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}{copies_column}")
     service = services.search
     reranker = service.reranker
-    runs = [(mode, None) for mode in args.modes.split(",")]
-    runs += [("hybrid", tuple(float(w) for w in pair.split(":"))) for pair in args.weights.split(",") if pair]
-    for mode, weights in runs:
+    thesaurus = Thesaurus.load()
+    expansions = {
+        "none": (None, None),
+        "thesaurus": (thesaurus, None),
+        "definitions": (Thesaurus.load(sources={"definition"}), None),
+        "questions": (Thesaurus.load(sources={"question"}), None),
+        "feedback": (None, Feedback()),
+        "both": (thesaurus, Feedback()),
+    }
+    runs = [(mode, None, expand) for expand in args.expand.split(",") for mode in args.modes.split(",")]
+    runs += [("hybrid", tuple(float(w) for w in pair.split(":")), "none") for pair in args.weights.split(",") if pair]
+    for mode, weights, expand in runs:
         if weights is not None:
             service.lexical_weight, service.vector_weight = weights
         service.reranker = None if mode == "fused" else reranker
+        service.thesaurus, service.feedback = expansions[expand]
         label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
+        label += "" if expand == "none" else f"+{expand}"
         mode = "hybrid" if mode == "fused" else mode
         run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
         template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
@@ -237,7 +256,7 @@ def main() -> None:
         s = score(args.set, gold, run)
         copies_score = f" {score(args.set, gold, copies_as_gold(run, gold, copies))['mrr@10']:13.4f}" if copies else ""
         print(
-            f"{label:14} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
+            f"{label:22} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
             f"{per_query:9.1f}{copies_score}",
             flush=True,
         )

@@ -6,7 +6,7 @@ per-(token, unit) BM25 weights in a sparse CSC matrix, so a query is a sum of a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,33 @@ class Bm25Index:
             return np.zeros(self.size, dtype=np.float32)
         scores: np.ndarray = self._retriever.get_scores(list(query_tokens))  # type: ignore[attr-defined]
         return scores
+
+    def weighted_scores(self, weights: Mapping[str, float]) -> np.ndarray:
+        """BM25 score of every unit for a weighted query: the sum over tokens of ``weight × BM25(token, unit)``
+        (an expanded query: its own tokens at 1, added ones lower). Tokens the index does not know add nothing."""
+        out = np.zeros(self.size, dtype=np.float32)
+        if self._retriever is None:
+            return out
+        vocab: dict[str, int] = self._retriever.vocab_dict  # type: ignore[attr-defined]
+        matrix: dict[str, np.ndarray] = self._retriever.scores  # type: ignore[attr-defined]
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        for token, weight in weights.items():
+            column = vocab.get(token)
+            if column is None or weight == 0:
+                continue
+            start, end = int(indptr[column]), int(indptr[column + 1])
+            out[indices[start:end]] += np.float32(weight) * data[start:end]  # a unit appears once per column
+        return out
+
+    def document_frequency(self, token: str) -> int:
+        """How many units hold ``token`` (0 when unknown)."""
+        if self._retriever is None:
+            return 0
+        column = self._retriever.vocab_dict.get(token)  # type: ignore[attr-defined]
+        if column is None:
+            return 0
+        indptr = self._retriever.scores["indptr"]  # type: ignore[attr-defined]
+        return int(indptr[column + 1] - indptr[column])
 
     def save(self, folder: Path) -> None:
         """Write the index into ``folder`` (created)."""

@@ -26,6 +26,7 @@ from search.analysis import SEARCHABLE, Analyzer, normalise
 from search.answered import AnsweredQuestions, read_answered_questions
 from search.embedders.base import Embedder
 from search.errors import InvalidQueryError
+from search.expansion import Feedback, Thesaurus
 from search.indexes.base import IndexSchema, SearchIndex
 from search.ranking import (
     ScoredList,
@@ -90,6 +91,7 @@ class SearchService:
         vector_cache: where vectors are cached by text hash (no cache when ``None``).
         lexical_weight, vector_weight: the CombSUM weights of the two lists.
         reranker: reorders the fused candidates of a hybrid search (``rerank.py``); ``None`` keeps the fused order.
+        thesaurus, feedback: query expansion of the lexical side (``expansion.py``); ``None`` = none.
     """
 
     def __init__(
@@ -106,6 +108,8 @@ class SearchService:
         doc_type_prior: dict[str, float] | None = None,
         candidates: int = CANDIDATES,
         reranker: LinearReranker | None = None,
+        thesaurus: Thesaurus | None = None,
+        feedback: Feedback | None = None,
     ) -> None:
         self.index = index
         self.analyzer = analyzer or _default_analyzer()
@@ -117,6 +121,8 @@ class SearchService:
         self.doc_type_prior = DOC_TYPE_PRIOR if doc_type_prior is None else doc_type_prior
         self.candidates_limit = candidates
         self.reranker = reranker
+        self.thesaurus = thesaurus
+        self.feedback = feedback
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
@@ -255,6 +261,26 @@ class SearchService:
     def _gazetteer(self) -> Gazetteer:
         return load_gazetteer()
 
+    def expanded_query(self, tokens: Sequence[str], filters: Filters | None = None) -> dict[str, float]:
+        """The weighted lexical query of ``tokens`` (each at 1) after the thesaurus and pseudo-relevance feedback
+        this service uses (``expansion.py``); just the tokens when it uses neither."""
+        weights = dict.fromkeys(tokens, 1.0)
+        if self.thesaurus is not None:
+            weights = self.thesaurus.expand(weights)
+        if self.feedback is not None and weights:
+            feedback = self.feedback
+            first = self.index.lexical_search(list(weights), filters or Filters(), feedback.units, weights)
+            units = self.index.get_units([u for u, _ in first])
+            first_pass = [(self.analyzer.tokens(units[u].text), score) for u, score in first if u in units]
+            weights = feedback.expand(weights, first_pass, self.index.document_frequencies)
+        return weights
+
+    def _lexical(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
+        if self.thesaurus is None and self.feedback is None:
+            return self.index.lexical_search(tokens, filters, limit)
+        weights = self.expanded_query(tokens, filters)
+        return self.index.lexical_search(list(weights), filters, limit, weights)
+
     def _retrieve(self, request: SearchRequest) -> tuple[list[str], dict[str, StoredUnit], list[Candidate]] | None:
         """Query tokens, the candidate units and their fused, boosted candidates best first (``None`` when the
         query has nothing searchable)."""
@@ -267,7 +293,7 @@ class SearchService:
         lexical: list[tuple[str, float]] = []
         nearest: list[tuple[str, float]] = []
         if request.mode in ("hybrid", "lexical") and tokens:
-            lexical = self.index.lexical_search(tokens, filters, limit)
+            lexical = self._lexical(tokens, filters, limit)
         if request.mode in ("hybrid", "vector") and self.embedder is not None:
             nearest = self.index.vector_search(self.embedder.embed_query(request.query), filters, limit)
         units = self.index.get_units(list(dict.fromkeys([u for u, _ in lexical] + [u for u, _ in nearest])))

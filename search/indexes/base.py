@@ -7,7 +7,7 @@ analysis, embedding, fusion, boosts and snippets live in ``service.SearchService
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,8 +46,12 @@ class SearchIndex(ABC):
         """
 
     @abstractmethod
-    def lexical_search(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
-        """Unit ids and BM25 scores of the best ``limit`` units for the tokens, best first."""
+    def lexical_search(
+        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
+    ) -> list[tuple[str, float]]:
+        """Unit ids and BM25 scores of the best ``limit`` units for the tokens, best first. With ``weights``
+        (token → weight: an expanded query) the score is the weighted sum of the tokens' BM25 scores and
+        ``tokens`` is ignored."""
 
     @abstractmethod
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
@@ -56,6 +60,11 @@ class SearchIndex(ABC):
     @abstractmethod
     def get_units(self, unit_ids: Sequence[str]) -> dict[str, StoredUnit]:
         """The stored units (with their documents) of these ids; unknown ids are left out."""
+
+    def document_frequencies(self, tokens: Sequence[str]) -> tuple[dict[str, int], int] | None:
+        """How many units hold each token, and how many units there are (``None``: the back-end cannot say;
+        pseudo-relevance feedback then weighs terms without IDF)."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and files (nothing by default)."""

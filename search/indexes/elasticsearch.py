@@ -17,7 +17,7 @@ work is chosen among the candidates (the embedded index chooses among all docume
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -229,16 +229,28 @@ class ElasticsearchIndex(SearchIndex):
         )
         self._call("bulk", helpers.bulk, self.client, documents, chunk_size=BULK_CHUNK, refresh="wait_for")
 
-    def lexical_search(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
-        """BM25 ``match`` on the token field (OR of the tokens) within the filters."""
-        if not tokens:
-            return []
-        query = {
-            "bool": {
-                "must": {"match": {"tokens": {"query": " ".join(t.replace(" ", "_") for t in tokens)}}},
-                "filter": filter_clauses(filters),
+    def lexical_search(
+        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
+    ) -> list[tuple[str, float]]:
+        """BM25 ``match`` on the token field (OR of the tokens) within the filters; with ``weights``, a ``should``
+        of one boosted ``term`` query per token."""
+        if weights is not None:
+            must: dict[str, Any] = {
+                "bool": {
+                    "should": [
+                        {"term": {"tokens": {"value": t.replace(" ", "_"), "boost": w}}}
+                        for t, w in weights.items()
+                        if w > 0
+                    ]
+                }
             }
-        }
+            if not must["bool"]["should"]:
+                return []
+        elif not tokens:
+            return []
+        else:
+            must = {"match": {"tokens": {"query": " ".join(t.replace(" ", "_") for t in tokens)}}}
+        query = {"bool": {"must": must, "filter": filter_clauses(filters)}}
         response = self._call("search", self.client.search, index=self.name, query=query, size=limit, source=False)
         return _scored_ids(response)
 

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -218,10 +218,12 @@ class EmbeddedIndex(SearchIndex):
                 shutil.rmtree(old, ignore_errors=True)
         return version
 
-    def lexical_search(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
+    def lexical_search(
+        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
+    ) -> list[tuple[str, float]]:
         """Best units by BM25 among those the filters allow (units scoring 0 are left out)."""
         live = self._live
-        scores = live.bm25.scores(tokens)
+        scores = live.bm25.weighted_scores(weights) if weights is not None else live.bm25.scores(tokens)
         mask = _mask(live, filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
@@ -232,6 +234,11 @@ class EmbeddedIndex(SearchIndex):
         rows = np.argpartition(-scores, count - 1)[:count]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
         return [(live.unit_ids[r], float(scores[r])) for r in rows]
+
+    def document_frequencies(self, tokens: Sequence[str]) -> tuple[dict[str, int], int] | None:
+        """Units holding each token (from the BM25 matrix's columns) and the number of units."""
+        bm25 = self._live.bm25
+        return {t: bm25.document_frequency(t) for t in tokens}, bm25.size
 
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:
         """Nearest units by cosine among those the filters allow."""

@@ -230,3 +230,16 @@ def test_an_unreachable_server_is_a_search_index_error() -> None:
     index = ElasticsearchIndex.connect("http://127.0.0.1:9", "pkg", max_retries=0, request_timeout=2)
     with pytest.raises(SearchIndexError, match="failed"):
         index.schema()
+
+
+def test_a_weighted_lexical_query_sends_one_boosted_term_per_token(es_server: tuple[EsLikeServer, str]) -> None:
+    state, url = es_server
+    index = ElasticsearchIndex.connect(url, "pkg")
+    state.search_hits = [{"_id": "u1", "_score": 2.0}]
+    assert index.lexical_search(["房租"], Filters(), 5, {"房租": 1.0, "租赁": 0.3}) == [("u1", 2.0)]
+    should = state.requests[-1][2]["query"]["bool"]["must"]["bool"]["should"]
+    assert should == [
+        {"term": {"tokens": {"value": "房租", "boost": 1.0}}},
+        {"term": {"tokens": {"value": "租赁", "boost": 0.3}}},
+    ]
+    assert index.lexical_search(["房租"], Filters(), 5, {"房租": 0.0}) == []
