@@ -366,7 +366,8 @@ async function loadPractices(event) {
     $("#demo-table tbody").innerHTML = rows.map(renderDesignation).join("") || `<tr><td colspan="6">没有符合条件的示范命名</td></tr>`;
     $("#demo-table tbody").dataset.loaded = "1";
     const cards = listOf(mechanisms);
-    $("#mechanism-cards").innerHTML = cards.map((m) => renderMechanism(m, true)).join("") || "<p>没有符合条件的机制做法</p>";
+    practiceCards = cards;
+    renderPracticePage(0);
     setStatus(status, `示范命名 ${rows.length} 项，机制做法 ${cards.length} 项`);
     if (params.get("region")) await loadCoverage(params.get("region"));
   } catch (error) {
@@ -401,6 +402,28 @@ function sourceTitles(fact) {
   return [...new Set(sources.map((s) => s.title || s.source_id))].map(escapeHtml).join("；");
 }
 
+// the mechanism cards, one page at a time (PRACTICES_PAGE_SIZE, or the cards element's data-page-size)
+const PRACTICES_PAGE_SIZE = 20;
+let practiceCards = [];
+let practicePage = 0;
+
+function practicePageSize() {
+  return Number($("#mechanism-cards").dataset.pageSize) || PRACTICES_PAGE_SIZE;
+}
+
+function renderPracticePage(page) {
+  const size = practicePageSize();
+  const pages = Math.max(1, Math.ceil(practiceCards.length / size));
+  practicePage = Math.min(Math.max(page, 0), pages - 1);
+  const shown = practiceCards.slice(practicePage * size, (practicePage + 1) * size);
+  $("#mechanism-cards").innerHTML = shown.map((m) => renderMechanism(m, true)).join("") || "<p>没有符合条件的机制做法</p>";
+  const pager = $("#mechanism-pager");
+  pager.hidden = pages <= 1;
+  pager.innerHTML = `<button type="button" data-page="prev"${practicePage === 0 ? " disabled" : ""}>上一页</button>
+    <span class="page-info">第 ${practicePage + 1} / ${pages} 页（共 ${practiceCards.length} 项）</span>
+    <button type="button" data-page="next"${practicePage >= pages - 1 ? " disabled" : ""}>下一页</button>`;
+}
+
 function renderMechanism(m, withSimilarButton) {
   const topics = (m.topics ?? []).map((t) => `<span>${escapeHtml(t)}</span>`).join("");
   const claims = (m.claims ?? []).length ? `<div class="claims">${m.claims.map(escapeHtml).join("、")}</div>` : "";
@@ -419,20 +442,33 @@ function renderMechanism(m, withSimilarButton) {
   </article>`;
 }
 
-async function findSimilar(query) {
+// similar practices: under the card that asked (a panel spanning the row below it), or, for a question typed in
+// the form, in the panel above the cards
+async function findSimilar(query, card) {
   const status = $("#practices-status");
   if (!query) return;
   setStatus(status, "查找相似做法…");
   try {
     const data = await callApi(`/practices/similar?${new URLSearchParams({ q: query })}`);
     const found = listOf(data);
-    $("#similar-title").hidden = false;
-    $("#similar-title").textContent = `与“${query}”相似的做法`;
     // each result is {mechanism: {…}, score, …}: the card shows the mechanism with the result's score
     const cards = found.map((r) => renderMechanism({ ...(r.mechanism ?? r), score: r.score }, false));
-    $("#similar-cards").innerHTML = cards.join("") || "<p>没有找到相似做法</p>";
+    const body = cards.join("") || "<p>没有找到相似做法</p>";
+    $("#mechanism-cards .similar-panel")?.remove();
+    if (card) {
+      const panel = document.createElement("section");
+      panel.className = "similar-panel";
+      panel.innerHTML = `<h3>与“${escapeHtml(query)}”相似的做法 <button type="button" class="close-similar">收起</button></h3>
+        <div class="cards">${body}</div>`;
+      card.after(panel);
+      panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
+    } else {
+      $("#similar-title").hidden = false;
+      $("#similar-title").textContent = `与“${query}”相似的做法`;
+      $("#similar-cards").innerHTML = body;
+      $("#similar-title").scrollIntoView({ behavior: "smooth", block: "nearest" });
+    }
     setStatus(status, `找到 ${found.length} 个相似做法`);
-    $("#similar-title").scrollIntoView({ behavior: "smooth" });
   } catch (error) {
     setStatus(status, `查找失败：${error.message}`, true);
   }
@@ -538,6 +574,16 @@ $("#similar-form").addEventListener("submit", (event) => {
   findSimilar($("#similar-q").value.trim());
 });
 $("#mechanism-cards").addEventListener("click", (event) => {
+  if (event.target.closest("button.close-similar")) {
+    event.target.closest(".similar-panel").remove();
+    return;
+  }
   const button = event.target.closest("button.similar");
-  if (button) findSimilar(button.dataset.name);
+  if (button && !button.closest(".similar-panel")) findSimilar(button.dataset.name, button.closest("article.mechanism"));
+});
+$("#mechanism-pager").addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-page]");
+  if (!button) return;
+  renderPracticePage(practicePage + (button.dataset.page === "next" ? 1 : -1));
+  $("#mechanisms-title").scrollIntoView({ block: "nearest" });
 });

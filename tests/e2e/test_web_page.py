@@ -186,10 +186,7 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     rows = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr td:nth-child(4)"))
     regions = " ".join(r.text for r in rows)
     assert "海淀" in regions and "通州" in regions
-    cards = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#mechanism-cards button.similar"))
-    cards[0].click()
-    similar = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#similar-cards .mechanism h3"))
-    assert all(h.text.strip() and not h.text.strip().startswith("相似度") for h in similar)  # each names its practice
+    _check_practice_pages_and_similar_cards(driver, service)
     # the coverage view: a region's covered indicators with evidence, and its gaps
     driver.find_element(By.CSS_SELECTOR, "#demo-form [name=region]").send_keys("110112")
     driver.find_element(By.CSS_SELECTOR, "#demo-form button[type=submit]").click()
@@ -201,6 +198,64 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     driver.execute_script("window.scrollTo(0, 0)")  # the screenshot shows the page from its top
     assert driver.save_screenshot(str(SCREENSHOT))
+
+
+def _check_practice_pages_and_similar_cards(driver, service: str) -> None:  # type: ignore[no-untyped-def]
+    """The mechanism cards come a page at a time (20, or the page size the cards element names) with 上一页/下一页;
+    similar practices open right under the card that asked, a typed question's above the cards."""
+    from selenium.webdriver.common.by import By
+
+    total = len(httpx.get(f"{service}/mechanisms", timeout=60).json())
+    assert total > 3, "the seeds give more mechanisms than a page of three"
+    page_cards = "#mechanism-cards > article.mechanism"
+    shown = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, page_cards))
+    assert len(shown) == min(20, total)
+    driver.execute_script("document.querySelector('#mechanism-cards').dataset.pageSize = '3'")
+    driver.find_element(By.CSS_SELECTOR, "#demo-form button[type=submit]").click()
+    pages = -(-total // 3)
+    info = _wait(
+        driver,
+        lambda d: [
+            e for e in d.find_elements(By.CSS_SELECTOR, "#mechanism-pager .page-info") if f"/ {pages} 页" in e.text
+        ],
+    )
+    assert info[0].text == f"第 1 / {pages} 页（共 {total} 项）"
+    assert driver.find_element(By.CSS_SELECTOR, "#mechanism-pager [data-page=prev]").get_attribute("disabled")
+
+    def names() -> list[str]:
+        return [h.text for h in driver.find_elements(By.CSS_SELECTOR, f"{page_cards} h3")]
+
+    first = names()
+    assert len(first) == 3
+    driver.find_element(By.CSS_SELECTOR, "#mechanism-pager [data-page=next]").click()
+    _wait(driver, lambda d: "第 2 /" in d.find_element(By.CSS_SELECTOR, "#mechanism-pager .page-info").text)
+    second = names()
+    assert second and not set(second) & set(first)
+    driver.find_element(By.CSS_SELECTOR, "#mechanism-pager [data-page=prev]").click()
+    _wait(driver, lambda d: names() == first)
+
+    # 相似做法 on the second card: the results open right below it, not after the list
+    asking = driver.find_elements(By.CSS_SELECTOR, page_cards)[1]
+    asking.find_element(By.CSS_SELECTOR, "button.similar").click()
+    similar = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#mechanism-cards .similar-panel .mechanism h3"))
+    assert all(h.text.strip() and not h.text.strip().startswith("相似度") for h in similar)  # each names its practice
+    above = driver.execute_script(
+        "return document.querySelector('#mechanism-cards .similar-panel').previousElementSibling.querySelector('h3')"
+        ".textContent"
+    )
+    assert above == first[1]
+    panel = driver.find_element(By.CSS_SELECTOR, "#mechanism-cards .similar-panel")
+    assert 0 <= panel.location["y"] - (asking.location["y"] + asking.size["height"]) < 40
+    assert panel.location["y"] < driver.find_element(By.ID, "mechanism-pager").location["y"]
+    panel.find_element(By.CSS_SELECTOR, "button.close-similar").click()
+    assert not driver.find_elements(By.CSS_SELECTOR, "#mechanism-cards .similar-panel")
+    # a typed question: its results in the panel above the cards
+    driver.find_element(By.ID, "similar-q").send_keys("小微企业包容审慎执法")
+    driver.find_element(By.CSS_SELECTOR, "#similar-form button[type=submit]").click()
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#similar-cards .mechanism h3"))
+    title = driver.find_element(By.ID, "similar-title")
+    assert title.location["y"] < driver.find_element(By.ID, "mechanisms-title").location["y"]
+    driver.execute_script("delete document.querySelector('#mechanism-cards').dataset.pageSize")
 
 
 def test_dashboard_tab(service: str, browser) -> None:  # type: ignore[no-untyped-def]
