@@ -300,6 +300,10 @@ _CONDITIONAL = re.compile(r"(?:^|[，,：:])([^，,。；：:]{3,90})的[，,]")
 _LEADING_CONDITION = re.compile(
     r"(?:^|[。；;：:\s）)])([^。；;：:]{4,160}?)的[，,]\s*(?:可|均可|给予|按|予以|享受|免|减|返还|补贴|奖励|由)"
 )
+# "增值税一般纳税人生产销售抗癌药品，可选择…": the part before "，可…" says who and what qualifies
+_OPENING_BEFORE_OPTION = re.compile(
+    r"(?:^|[。；;：:\s）)，,])([^，,。；;：:\s]{4,60})[，,]\s*(?:可选择|可以选择|可按|可|均可|准予|允许)"
+)
 # "X的企业，…" opening a sentence, and "对 X 企业" without 的: X restricts the beneficiary
 _BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构)"
 _SUBJECT = re.compile(rf"(?:^|[。；：:、）)\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
@@ -324,6 +328,7 @@ def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int
     spans += [(m.start(1), m.end(1)) for m in _SUBJECT.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _LEADING_CONDITION.finditer(text, start, end)]
     spans += [(m.start(1), m.end(1)) for m in _TARGET_NOUN.finditer(text, start, end)]
+    spans += [(m.start(1), m.end(1)) for m in _OPENING_BEFORE_OPTION.finditer(text, start, end)]
     for a, b in sorted(set(spans)):
         if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):
             continue

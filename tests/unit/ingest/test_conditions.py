@@ -168,3 +168,13 @@ def test_growth_thresholds_and_when_a_designation_was_obtained_are_checked_condi
     conferred = find_conferred(text, 0, len(text))
     assert ("qualification", "省级首版次软件") in {(f.condition.dimension, f.condition.text) for f in conferred}
     assert ("other", "当年认定为") in {(f.condition.dimension, f.condition.text) for f in conferred}
+
+
+def test_a_taxpayer_class_is_a_qualification_and_the_activity_beside_it_stays_a_condition() -> None:
+    text = (
+        "北京市税务局关于药品增值税政策的公告\n"
+        "一、自2018年5月1日起，增值税一般纳税人生产销售抗癌药品，可选择按照简易办法依照3%征收率计算缴纳增值税。\n"
+    )
+    conditions = [n.props for n in extract_conditions(_context(text)).nodes if n.label == "Condition"]
+    assert ("qualification", "增值税一般纳税人") in {(c["dimension"], c["text"]) for c in conditions}
+    assert any(c["dimension"] == "other" and "抗癌药品" in c["text"] for c in conditions)
