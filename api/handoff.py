@@ -1,5 +1,5 @@
-"""The CLI beside a running server: ``serve`` announces itself in the data dir, and ``ingest`` / ``delete`` hand their
-work to it instead of failing on the embedded graph's lock.
+"""The CLI beside a running server: ``serve`` announces itself in the data dir, and ``ingest`` / ``delete`` /
+``demonstrations import`` hand their work to it instead of failing on the embedded graph's lock.
 
 While it runs, ``serve`` keeps ``<data dir>/server.json`` (readable by its owner only, in the owner-only data dir):
 its URL, its process id and an admin key issued for this run, revoked when the server stops. A CLI command that
@@ -22,10 +22,12 @@ from urllib.parse import quote
 import httpx
 
 from api.bootstrap import Services
+from ingest.designation_lists import ImportedList
 from ingest.errors import IngestError
 from ingest.pipeline import IngestSummary
 from ingest.readers import read_documents, skip_reason
 from ingest.sources import expand_paths, source_id_for
+from ontology.errors import InvalidInputError
 from push.keys import revoke_key
 from push.officials import add_admin
 
@@ -94,6 +96,24 @@ class RunningServer:
             return False
         _raise_for(response)
         return True
+
+    def import_designations(self, name: str, text: str) -> ImportedList:
+        """Import a designation list in the server (``POST /demonstrations/import``); what it stored.
+
+        Raises:
+            InvalidInputError: the server refused a bad row (its message names the line).
+            IngestError: the server failed otherwise.
+        """
+        response = httpx.post(
+            f"{self.url}/demonstrations/import",
+            json={"name": name, "csv": text},
+            headers=self._headers,
+            timeout=_POST_TIMEOUT_S,
+        )
+        if response.status_code == 422:
+            raise InvalidInputError(_problem(response))
+        _raise_for(response)
+        return ImportedList(**response.json())
 
     @property
     def _headers(self) -> dict[str, str]:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands import services_of
+from api.handoff import find_server
 from ingest.designation_lists import designation_list_change
 from ontology.errors import InvalidInputError
 from ontology.reference import region_code_of
@@ -76,16 +77,22 @@ def register(app: typer.Typer) -> None:
         ],
     ) -> None:
         """Import an official list (the annex of a naming decision): each row one designation, this file its
-        source; importing the file again replaces what it stated. A bad row refuses the file, naming its line."""
+        source; importing the file again replaces what it stated. A bad row refuses the file, naming its line. When
+        a ``policykg serve`` holds the data dir, that server imports it."""
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise InvalidInputError(f"{file}: cannot read the list: {e} (无法读取名单文件)") from e
-        change, summary = designation_list_change(file.name, text, origin=str(file))
-        services_of(ctx).store.write(change)
+        server = find_server(ctx.obj.settings.policykg_data_dir)
+        if server is not None:
+            summary, by = server.import_designations(file.name, text), " (by the running server)"
+        else:
+            change, summary = designation_list_change(file.name, text, origin=str(file))
+            services_of(ctx).store.write(change)
+            by = ""
         typer.echo(
             f"imported {summary.designations} designations from {summary.name} "
-            f"({summary.areas} areas, {summary.projects} projects)"
+            f"({summary.areas} areas, {summary.projects} projects){by}"
         )
 
     @app.command()

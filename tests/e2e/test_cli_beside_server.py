@@ -1,5 +1,5 @@
-"""The CLI beside a running ``serve``: ``ingest`` and ``delete`` hand their work to the server, read-only commands
-open the graph read-only; the server's announcement and its key end with it."""
+"""The CLI beside a running ``serve``: ``ingest``, ``delete`` and ``demonstrations import`` hand their work to the
+server, read-only commands open the graph read-only; the server's announcement and its key end with it."""
 
 from __future__ import annotations
 
@@ -48,6 +48,18 @@ def test_ingest_delete_and_reads_work_beside_serve(tmp_path: Path) -> None:
 
         again = _cli(data_dir, "ingest", str(policy), "--json")
         assert again.returncode == 0 and json.loads(again.stdout)["unchanged"] == 1
+
+        # an official list of designations, imported by the server; a bad row is refused naming its line
+        listed_csv = tmp_path / "list.csv"
+        listed_csv.write_text("batch,year,kind,region,name\n1,2020,area,北京市海淀区,\n", encoding="utf-8")
+        imported = _cli(data_dir, "demonstrations", "import", str(listed_csv))
+        assert imported.returncode == 0, imported.stderr
+        assert "imported 1 designations from list.csv (1 areas, 0 projects) (by the running server)" in imported.stdout
+        assert [d["source_ids"] for d in httpx.get(f"{base}/demonstrations").json()] == [["list.csv"]]
+        listed_csv.write_text("batch,year,kind,region,name\n1,2020,area,火星市,\n", encoding="utf-8")
+        refused = _cli(data_dir, "demonstrations", "import", str(listed_csv))
+        assert refused.returncode != 0 and "list.csv line 2: region: unknown region" in refused.stderr
+        assert len(httpx.get(f"{base}/demonstrations").json()) == 1
 
         deleted = _cli(data_dir, "delete", "policies/rent.txt")
         assert deleted.returncode == 0, deleted.stderr
