@@ -68,7 +68,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         tmp = keep or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)
-        services = build_services(Settings(policykg_data_dir=Path(tmp) / "data"))  # type: ignore[call-arg]
+        services = build_services(Settings(policykg_data_dir=Path(tmp) / "data", policykg_embedder="none"))  # type: ignore[call-arg]
         services.store.write(reference_change(include_townships=False))
         summary = services.ingest([docs])
         print(f"ingested {summary.documents} documents", file=sys.stderr)

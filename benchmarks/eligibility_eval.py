@@ -169,7 +169,8 @@ def main() -> int:
             pairs = write_gold(labels, SHARED / "eligibility" / "profiles.jsonl", args.gold)
             print(f"dev set {args.dev}: {len(labels)} labelled units, {pairs} gold pairs", file=sys.stderr)
         data_dir = args.keep or Path(tmp) / "data"
-        services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]
+        # matching needs no vectors: the index is built lexical-only
+        services = build_services(Settings(policykg_data_dir=data_dir, policykg_embedder="none"))  # type: ignore[call-arg]
         started = time.perf_counter()
         if not services.store.count("NormativeDocument"):
             services.store.write(reference_change(include_townships=False))

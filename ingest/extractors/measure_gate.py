@@ -81,6 +81,7 @@ _DIRECTIVE = re.compile(
     rf"^{_ADDRESSEE}[^。；]{{0,40}}(要|应|确定|结合|会同|继续|通过|应当|须|必须|务必|不得|积极|加大|做好|加强|落实|督促|指导|确保|认真|切实|主动|"
     r"严格|及时|全力|强化|牵头|负责)"
     r"|^(要|严禁|不得|禁止|督促|指导|强化|加强|做好|确保|严格|切实|认真|坚决)"
+    rf"|^请{_ADDRESSEE}"  # 请各单位按照…: a request to the agencies addressed
 )
 # numbers achieved, counted or estimated: a total, not what one enterprise obtains
 _STATISTIC = re.compile(

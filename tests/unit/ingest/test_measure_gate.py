@@ -126,3 +126,10 @@ def test_designations_a_measure_rewards_and_sales_thresholds_are_structured() ->
         ">=",
         1000.0,
     )
+
+
+def test_a_request_to_the_agencies_addressed_is_a_directive() -> None:
+    from ingest.extractors.measure_gate import clause_refusal
+
+    text = "二、请各单位按照《中小企业划型标准规定》文件精神，根据企业提供的纳税申报记录，对企业规模进行认定。"
+    assert clause_refusal(text) == "对机关、金融机构或地方的工作要求"
