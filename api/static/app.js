@@ -442,6 +442,38 @@ function renderMechanism(m, withSimilarButton) {
   </article>`;
 }
 
+// 导入命名名单: an admin uploads an official annex (CSV) to POST /demonstrations/import; a refused row is shown by
+// the Chinese half of the server's message (… (第3行 地区“火星市”无法识别))
+const LIST_KEY_PROBLEMS = { 401: "密钥无效、已轮换或已停用", 403: "导入名单需要管理员的密钥" };
+
+async function importList(event) {
+  event.preventDefault();
+  const status = $("#list-status");
+  const form = new FormData(event.target);
+  const key = String(form.get("key") ?? "").trim();
+  const file = form.get("file");
+  if (!key) return setStatus(status, "请填写管理员密钥", true);
+  if (!(file instanceof File) || !file.name) return setStatus(status, "请选择名单文件（CSV）", true);
+  setStatus(status, "导入中…");
+  try {
+    const response = await fetch("/demonstrations/import", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json", Authorization: `Bearer ${key}` },
+      body: JSON.stringify({ name: file.name, csv: await file.text() }),
+    });
+    if (!response.ok) {
+      const message = LIST_KEY_PROBLEMS[response.status] ?? (await problemText(response));
+      const chinese = message.match(/\((第\d+行) (.*)\)$/);
+      throw new Error(chinese ? `${chinese[1]}：${chinese[2]}，未导入任何内容` : message);
+    }
+    const done = await response.json();
+    setStatus(status, `已从 ${done.name} 导入 ${done.designations} 项命名（示范地区 ${done.areas} 项，示范项目 ${done.projects} 项）`);
+    await loadPractices();
+  } catch (error) {
+    setStatus(status, `导入失败：${error.message}`, true);
+  }
+}
+
 // similar practices: under the card that asked (a panel spanning the row below it), or, for a question typed in
 // the form, in the panel above the cards
 async function findSimilar(query, card) {
@@ -581,6 +613,7 @@ $("#mechanism-cards").addEventListener("click", (event) => {
   const button = event.target.closest("button.similar");
   if (button && !button.closest(".similar-panel")) findSimilar(button.dataset.name, button.closest("article.mechanism"));
 });
+$("#list-form").addEventListener("submit", importList);
 $("#mechanism-pager").addEventListener("click", (event) => {
   const button = event.target.closest("button[data-page]");
   if (!button) return;

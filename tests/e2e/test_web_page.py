@@ -313,3 +313,44 @@ def test_dashboard_tab(service: str, browser) -> None:  # type: ignore[no-untype
     DASHBOARD_SHOT.parent.mkdir(parents=True, exist_ok=True)
     driver.execute_script("window.scrollTo(0, 0)")
     assert driver.save_screenshot(str(DASHBOARD_SHOT))
+
+
+def test_an_admin_imports_a_naming_list_on_the_page(service: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """导入命名名单: the list's rows join the designations (one with the seeds' 海淀区), a bad row is named in Chinese
+    and nothing of its file is stored, an official's key is refused."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(service + "/")
+    driver.find_element(By.ID, "tab-practices").click()
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr"))
+    driver.find_element(By.CSS_SELECTOR, "#list-import summary").click()
+    form = driver.find_element(By.ID, "list-form")
+    status = driver.find_element(By.ID, "list-status")
+    good = tmp_path / "第一批名单.csv"
+    good.write_text("batch,year,kind,region,name\n1,2020,area,北京市海淀区,\n", encoding="utf-8")
+    form.find_element(By.NAME, "key").send_keys(KEYS["official"])
+    form.find_element(By.NAME, "file").send_keys(str(good))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait(driver, lambda d: "error" in status.get_attribute("class"))
+    assert status.text == "导入失败：导入名单需要管理员的密钥"
+    form.find_element(By.NAME, "key").clear()
+    form.find_element(By.NAME, "key").send_keys(KEYS["admin"])
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait(driver, lambda d: status.text.startswith("已从"))
+    assert status.text == "已从 第一批名单.csv 导入 1 项命名（示范地区 1 项，示范项目 0 项）"
+    rows = _wait(
+        driver,
+        lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#demo-table tbody tr") if "导入名单" in r.text],
+    )
+    (row,) = rows
+    assert "北京市海淀区" in row.text and "；" in row.text  # the seeds' naming and the list: one row, both sources
+    bad = tmp_path / "第二批名单.csv"
+    bad.write_text("batch,year,kind,region,name\n2,2022,area,北京市西城区,\n2,2022,area,火星市,\n", encoding="utf-8")
+    form.find_element(By.NAME, "file").clear()
+    form.find_element(By.NAME, "file").send_keys(str(bad))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    _wait(driver, lambda d: "error" in status.get_attribute("class"))
+    assert status.text == "导入失败：第3行：地区“火星市”无法识别，未导入任何内容"
+    listed = httpx.get(f"{service}/demonstrations", params={"batch": 2, "region": "110102"}, timeout=60).json()
+    assert all("第二批名单.csv" not in d["source_ids"] for d in listed)
