@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         description="Weight of the best pseudo-relevance feedback term (RM3, the first 10 units' best 10 terms) "
         "added to a lexical query (0 = off).",
     )
+    policykg_heading_tokens: bool = Field(
+        True,
+        description="Index an article's 编/章/节 headings with its BM25 tokens (the index is rebuilt when changed; "
+        "STARD odd half, BM25: R@100 0.7101 -> 0.7166, NCP unchanged).",
+    )
     policykg_blas_threads: int = Field(
         1,
         ge=0,

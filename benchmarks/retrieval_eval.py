@@ -184,13 +184,24 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=100)
     parser.add_argument("--weights", default="", help="lexical:vector weights of the hybrid runs, e.g. 1:0.3,1:1")
     parser.add_argument("--learn", choices=LEARN, default="none", help="labelled questions stored as answered ones")
-    parser.add_argument("--split", choices=("all", "odd"), default="all", help="which labelled questions to score")
+    parser.add_argument(
+        "--split",
+        choices=("all", "odd", "even"),
+        default="all",
+        help="which labelled questions to score (even: to fit settings on; the thesaurus was mined from them)",
+    )
     parser.add_argument(
         "--expand",
         default="none",
         help="query expansions to run each mode with, comma-separated: none, thesaurus, definitions, questions (the "
         "thesaurus's entries of one source), feedback, both "
-        "(search/expansion.py at its default weights; the settings' own are replaced)",
+        "(search/expansion.py at its default weights, feedback:W / both:W for another feedback weight; the settings' "
+        "own are replaced)",
+    )
+    parser.add_argument(
+        "--headings",
+        action="store_true",
+        help="then rebuild the index with articles' 编/章/节 headings in their BM25 tokens and run it all again",
     )
     parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
@@ -201,8 +212,9 @@ def main() -> None:
     store = services.store
     store_answered(store, args.set, args.learn)
     gold = args.gold or SETS[args.set][0]
-    if args.split == "odd":
-        gold = write_labelled(args.set, read_labelled(args.set, gold)[1::2], data_dir.parent / f"odd-{gold.name}")
+    if args.split != "all":
+        half = read_labelled(args.set, gold)[1::2] if args.split == "odd" else read_labelled(args.set, gold)[0::2]
+        gold = write_labelled(args.set, half, data_dir.parent / f"{args.split}-{gold.name}")
     if store.counts()["NormativeDocument"] == 0:
         started = time.perf_counter()
         store.write(reference_change())
@@ -225,7 +237,7 @@ def main() -> None:
     corpus = SETS[args.set][1]
     copies = near_copies(corpus) if corpus is not None else None
     copies_column = f" {'MRR@10 copies':>13}" if copies else ""
-    print(f"{'mode':22} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}{copies_column}")
+    print(f"{'mode':28} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}{copies_column}")
     service = services.search
     reranker = service.reranker
     thesaurus = Thesaurus.load()
@@ -237,15 +249,27 @@ def main() -> None:
         "feedback": (None, Feedback()),
         "both": (thesaurus, Feedback()),
     }
-    runs = [(mode, None, expand) for expand in args.expand.split(",") for mode in args.modes.split(",")]
+    runs: list[tuple[Any, ...]] = [
+        (mode, None, expand) for expand in args.expand.split(",") for mode in args.modes.split(",")
+    ]
     runs += [("hybrid", tuple(float(w) for w in pair.split(":")), "none") for pair in args.weights.split(",") if pair]
-    for mode, weights, expand in runs:
+    if args.headings:
+        runs += [(mode, None, expand, True) for expand in args.expand.split(",") for mode in args.modes.split(",")]
+    for mode, weights, expand, *headings in runs:
+        if headings and not service.heading_tokens:
+            service.heading_tokens = True  # a new analysis schema: the index is rebuilt with the headings' tokens
+            started = time.perf_counter()
+            rebuilt = service.sync(store)
+            print(f"sync with headings: {rebuilt.units} units in {time.perf_counter() - started:.1f} s", flush=True)
         if weights is not None:
             service.lexical_weight, service.vector_weight = weights
         service.reranker = None if mode == "fused" else reranker
-        service.thesaurus, service.feedback = expansions[expand]
+        name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
+        service.thesaurus, service.feedback = expansions[name]
+        if weight and service.feedback is not None:
+            service.feedback = Feedback(weight=float(weight))
         label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
-        label += "" if expand == "none" else f"+{expand}"
+        label += ("" if expand == "none" else f"+{expand}") + ("+headings" if headings else "")
         mode = "hybrid" if mode == "fused" else mode
         run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
         template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
@@ -256,7 +280,7 @@ def main() -> None:
         s = score(args.set, gold, run)
         copies_score = f" {score(args.set, gold, copies_as_gold(run, gold, copies))['mrr@10']:13.4f}" if copies else ""
         print(
-            f"{label:22} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
+            f"{label:28} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
             f"{per_query:9.1f}{copies_score}",
             flush=True,
         )

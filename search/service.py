@@ -92,6 +92,7 @@ class SearchService:
         lexical_weight, vector_weight: the CombSUM weights of the two lists.
         reranker: reorders the fused candidates of a hybrid search (``rerank.py``); ``None`` keeps the fused order.
         thesaurus, feedback: query expansion of the lexical side (``expansion.py``); ``None`` = none.
+        heading_tokens: add the tokens of an article's 编/章/节 headings to its BM25 tokens (on by default).
     """
 
     def __init__(
@@ -110,6 +111,7 @@ class SearchService:
         reranker: LinearReranker | None = None,
         thesaurus: Thesaurus | None = None,
         feedback: Feedback | None = None,
+        heading_tokens: bool = True,
     ) -> None:
         self.index = index
         self.analyzer = analyzer or _default_analyzer()
@@ -123,6 +125,7 @@ class SearchService:
         self.reranker = reranker
         self.thesaurus = thesaurus
         self.feedback = feedback
+        self.heading_tokens = heading_tokens
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
@@ -132,7 +135,7 @@ class SearchService:
     @property
     def schema(self) -> IndexSchema:
         """The schema this service's analyzer and embedder produce."""
-        analysis = f"{self.analyzer.fingerprint}-{UNITS_VERSION}"
+        analysis = f"{self.analyzer.fingerprint}-{UNITS_VERSION}" + ("-h" if self.heading_tokens else "")
         if self.embedder is None:
             return IndexSchema(analysis, "none", 0)
         return IndexSchema(analysis, self.embedder.identity, self.embedder.dimension)
@@ -158,10 +161,11 @@ class SearchService:
     def _unit_tokens(self, document: IndexDocument) -> tuple[tuple[str, ...], ...]:
         """BM25 tokens of each unit: the document's short title, then the unit's text. A passage or article
         rarely repeats who issued it for where, and questions name both (陕西省 … 医保基金). The unit's answered
-        questions follow."""
+        questions follow, and its headings' tokens when ``heading_tokens`` is set."""
         title = tuple(self.analyzer.tokens(short_title(document.title)))
         return tuple(
             (() if u.id.endswith(DOCUMENT_ENTRY_SUFFIX) else title)
+            + (tuple(self.analyzer.tokens(u.heading)) if self.heading_tokens and u.heading else ())
             + tuple(self.analyzer.tokens(u.text))
             + tuple(t for question in u.questions for t in self.analyzer.tokens(question))
             for u in document.units

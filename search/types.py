@@ -98,7 +98,8 @@ class IndexUnit:
     """One searchable entry of a document: an article, a paragraph or enumeration item, or the whole document.
 
     ``text`` is the stored (original) text; ``vector_text`` is what the embedder sees (shorter, with the title);
-    ``questions`` are the answered questions attached to it (``answered.py``).
+    ``questions`` are the answered questions attached to it (``answered.py``); ``heading`` is the headings of
+    the 编/章/节 holding an article ("第三章 劳动合同的履行和变更"), one a line ('' when none).
     """
 
     id: str
@@ -107,6 +108,7 @@ class IndexUnit:
     text: str
     vector_text: str
     questions: tuple[str, ...] = ()
+    heading: str = ""
 
 
 @dataclass(frozen=True)

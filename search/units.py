@@ -28,6 +28,7 @@ VECTOR_CHUNKS = 3
 MIN_TAIL_CHARS = 24  # a shorter remainder gets no piece of its own (it would be the title and a few words)
 DOCUMENT_ENTRY_CHARS = 400
 DOCUMENT_ENTRY_SUFFIX = "#doc"
+_CONTAINER_KINDS = frozenset({ClauseKind.PART.value, ClauseKind.CHAPTER.value, ClauseKind.SECTION.value})
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _LEADING_LABEL = re.compile(r"^\s*第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?\s*")
@@ -64,17 +65,35 @@ def build_units(doc_id: str, title: str, text: str, clauses: Sequence[ClauseRow]
     """The index units of one document (see the module docstring)."""
     articles = [c for c in clauses if c.kind == ClauseKind.ARTICLE.value]
     if articles:
+        containers = [c for c in clauses if c.kind in _CONTAINER_KINDS and c.span_start is not None]
         units = []
         for clause in sorted(articles, key=lambda c: (c.span_start or 0, c.id)):
             body = clause.text if clause.text is not None else _slice(text, clause)
             if body.strip():
                 units.append(
                     IndexUnit(
-                        clause.id, clause.id, article_label(clause.label), body, vector_text(title, body, chunks=1)
+                        clause.id,
+                        clause.id,
+                        article_label(clause.label),
+                        body,
+                        vector_text(title, body, chunks=1),
+                        heading=_heading(clause, containers),
                     )
                 )
         return tuple(units)
     return passage_units(doc_id, title, text, clauses)
+
+
+def _heading(article: ClauseRow, containers: Sequence[ClauseRow]) -> str:
+    """The heading lines of the 编/章/节 whose span holds the article's start, outermost first."""
+    start = article.span_start
+    if start is None:
+        return ""
+    holding = [
+        c for c in containers if (c.span_start or 0) <= start < (c.span_end if c.span_end is not None else start + 1)
+    ]
+    holding.sort(key=lambda c: (c.depth or 0, c.span_start or 0))
+    return "\n".join(" ".join((c.text or c.label or "").split()) for c in holding)
 
 
 def passage_units(doc_id: str, title: str, text: str, clauses: Sequence[ClauseRow] = ()) -> tuple[IndexUnit, ...]:

@@ -3,6 +3,7 @@ BM25 query they produce, on the embedded index and in the Elasticsearch query.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from search.expansion import Feedback, Thesaurus
 from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
 from search.types import Filters, SearchRequest
+from search.units import ClauseRow, build_units
 from tests.unit.search.conftest import make_document
 
 
@@ -83,8 +85,40 @@ def test_the_settings_turn_each_expansion_on_with_its_weight(tmp_path: Path) -> 
     from api.settings import Settings
 
     default = open_search_service(Settings(policykg_data_dir=tmp_path), tmp_path, None)  # type: ignore[call-arg]
-    assert default.thesaurus is None and default.feedback is None
-    settings = Settings(policykg_data_dir=tmp_path, policykg_query_thesaurus=0.3, policykg_query_feedback=0.2)  # type: ignore[call-arg]
+    assert default.thesaurus is None and default.feedback is None and default.heading_tokens
+    settings = Settings(  # type: ignore[call-arg]
+        policykg_data_dir=tmp_path,
+        policykg_query_thesaurus=0.3,
+        policykg_query_feedback=0.2,
+        policykg_heading_tokens=False,
+    )
     both = open_search_service(settings, tmp_path, None)
     assert both.thesaurus is not None and both.thesaurus.weight == 0.3 and "毒害" in both.thesaurus.entries
-    assert both.feedback == Feedback(weight=0.2)
+    assert both.feedback == Feedback(weight=0.2) and not both.heading_tokens
+
+
+def test_an_article_carries_its_chapter_and_section_headings_and_can_be_found_by_them(
+    tmp_path: Path, analyzer: Analyzer
+) -> None:
+    text = (
+        "第一章 总则\n第一条 为了规范管理，制定本法。\n"
+        "第二章 劳动合同的解除\n第一节 一般规定\n第二条 提前三十日书面通知。"
+    )
+    starts = {label: text.index(label) for label in ("第一章", "第一条", "第二章", "第一节", "第二条")}
+    clauses = [
+        ClauseRow("c1", "章", "第一章", "第一章 总则", starts["第一章"], starts["第二章"], 2),
+        ClauseRow("a1", "条", "第一条", None, starts["第一条"], starts["第二章"], 4),
+        ClauseRow("c2", "章", "第二章", "第二章 劳动合同的解除", starts["第二章"], len(text), 2),
+        ClauseRow("s1", "节", "第一节", "第一节 一般规定", starts["第一节"], len(text), 3),
+        ClauseRow("a2", "条", "第二条", None, starts["第二条"], len(text), 4),
+    ]
+    units = build_units("law", "劳动合同法", text, clauses)
+    assert [u.heading for u in units] == ["第一章 总则", "第二章 劳动合同的解除\n第一节 一般规定"]
+    document = replace(make_document("law", "某某法", []), units=units)
+    for headings in (False, True):
+        service = SearchService(EmbeddedIndex(tmp_path / str(headings)), analyzer=analyzer, heading_tokens=headings)
+        service.index_documents([document])
+        assert ("a2" in _found(service, "解除合同")) is headings
+    assert SearchService(EmbeddedIndex(tmp_path / "x"), analyzer=analyzer).schema != (
+        SearchService(EmbeddedIndex(tmp_path / "y"), analyzer=analyzer, heading_tokens=False).schema
+    )
