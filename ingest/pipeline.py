@@ -462,7 +462,7 @@ class _Run:
         versions = [k for k in candidates if k is not None and k.title_norm == title_norm and not k.placeholder]
         if not versions:
             return None
-        return max(versions, key=lambda k: (not k.expired, k.version_date or "")).id
+        return max(versions, key=lambda k: (not k.expired, k.version_date or "", k.id)).id  # ties: by id, not set order
 
     def _version_change(self, change: GraphChange, doc: _Known, doc_type: DocumentType) -> tuple[str, bool]:
         """Status and currency of ``doc`` among its work's stored versions; older/newer neighbours updated."""
@@ -474,7 +474,7 @@ class _Run:
         ]
         if not doc.version_date:
             others = []  # an undated copy is no version of anything: never chained
-        versions = sorted([*others, doc], key=lambda k: k.version_date or "")
+        versions = sorted([*others, doc], key=lambda k: (k.version_date or "", k.id))
         position = versions.index(doc)
         older = versions[position - 1] if position > 0 else None
         newer = versions[position + 1] if position + 1 < len(versions) else None
