@@ -131,9 +131,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 def _wait(driver, condition, timeout_s: float = 30):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout_s).until(condition)
+    # the page re-renders lists while a condition reads them: an element gone stale is read again next poll
+    wait = WebDriverWait(driver, timeout_s, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(condition)
 
 
 def test_search_self_check_and_practices(service: str, browser) -> None:  # type: ignore[no-untyped-def]
