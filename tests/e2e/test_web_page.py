@@ -11,10 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import httpx
 import pytest
 
 from tests.support.cli import POLICYKG
+from tests.support.service import running_service
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +48,6 @@ POLICY = """北京市人民政府办公厅关于支持小微企业发展的若�
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Iterator[str]:
     """The app on a free port over a data dir with the test policy and the demonstration seeds."""
@@ -75,28 +67,8 @@ def service(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Itera
         made = subprocess.run([str(POLICYKG), *args], env=env, capture_output=True, text=True, timeout=120)
         assert made.returncode == 0, made.stderr
         KEYS[role] = json.loads(made.stdout)["api_key"]
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(POLICYKG), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("policykg serve did not start")
+    with running_service(root / "data") as (base, _):
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
