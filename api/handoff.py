@@ -24,9 +24,8 @@ import httpx
 from api.bootstrap import Services
 from ingest.designation_lists import ImportedList
 from ingest.errors import IngestError
-from ingest.pipeline import IngestSummary
-from ingest.readers import read_documents, skip_reason
-from ingest.sources import expand_paths, source_id_for
+from ingest.pipeline import IngestSummary, read_file
+from ingest.sources import expand_paths
 from ontology.errors import InvalidInputError
 from push.keys import revoke_key
 from push.officials import add_admin
@@ -65,17 +64,7 @@ class RunningServer:
         summary = IngestSummary(files=len(files), failed=list(missing))
         with httpx.Client(base_url=self.url, headers=self._headers, timeout=_POST_TIMEOUT_S) as client:
             for path in files:
-                reason = skip_reason(path)
-                if reason is not None:
-                    summary.skipped.append((str(path), reason))
-                    continue
-                try:
-                    sources = read_documents(
-                        path, source_id=source_id_for(path), max_bytes=max_bytes, bad_records=summary.failed
-                    )
-                except IngestError as e:
-                    summary.failed.append((str(path), str(e)))
-                    continue
+                sources = read_file(path, max_bytes=max_bytes, summary=summary)
                 for source in sources:
                     body = {
                         "source_id": source.source_id,

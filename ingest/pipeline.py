@@ -205,6 +205,25 @@ def ingest_sources(
     return summary
 
 
+def read_file(path: Path, *, max_bytes: int, summary: IngestSummary) -> list[SourceDocument]:
+    """The documents of one file, as ingest reads them; a file skipped or refused is reported in ``summary``
+    (``skipped`` / ``failed`` with the reason, a bad JSONL line by its number) and gives none."""
+    reason = skip_reason(path)
+    if reason is not None:
+        summary.skipped.append((str(path), reason))
+        return []
+    started = time.perf_counter()
+    try:
+        return read_documents(path, source_id=source_id_for(path), max_bytes=max_bytes, bad_records=summary.failed)
+    except IngestError as e:
+        summary.failed.append((str(path), str(e)))
+    except OSError as e:
+        summary.failed.append((str(path), f"{path.name}: cannot read ({e.strerror})"))
+    finally:
+        summary.phase_seconds["read"] += time.perf_counter() - started
+    return []
+
+
 def _declared_key(source: SourceDocument) -> str:
     """What the publisher declared, as part of the content hash (empty when nothing was declared, so the hash of
     a file is what it always was)."""
@@ -280,24 +299,7 @@ class _Run:
             self.by_hash[known.content_hash] = known.id
 
     def ingest_file(self, path: Path, max_bytes: int) -> None:
-        reason = skip_reason(path)
-        if reason is not None:
-            self.summary.skipped.append((str(path), reason))
-            return
-        started = time.perf_counter()
-        try:
-            sources = read_documents(
-                path, source_id=source_id_for(path), max_bytes=max_bytes, bad_records=self.summary.failed
-            )
-        except IngestError as e:
-            self.summary.failed.append((str(path), str(e)))
-            return
-        except OSError as e:
-            self.summary.failed.append((str(path), f"{path.name}: cannot read ({e.strerror})"))
-            return
-        finally:
-            self.summary.phase_seconds["read"] += time.perf_counter() - started
-        for source in sources:
+        for source in read_file(path, max_bytes=max_bytes, summary=self.summary):
             self.ingest_document(source)
 
     def ingest_document(self, source: SourceDocument) -> None:

@@ -42,7 +42,7 @@ from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
-from ontology.reference import NATIONAL_CODE, load_gazetteer
+from ontology.reference import NATIONAL_CODE, load_gazetteer, normalise_region_code
 
 _NATIONAL_ISSUER = re.compile(
     r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
@@ -141,7 +141,7 @@ def _level_of_issuer(issuer: str, home: str) -> str:
     level = {"省": 2, "市": 4}.get(issuer.strip()[:1])
     if level is None or len(home) != 6 or not home.isdigit():
         return home
-    code = home[:level].ljust(6, "0")
+    code = normalise_region_code(home[:level])
     return code if code in load_gazetteer() else home
 
 
