@@ -237,6 +237,10 @@ DUE_EVENTS = (
     "RETURN n.id AS id ORDER BY n.next_attempt_at, n.id LIMIT $limit"
 )
 NEXT_DUE_TIME = "MATCH (n:OutboxEvent) WHERE n.status = $status RETURN min(n.next_attempt_at) AS t"
+EXISTING_BATCHES = "MATCH (n:OutboxBatch) WHERE n.id IN $ids RETURN n.id AS id"
+PENDING_BATCHES = (
+    "MATCH (n:OutboxBatch) WHERE n.status = $status RETURN n.id AS id ORDER BY n.created_at, n.id LIMIT $limit"
+)
 
 
 # shared facts (one node for every source that states it): a document's statements, then the facts none states

@@ -24,6 +24,7 @@ PRIVATE_LABELS: tuple[str, ...] = (
     "Official",
     "Subscription",
     "OutboxEvent",
+    "OutboxBatch",
     "DeliveryAttempt",
     "AnsweredQuestion",
     "Application",

@@ -502,6 +502,28 @@ NODE_CLASSES: dict[str, NodeClass] = {
             indexed=("consumer_id", "status"),
         ),
         NodeClass(
+            "OutboxBatch",
+            "推送批次",
+            "One new or changed match result of a document's clause for up to a few thousand profiles of one "
+            "subscription, stored with the document; the delivery worker expands it into their outbox events.",
+            {
+                "consumer_id": "string",
+                "subscription_id": "string",
+                "policy_doc_id": "string",
+                "source_id": "string",
+                "clause_id": "string",
+                "verdict": "string",
+                "fingerprint": "string",
+                "match_json": "string",
+                "recipients_json": "string",
+                "recipient_count": "int",
+                "status": "string",
+                "created_at": "string",
+                "expanded_at": "string",
+            },
+            indexed=("status",),
+        ),
+        NodeClass(
             "DeliveryAttempt",
             "推送记录",
             "One HTTP attempt to deliver an outbox event: when, the receiver's status code or the error.",

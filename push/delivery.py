@@ -27,6 +27,7 @@ import httpx
 
 from graph.base import GraphStore, Row
 from push.errors import WebhookTargetError
+from push.fanout import expand_pending
 from push.models import EventStatus
 from push.outbox import AttemptOutcome, due_events, kill_event, record_attempt
 from push.registry import subscription_secret
@@ -52,8 +53,9 @@ class Backoff:
 
 @dataclass
 class DeliveryReport:
-    """What one pass of the worker did."""
+    """What one pass of the worker did: match batches expanded, events tried by outcome."""
 
+    expanded: int = 0
     delivered: int = 0
     retrying: int = 0
     dead: int = 0
@@ -75,6 +77,7 @@ class DeliveryWorker:
         backoff: the retry delays.
         allowlist: hosts webhooks may target (checked again at delivery); empty = any public host.
         batch_size: events fetched per pass.
+        batches_per_pass: match batches (``push.fanout``) expanded into events at the start of each pass.
         clock: the current time (UTC).
         rng: draws the retry delays.
         resolve: resolves a target host to addresses at each attempt (the system resolver by default).
@@ -86,13 +89,14 @@ class DeliveryWorker:
     backoff: Backoff = field(default_factory=Backoff)
     allowlist: Sequence[str] = ()
     batch_size: int = 100
+    batches_per_pass: int = 4
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     rng: random.Random = field(default_factory=random.Random)
     resolve: Resolver = system_resolver
 
     def run_once(self) -> DeliveryReport:
-        """Try every event due now, once each; return the counts by outcome."""
-        report = DeliveryReport()
+        """Expand pending match batches into events, then try every event due now, once each; return the counts."""
+        report = DeliveryReport(expanded=expand_pending(self.store, self.clock(), self.batches_per_pass))
         for event in due_events(self.store, self.clock(), self.batch_size):
             status = self._deliver(event)
             if status is EventStatus.DELIVERED:
@@ -111,7 +115,7 @@ class DeliveryWorker:
             except Exception:  # keep the worker alive; the failed event stays pending
                 logger.exception("delivery pass failed")
                 report = DeliveryReport()
-            if report.attempted < self.batch_size:
+            if report.attempted < self.batch_size and report.expanded < self.batches_per_pass:
                 stop.wait(poll_interval_s)
 
     def _deliver(self, event: Row) -> EventStatus:

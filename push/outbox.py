@@ -58,8 +58,8 @@ class NewEvent:
     idempotency_key: str
 
 
-def event_node(event: NewEvent, now: datetime) -> NodeRecord:
-    """The pending ``OutboxEvent`` node for a new match, due at ``now``."""
+def event_node(event: NewEvent, now: datetime, created_at: str | None = None) -> NodeRecord:
+    """The pending ``OutboxEvent`` node for a new match, due at ``now`` (created then, or at ``created_at``)."""
     stamp = format_time(now)
     return NodeRecord(
         EVENT,
@@ -77,7 +77,7 @@ def event_node(event: NewEvent, now: datetime) -> NodeRecord:
             "status": EventStatus.PENDING.value,
             "attempts": 0,
             "next_attempt_at": stamp,
-            "created_at": stamp,
+            "created_at": created_at or stamp,
         },
     )
 

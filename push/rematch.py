@@ -2,10 +2,11 @@
 
 ``RematchHook`` is a ``ChangeHook``: the ingest pipeline calls it with each document's complete change
 (clauses plus the Condition and Benefit nodes the eligibility extractor added) before writing it, and
-writes the ``OutboxEvent`` nodes it returns in the same transaction — the document and the events it causes
-are stored together or not at all. Each (subscription, profile, clause) result has a fingerprint (verdict,
-per-condition outcomes, benefit, clause text, dates); its idempotency key is derived from it, so re-ingesting
-an unchanged document adds no event, and a changed result adds exactly one.
+writes the ``OutboxBatch`` nodes it returns in the same transaction — the document and the matches it causes
+are stored together or not at all; the delivery worker expands each batch into one ``OutboxEvent`` per profile
+(``push.fanout``). Each (subscription, profile, clause) result has a fingerprint (verdict, per-condition outcomes,
+benefit, clause text, dates); its idempotency key is derived from it, so re-ingesting an unchanged document adds
+no event, and a changed result adds exactly one.
 
 The subscribed profiles are read and laid out as columns (``eligibility.reverse``) once per hook — one
 ingest run — and each document's measures are judged against all of them at once.
@@ -19,21 +20,18 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from json.encoder import encode_basestring as quoted  # = json.dumps(text, ensure_ascii=False)
 
 from eligibility.matching import MatchResult
 from eligibility.reverse import ProfileSet, match_profiles
-from graph.base import GraphChange, GraphStore
+from graph.base import GraphChange, GraphStore, NodeRecord
 from graph.records import MeasureDocument, measures_of_nodes
 from ingest.extractors.base import DocumentContext
 from ontology.eligibility import MeasureSpec, Verdict
 from ontology.reference import contains
 from ontology.text import OffsetMap
+from push.fanout import MatchGroup, Recipient, batch_nodes, existing_batch_ids
 from push.models import SubscriptionFilters
-from push.outbox import NewEvent, event_id_for, event_node, existing_event_ids, format_time, idempotency_key
 from push.registry import active_subscriptions, all_profiles, profiles_signature
-
-EVENT_TYPE = "policy.matched"
 
 
 def measures_from_change(context: DocumentContext, change: GraphChange) -> list[MeasureSpec]:
@@ -67,18 +65,6 @@ def fingerprint(result: MatchResult) -> str:
     material.update(clause_text=answer.get("clause_text"), deadline=answer.get("deadline"))
     text = json.dumps(material, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def payload(
-    event_id: str, subscription_id: str, profile_id: str, profile_name: str, match_text: str, created_at: str
-) -> str:
-    """The JSON body POSTed to the webhook for one match (``match_text``: the match's JSON text), as
-    ``json.dumps`` writes ``{type, event_id, created_at, subscription_id, profile: {id, name}, match}``."""
-    return (
-        f'{{"type": "{EVENT_TYPE}", "event_id": {quoted(event_id)}, "created_at": {quoted(created_at)}, '
-        f'"subscription_id": {quoted(subscription_id)}, '
-        f'"profile": {{"id": {quoted(profile_id)}, "name": {quoted(profile_name)}}}, "match": {match_text}}}'
-    )
 
 
 ProfileKey = tuple[tuple[str, ...], date]
@@ -145,38 +131,38 @@ class RematchHook:
         for subscription_id, consumer_id, filters in subscriptions:
             by_consumer.setdefault(consumer_id, []).append((subscription_id, filters))
         now = self.clock()
-        created_at = format_time(now)
         at_least = max((f.min_verdict for _, _, f in subscriptions), key=lambda v: v.code)
         profiles = self.profiles_of(list(by_consumer), now.date())
         told: dict[tuple[str, MatchResult], bool] = {}
-        texts: dict[MatchResult, tuple[str, str]] = {}  # result → (fingerprint, JSON text)
-        candidates: dict[str, NewEvent] = {}
+        recipients: dict[tuple[str, str, MatchResult], list[Recipient]] = {}  # (consumer, subscription, result)
         for row, result in match_profiles(measures, profiles, at_least=at_least):
-            if result not in texts:
-                texts[result] = (fingerprint(result), result.json_text())
-            digest, match_text = texts[result]
-            consumer_id, node_id = profiles.consumer_ids[row], profiles.node_ids[row]
+            consumer_id = profiles.consumer_ids[row]
             for subscription_id, filters in by_consumer[consumer_id]:
                 if (subscription_id, result) not in told:
                     told[subscription_id, result] = passes(filters, result)
-                if not told[subscription_id, result]:
-                    continue
-                key = idempotency_key(subscription_id, node_id, result.measure.clause_id, digest)
-                event_id = event_id_for(key)
-                profile_id = profiles.profile_id(row)
-                candidates[event_id] = NewEvent(
+                if told[subscription_id, result]:
+                    recipient = (profiles.node_ids[row], profiles.profile_id(row), profiles.names[row])
+                    recipients.setdefault((consumer_id, subscription_id, result), []).append(recipient)
+        texts: dict[MatchResult, tuple[str, str]] = {}  # result → (fingerprint, JSON text)
+        batches: list[NodeRecord] = []
+        for (consumer_id, subscription_id, result), group in recipients.items():
+            if result not in texts:
+                texts[result] = (fingerprint(result), result.json_text())
+            digest, match_text = texts[result]
+            batches += batch_nodes(
+                MatchGroup(
                     consumer_id=consumer_id,
                     subscription_id=subscription_id,
-                    profile_id=profile_id,
                     policy_doc_id=context.doc_id,
                     source_id=context.source_id,
                     clause_id=result.measure.clause_id,
                     verdict=result.verdict,
-                    payload_json=payload(
-                        event_id, subscription_id, profile_id, profiles.names[row], match_text, created_at
-                    ),
-                    idempotency_key=key,
-                )
-        known = existing_event_ids(self.store, candidates)
-        fresh = [event_node(e, now) for i, e in candidates.items() if i not in known]
+                    fingerprint=digest,
+                    match_text=match_text,
+                    recipients=group,
+                ),
+                now,
+            )
+        known = existing_batch_ids(self.store, [b.id for b in batches])
+        fresh = [b for b in batches if b.id not in known]
         return GraphChange(nodes=fresh, new_node_ids={n.id for n in fresh})

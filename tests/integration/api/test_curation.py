@@ -4,10 +4,12 @@ changed clause flags it for review."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from push.fanout import expand_pending
 from push.officials import add_admin, add_official
 from tests.integration.api.conftest import register
 
@@ -34,7 +36,11 @@ def _bearer(key: str) -> dict[str, str]:
 
 
 def _events(client: TestClient) -> int:
-    return len(client.app.state.services.store.find_nodes("OutboxEvent"))  # type: ignore[attr-defined]
+    """The outbox events once the delivery worker has expanded the pending match batches."""
+    store = client.app.state.services.store  # type: ignore[attr-defined]
+    while expand_pending(store, datetime.now(UTC)):
+        pass
+    return len(store.find_nodes("OutboxEvent"))
 
 
 def test_a_correction_changes_matching_is_pushed_and_is_audited(client: TestClient, tmp_path: Path) -> None:

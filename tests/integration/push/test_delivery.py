@@ -11,6 +11,7 @@ import pytest
 
 from graph.base import GraphChange, GraphStore, PageParams
 from push.delivery import Backoff, DeliveryWorker
+from push.fanout import MatchGroup, batch_nodes
 from push.models import EventStatus, SubscriptionCreate
 from push.outbox import NewEvent, event_node, get_receipt, idempotency_key, list_receipts, replay_event
 from push.registry import create_subscription
@@ -114,3 +115,21 @@ def test_backoff_is_exponential_with_full_jitter() -> None:
     assert max(backoff.delay(3, rng) for _ in range(500)) <= 8.0
     assert max(backoff.delay(3, rng) for _ in range(500)) > 6.0
     assert min(backoff.delay(9, rng) for _ in range(500)) < 10.0  # full jitter: near zero stays possible
+
+
+def test_a_pass_expands_match_batches_then_delivers_their_events(ladybug_store: GraphStore) -> None:
+    clock = Clock()
+    with run_receiver() as receiver, httpx.Client(timeout=5) as client:
+        sub = create_subscription(ladybug_store, "c_1", SubscriptionCreate(url=receiver.url), ["127.0.0.1"])
+        recipients = [(f"c_1/ent-{i}", f"ent-{i}", f"企业{i}") for i in range(3)]
+        group = MatchGroup("c_1", sub.id, "doc", "src-1", "doc/art-1", "eligible", "fp", '{"verdict": "eligible"}',
+                           recipients)  # fmt: skip
+        ladybug_store.write(GraphChange(nodes=batch_nodes(group, clock.now)))
+        report = _worker(ladybug_store, client, clock).run_once()
+        assert (report.expanded, report.delivered) == (1, 3)
+        assert _worker(ladybug_store, client, clock).run_once().attempted == 0  # nothing queued twice
+    bodies = sorted((json.loads(r.body) for r in receiver.accepted), key=lambda b: b["profile"]["id"])
+    assert [b["profile"] for b in bodies] == [{"id": f"ent-{i}", "name": f"企业{i}"} for i in range(3)]
+    assert {json.dumps(b["match"]) for b in bodies} == {'{"verdict": "eligible"}'}
+    event_ids = {json.loads(r.body)["event_id"]: r.headers["x-policykg-event-id"] for r in receiver.accepted}
+    assert len(event_ids) == 3 and all(body_id == header_id for body_id, header_id in event_ids.items())

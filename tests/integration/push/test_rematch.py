@@ -1,4 +1,5 @@
-"""The re-match hook queues one event per new or changed qualifying (profile, clause), in the ingest write."""
+"""The re-match hook stores a document's new or changed qualifying (profile, clause) results in the ingest write
+(as match batches), and expanding them queues one event per result."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from eligibility.matching import Matcher
 from eligibility.profile import EnterpriseProfile
 from graph.base import GraphStore
 from ontology.eligibility import Verdict
+from push.fanout import RECIPIENTS_PER_BATCH, expand_batch, expand_pending
 from push.models import SubscriptionCreate, SubscriptionFilters
 from push.outbox import event_id_for
 from push.qualifying import qualifying_page, qualifying_profiles
@@ -28,11 +30,16 @@ def _setup(store: GraphStore, filters: SubscriptionFilters | None = None) -> str
 
 
 def _ingest(store: GraphStore, hook: RematchHook, text: str = POLICY_TEXT) -> list[dict[str, object]]:
+    """Write a policy with the batches its hook returns, expand them as the worker does; the events added."""
+    before = {e["id"] for e in store.find_nodes("OutboxEvent")}
     context, change = policy_change(text=text)
-    events = hook(context, change)
-    change.extend(events)
+    batches = hook(context, change)
+    assert {n.label for n in batches.nodes} <= {"OutboxBatch"}
+    change.extend(batches)
     store.write(change)
-    return [n.props for n in events.nodes]
+    while expand_pending(store, NOW):
+        pass
+    return [e for e in store.find_nodes("OutboxEvent") if e["id"] not in before]
 
 
 def test_measures_are_read_from_the_pending_change() -> None:
@@ -165,3 +172,30 @@ def test_the_server_s_profile_layout_is_kept_until_a_profile_is_written(ladybug_
     # the next document's hook sees the new profile
     events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW, cache=cache), POLICY_TEXT + "。")
     assert "ent-6" in {e["profile_id"] for e in events}
+
+
+def test_a_crash_before_expansion_loses_nothing_and_expanding_twice_adds_nothing(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store)
+    context, change = policy_change()
+    batches = RematchHook(ladybug_store, clock=lambda: NOW)(context, change)
+    change.extend(batches)
+    ladybug_store.write(change)
+    (batch,) = ladybug_store.find_nodes("OutboxBatch")
+    assert batch["status"] == "pending" and batch["recipient_count"] == 2
+    assert ladybug_store.find_nodes("OutboxEvent") == []  # durable as a batch before any event exists
+    assert expand_batch(ladybug_store, batch, NOW) == 2
+    assert expand_batch(ladybug_store, batch, NOW) == 0  # a batch expanded again (a crash after the commit)
+    assert len(ladybug_store.find_nodes("OutboxEvent")) == 2
+    assert expand_pending(ladybug_store, NOW) == 0
+
+
+def test_many_profiles_are_split_into_batches_of_bounded_size(ladybug_store: GraphStore) -> None:
+    subscription_id = _setup(ladybug_store)
+    many = [{**PROFILES[0], "id": f"bulk-{i}", "name": f"企业{i}"} for i in range(RECIPIENTS_PER_BATCH + 7)]
+    upsert_profiles(ladybug_store, "c_1", [EnterpriseProfile.model_validate(p) for p in many])
+    events = _ingest(ladybug_store, RematchHook(ladybug_store, clock=lambda: NOW))
+    batches = ladybug_store.find_nodes("OutboxBatch")
+    assert sorted(b["recipient_count"] for b in batches) == [9, RECIPIENTS_PER_BATCH]
+    assert {b["status"] for b in batches} == {"expanded"}
+    assert len(events) == RECIPIENTS_PER_BATCH + 9 and {e["subscription_id"] for e in events} == {subscription_id}
+    assert len({e["idempotency_key"] for e in events}) == len(events)
