@@ -1,11 +1,11 @@
 """Condition extraction on a development set of labelled clauses, scored by ../shared/eval/conditions_eval.py.
 
 Ingests the set's documents (``benchmarks/data/eligibility_dev/<set>_docs.jsonl``, or the NCP corpus for the
-``ncp_a``/``ncp_b`` sets) into a temporary data dir, writes what ``policykg conditions SOURCE_ID --json`` prints
-for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
+``ncp_a``/``ncp_b``/``ncp_c`` sets) into a temporary data dir, writes what ``policykg conditions SOURCE_ID --json``
+prints for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
 shared scorer: clauses found, structured-condition recall, unsafe rate, benefit type and amount accuracy.
 
-Usage: python benchmarks/conditions_dev.py newer|ncp_a|ncp_b [--keep DIR]   (DIR keeps gold.jsonl and answers/)
+Usage: python benchmarks/conditions_dev.py newer|ncp_a|ncp_b|ncp_c [--keep DIR]   (DIR keeps gold.jsonl and answers/)
 """
 
 from __future__ import annotations

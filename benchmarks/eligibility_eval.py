@@ -7,7 +7,7 @@ dir, answers ``match`` as of 2020-03-01 for every profile of the split into an a
 precision/recall by dimension against ``clauses.jsonl`` (a gold clause is compared with the measure of the
 same document that overlaps it most; conditions are counted per dimension).
 
-With ``--dev a`` (or ``b``, ``a,b``) the gold is a development set of ``benchmarks/data/eligibility_dev``
+With ``--dev a`` (or ``b``, ``c``, ``a,b``) the gold is a development set of ``benchmarks/data/eligibility_dev``
 (``ncp_<name>_clauses.jsonl``, labelled from the text; see its README): its support measures become a gold
 folder with verdicts judged by the labelling rules (``benchmarks/dev_gold.py``) and scored by the same shared
 scorer, and three more figures are printed: measure detection precision/recall against every labelled unit
@@ -157,7 +157,7 @@ def main() -> int:
     """Run the evaluation; the exit status is the shared scorer's (0 when the bar is met)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=SHARED / "eligibility")
-    parser.add_argument("--dev", help="Development set(s) of benchmarks/data/eligibility_dev, e.g. a or a,b.")
+    parser.add_argument("--dev", help="Development set(s) of benchmarks/data/eligibility_dev, e.g. a, c or a,b.")
     parser.add_argument("--docs", type=Path, default=SHARED / "corpora" / "ncp-policies" / "docs.jsonl")
     parser.add_argument("--keep", type=Path, help="Use this data dir (kept) instead of a temporary one.")
     args = parser.parse_args()
