@@ -35,6 +35,13 @@ _NEWS_VOICE = re.compile(
     r"网友|专访|答问|介绍说|表示[，,：:]|一图读懂|图解|解读"
 )
 _REPORT_OPENING = re.compile(r"^(近日|日前|近期|当前|连日来|疫情发生以来|今年以来)")
+# a headline, not a document's title: a question or exclamation, a column tag (【今日头条】), a source before a
+# colon (税务总局：…, 人民日报：…)
+_HEADLINE = re.compile(r"[？?！!]|^【[^】]{1,10}】|^[^：:，。]{2,10}[：:]")
+# a named speaker's words reported (副局长…介绍, 负责人表示): the voice of a report, anywhere in its opening
+_SPEAKER = re.compile(
+    r"(局长|主任|处长|科长|负责人|市长|书记|发言人|经理|董事长)[^，。；“”]{0,8}(介绍|表示|说|指出|透露)"
+)
 _QA_TITLE = re.compile(r"问答|解答|答疑|问题解答|知识|有问必答|你问我答|权威解答")
 _QA_TURN = re.compile(r"(^|\s)(问[:：]|答[:：]|[0-9]{1,2}[、.．]\s*[^。？?\n]{4,60}[？?])")
 
@@ -52,7 +59,12 @@ def document_refusal(doc_type: str, title: str, norm_text: str) -> str | None:
     body = head[len(title) :] if head.startswith(title) else head
     if _NEWS_VOICE.search(head) and not agency_title:
         return "新闻报道"
-    if _REPORT_OPENING.match(body.strip()) and not agency_title:
+    if agency_title:
+        return None
+    after_title = norm_text[len(title) : len(title) + 2] if norm_text.startswith(title) else ""
+    if _REPORT_OPENING.match(body.strip()) or _HEADLINE.search(title) or _HEADLINE.match(after_title):
+        return "新闻报道"
+    if _SPEAKER.search(norm_text[:3000]):
         return "新闻报道"
     return None
 

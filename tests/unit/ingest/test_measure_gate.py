@@ -26,6 +26,22 @@ def test_a_report_in_a_press_conference_voice_is_news() -> None:
     assert document_refusal(DocumentType.POLICY_DOCUMENT, "减税降费助企业渡难关", text) == "新闻报道"
 
 
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "帮企业渡难关，这个区都做了些啥",
+            "帮企业渡难关，这个区都做了些啥？ 如何为企业解决实际困难？对小微企业减免房租。",
+        ),
+        ("【今日关注】暖企惠企在行动", "【今日关注】暖企惠企在行动 对受疫情影响的企业给予社保补贴。"),
+        ("某市税务：落实税收优惠 助力复工复产", "某市税务：落实税收优惠 助力复工复产 对困难企业减免房产税。"),
+        ("优化办税服务", "优化办税服务 对小微企业减免税款。该局副局长王某介绍，共为企业减税1100万元。"),
+    ],
+)
+def test_a_headline_or_a_reported_speaker_is_news(title: str, text: str) -> None:
+    assert document_refusal(DocumentType.POLICY_DOCUMENT, title, text) == "新闻报道"
+
+
 def test_questions_and_answers_are_not_measures() -> None:
     text = "1、企业可以延期申报吗？ 可以。 2、房租能减免吗？ 可以。 3、社保可以缓缴吗？ 可以。"
     assert document_refusal(DocumentType.POLICY_DOCUMENT, "复工复产政策问答", text) == "问答"
