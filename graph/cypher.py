@@ -220,24 +220,27 @@ INDEX_CLAUSES = (
 )
 
 
+# Lookups of many nodes by id go through UNWIND + MATCH {id: …}, which uses the id index: `WHERE n.id IN $ids`
+# scans the table (LadybugDB: 5,000 ids among 1,000,000 nodes 29 s against 0.05 s).
 def documents_by_id(fields: Sequence[str]) -> str:
     """The listed fields (and ``id``) of the NormativeDocument nodes whose id is in ``$ids``."""
     returns = ", ".join(f"d.{name} AS {name}" for name in fields)
-    return f"MATCH (d:NormativeDocument) WHERE d.id IN $ids RETURN d.id AS id, {returns}"
+    return f"UNWIND $ids AS wanted MATCH (d:NormativeDocument {{id: wanted}}) RETURN d.id AS id, {returns}"
 
 
-# push: the outbox
 # push: the stored JSON of some profiles (their answered facts are kept when a profile is sent again)
-PROFILES_BY_ID = "MATCH (n:EnterpriseProfile) WHERE n.id IN $ids RETURN n.id AS id, n.profile_json AS profile_json"
+PROFILES_BY_ID = (
+    "UNWIND $ids AS wanted MATCH (n:EnterpriseProfile {id: wanted}) RETURN n.id AS id, n.profile_json AS profile_json"
+)
 # push: whether stored profiles changed since they were laid out (a write adds, removes or re-stamps one)
 PROFILES_SIGNATURE = "MATCH (n:EnterpriseProfile) RETURN count(n) AS profiles, max(n.updated_at) AS updated_at"
-EXISTING_EVENTS = "MATCH (n:OutboxEvent) WHERE n.id IN $ids RETURN n.id AS id"
+EXISTING_EVENTS = "UNWIND $ids AS wanted MATCH (n:OutboxEvent {id: wanted}) RETURN n.id AS id"
 DUE_EVENTS = (
     "MATCH (n:OutboxEvent) WHERE n.status = $status AND n.next_attempt_at <= $now "
     "RETURN n.id AS id ORDER BY n.next_attempt_at, n.id LIMIT $limit"
 )
 NEXT_DUE_TIME = "MATCH (n:OutboxEvent) WHERE n.status = $status RETURN min(n.next_attempt_at) AS t"
-EXISTING_BATCHES = "MATCH (n:OutboxBatch) WHERE n.id IN $ids RETURN n.id AS id"
+EXISTING_BATCHES = "UNWIND $ids AS wanted MATCH (n:OutboxBatch {id: wanted}) RETURN n.id AS id"
 PENDING_BATCHES = (
     "MATCH (n:OutboxBatch) WHERE n.status = $status RETURN n.id AS id ORDER BY n.created_at, n.id LIMIT $limit"
 )

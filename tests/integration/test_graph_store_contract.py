@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph import cypher
 from graph.base import BATCH_SIZE, GraphChange, GraphStore, NodeRecord, RelRecord
 from graph.errors import GraphSchemaError, GraphStoreError, ReadOnlyQueryError
 
@@ -249,6 +250,11 @@ class TestReads:
         assert [c["id"] for c in found] == ["c2"]
         with pytest.raises(GraphSchemaError, match="no property"):
             small_graph.find_nodes("Clause", {"nope": 1})
+
+    def test_many_nodes_are_looked_up_by_id(self, small_graph: GraphStore) -> None:
+        rows = small_graph.query(cypher.documents_by_id(["title"]), {"ids": ["missing", "d1"]})
+        assert rows == [{"id": "d1", "title": "行政复议法"}]
+        assert small_graph.query(cypher.EXISTING_EVENTS, {"ids": ["e_none"]}) == []
 
     def test_query_reads_and_refuses_writes(self, small_graph: GraphStore) -> None:
         rows = small_graph.query(
