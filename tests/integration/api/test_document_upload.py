@@ -24,6 +24,7 @@ from api.main import create_app
 from api.settings import Settings
 from push.consumers import create_consumer
 from push.officials import add_admin, add_official
+from tests.integration.test_ingest_malformed import minimal_pdf
 
 AGENCY = "北京市通州区发展和改革委员会"
 POLICY = (
@@ -169,6 +170,14 @@ def test_a_docx_upload_is_read_by_the_ingest_reader_and_its_stated_title_wins(cl
     assert "tongzhou/docx-1" in _search(client, "稳岗补贴 小微企业")
 
 
+def test_a_pdf_upload_is_read_from_its_text_layer(client: TestClient, keys: Keys) -> None:
+    fields = {**FIELDS, "source_id": "tongzhou/pdf-1", "title": "通州区中小企业通知"}
+    response = _upload(client, keys.official, "notice.pdf", minimal_pdf("Notice on SME support"), fields)
+    assert response.status_code == 201, response.text
+    view = client.get(f"/documents/{response.json()['document']['id']}").json()
+    assert "Notice on SME support" in view["text"] and view["title"] == "通州区中小企业通知"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "status", "words"),
     [
@@ -179,6 +188,7 @@ def test_a_docx_upload_is_read_by_the_ingest_reader_and_its_stated_title_wins(cl
         ("records", b'{"id": "a", "text": "x"}\n', 415, "many records"),
         ("fake.docx", b"just text, no zip", 422, "without the DOCX signature"),
         ("broken.docx", b"PK\x03\x04word/" + b"\x00" * 64, 422, "damaged DOCX"),
+        ("truncated.pdf", minimal_pdf("Policy text")[:120], 422, "damaged or truncated PDF"),
         ("empty.md", b"", 422, "empty file"),
         ("blank.txt", b"   \n\n", 422, "only whitespace"),
     ],
