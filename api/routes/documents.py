@@ -222,14 +222,16 @@ def upload_document(
     asked = _prefers_async(prefer)
     try:
         check_upload(path, max_bytes=max_bytes)
-        if asked or path.stat().st_size > services.settings.policykg_sync_upload_max_bytes:
-            job = jobs.submit(job_id, staff.id, {"holder": holder_to_json(staff), "upload": upload.to_json()})
-            headers = {"Location": f"/jobs/{job.id}", **({"Preference-Applied": "respond-async"} if asked else {})}
-            return JSONResponse(job_view(job).model_dump(mode="json"), status_code=202, headers=headers)
-        published, created = publish_upload(services, staff, upload, max_bytes=max_bytes)
+        background = asked or path.stat().st_size > services.settings.policykg_sync_upload_max_bytes
+        if not background:
+            published, created = publish_upload(services, staff, upload, max_bytes=max_bytes)
     except BaseException:
         jobs.store.discard_upload(job_id)
         raise
+    if background:  # the file stays until its job is done (an orphan is removed on the next start)
+        job = jobs.submit(job_id, staff.id, {"holder": holder_to_json(staff), "upload": upload.to_json()})
+        headers = {"Location": f"/jobs/{job.id}", **({"Preference-Applied": "respond-async"} if asked else {})}
+        return JSONResponse(job_view(job).model_dump(mode="json"), status_code=202, headers=headers)
     jobs.store.discard_upload(job_id)
     return JSONResponse(published.model_dump(mode="json"), status_code=201 if created else 200)
 

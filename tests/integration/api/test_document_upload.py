@@ -239,7 +239,7 @@ def test_prefer_respond_async_gives_202_and_the_job_answers_what_201_would_have(
     assert client.get(job["document_url"]).json()["source_id"] == "tongzhou/2026-fgw-7"
     assert _search(client, "通州 稳岗补贴")[0] == "tongzhou/2026-fgw-7"
     assert client.get(location, headers=keys.admin).status_code == 200
-    assert _uploads_left(client) == []  # a finished job's file is removed; its answer stays
+    _wait(lambda: _uploads_left(client) == [], "the finished job's file to be removed")  # its answer stays
 
 
 def test_an_upload_above_the_sync_threshold_runs_as_a_job_and_a_failure_is_its_problem(tmp_path: Path) -> None:
@@ -291,7 +291,8 @@ def test_an_accepted_job_survives_a_restart_and_is_resumed(tmp_path: Path) -> No
             job = _finished_job(client, location, keys.official)
             assert job["status"] == "succeeded", job
         assert {"tongzhou/2026-fgw-7", "tongzhou/second"} <= set(_search(client, "通州 稳岗补贴"))
-        assert _uploads_left(client) == [] and not (tmp_path / "uploads" / "0123456789abcdef").exists()
+        assert not (tmp_path / "uploads" / "0123456789abcdef").exists()
+        _wait(lambda: _uploads_left(client) == [], "the finished jobs' files to be removed")
         stored = json.loads((tmp_path / "jobs" / f"{first.rsplit('/', 1)[1]}.json").read_text(encoding="utf-8"))
         assert stored["status"] == "succeeded"
 
