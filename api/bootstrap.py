@@ -19,6 +19,7 @@ from graph.errors import GraphStoreError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from api.jobs import JobRunner
     from eligibility.matching import Matcher
     from ingest.curation import MeasureCorrection
     from ingest.extractors.base import ChangeHook, Extractor
@@ -194,6 +195,17 @@ class Services:
 
         return ProfileCache(self.store)
 
+    @cached_property
+    def jobs(self) -> JobRunner:
+        """Background publishing of large uploads: one worker thread (started on first use), each job kept in the
+        data dir until done (``api.jobs``)."""
+        from functools import partial
+
+        from api.jobs import JobRunner, JobStore
+        from api.publishing import run_upload_job
+
+        return JobRunner(JobStore(self.data_dir), partial(run_upload_job, self))
+
     def ingest(self, paths: Sequence[str | Path], *, progress: Progress | None = None) -> IngestSummary:
         """The one ingest path (CLI and HTTP): write the documents of ``paths`` to the graph with every extractor
         and hook (one transaction per document), then bring the search index and the matcher up to date.
@@ -255,7 +267,9 @@ class Services:
         self.__dict__.pop("matcher", None)
 
     def close(self) -> None:
-        """Close whatever was opened."""
+        """Close whatever was opened (the job worker first: it writes through the rest)."""
+        if "jobs" in self.__dict__:
+            self.jobs.stop()
         if "search" in self.__dict__:
             self.search.close()
         if "store" in self.__dict__:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import GraphSchemaError, GraphStoreError, ReadOnlyQueryError
+from ingest.errors import FileTooLargeError, IngestError, UnsupportedFormatError
 from ontology.errors import ConflictError, InvalidInputError, NotFoundError, PolicykgError, UnknownCodeError
 from push.errors import AuthenticationError, PermissionDeniedError, WebhookTargetError
 from search.errors import EmbeddingError, InvalidQueryError, SearchIndexError
@@ -53,6 +54,9 @@ PROBLEM_TABLE: dict[type[BaseException], tuple[int, str]] = {
     SearchIndexError: (503, "search-index-unavailable"),
     EmbeddingError: (503, "embedder-unavailable"),
     ValidationError: (422, "validation-error"),
+    FileTooLargeError: (413, "file-too-large"),
+    UnsupportedFormatError: (415, "unsupported-format"),
+    IngestError: (422, "unreadable-file"),  # undecodable, damaged or empty
     PolicykgError: (400, "bad-request"),
 }
 
@@ -166,19 +170,40 @@ _PUBLIC_DETAIL = {
 }
 
 
-async def _on_policykg_error(request: Request, error: Exception) -> JSONResponse:
+def problem_for(error: BaseException, instance: str) -> Problem:
+    """The problem an error raised while answering ``instance`` (a request path, or a job's) is reported as: its
+    status from ``PROBLEM_TABLE`` (500 when unmapped), its message for a 4xx, a fixed public text for a 5xx (the
+    full message goes to the log)."""
     status, slug = status_for(error) or (500, "internal-error")
+    errors = None
     if isinstance(error, ValidationError):
-        problems = _field_problems(list(error.errors()))
-        return problem_response(request, status, slug=slug, detail=_summary(problems), errors=problems)
-    if status >= 500:
+        errors = _field_problems(list(error.errors()))
+        detail = _summary(errors)
+    elif status >= 500:
         # the full message (paths, lock holders) goes to the log, not to the client
-        logger.error("%s on %s: %s", type(error).__name__, request.url.path, error)
+        logger.error("%s on %s: %s", type(error).__name__, instance, error)
         detail = _PUBLIC_DETAIL.get(slug, "the service cannot answer now; try again shortly")
     else:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return problem_response(request, status, slug=slug, detail=detail, headers=headers)
+    return Problem(
+        type=f"urn:policykg:problem:{slug}",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=errors,
+    )
+
+
+async def _on_policykg_error(request: Request, error: Exception) -> JSONResponse:
+    problem = problem_for(error, request.url.path)
+    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
 
 
 async def _on_http_exception(request: Request, error: Exception) -> JSONResponse:

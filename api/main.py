@@ -21,6 +21,7 @@ from api.routes import (
     feedback,
     health,
     indicators,
+    jobs,
     match,
     measures,
     practices,
@@ -37,6 +38,7 @@ from api.worker import warm_profile_cache
 ROUTERS = [
     health.router,
     documents.router,
+    jobs.router,
     consumers.router,
     profiles.router,
     subscriptions.router,
@@ -64,6 +66,7 @@ def create_app(services: Services | None = None, *, announce_url: str | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = services or build_services()
+        app.state.services.jobs.resume()  # uploads accepted (202) before a stop or a crash
         if announce_url:
             warm_profile_cache(app.state.services)
         with announced(app.state.services, announce_url) if announce_url else nullcontext():
@@ -80,7 +83,12 @@ def create_app(services: Services | None = None, *, announce_url: str | None = N
     )
     install_problem_handlers(app)
     settings = services.settings if services is not None else Settings()
-    app.add_middleware(BodyLimit, max_bytes=int(settings.policykg_max_request_mb * 1024 * 1024))
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=int(settings.policykg_max_request_mb * 1024 * 1024),
+        upload_path=documents.router.prefix,
+        upload_max_bytes=settings.policykg_ingest_max_mb * 1024 * 1024,
+    )
     app.add_middleware(SecurityHeaders)
     for router in ROUTERS:
         app.include_router(router)

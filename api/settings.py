@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         "default: set POLICYKG_REGISTRATION_TOKEN, or register with `policykg consumers add`.",
     )
     policykg_ingest_max_mb: int = Field(50, ge=1, description="Files above this size (MB) are refused by ingest.")
+    policykg_sync_upload_max_bytes: int = Field(
+        2 * 1024 * 1024,
+        ge=0,
+        description="An uploaded file (multipart POST /documents) above this size is published in the background: "
+        "202 with Location /jobs/{id}; at or below it, 201 at once (unless the client sends Prefer: respond-async).",
+    )
     policykg_host: str = "127.0.0.1"
     policykg_port: int = Field(8000, ge=1, le=65535)
 

@@ -3,64 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from fastapi import APIRouter, File, Form, Header, Response, UploadFile, status
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field, StringConstraints
+from starlette.routing import Match
+from starlette.types import Scope
 
 from api.deps import GraphStoreDep, ServicesDep
 from api.errors import AUTH_PROBLEM_RESPONSES, PROBLEM_RESPONSES, problem_responses
 from api.pagination import Page, PageDep
+from api.publishing import (
+    SUMMARY_FIELDS,
+    DocumentFields,
+    DocumentPublic,
+    DocumentPublished,
+    Upload,
+    check_stored_document,
+    check_stored_scope,
+    check_upload,
+    declare,
+    holder_to_json,
+    public_fields,
+    publish,
+    publish_upload,
+)
+from api.routes.jobs import JobPublic, job_view
 from api.security import CurrentStaff
 from eligibility.measures import policy_conditions
 from graph import cypher
 from graph.base import Neighbour
-from ingest.mentions import find_regions
-from ingest.readers import DeclaredMetadata, SourceDocument
-from ontology.errors import ConflictError, InvalidInputError, NotFoundError
+from ingest.readers import SourceDocument
+from ontology.errors import NotFoundError
 from ontology.model import DocumentType
-from ontology.reference import load_gazetteer, normalise_region_code
-from ontology.text import to_simplified
 from push.errors import PermissionDeniedError
-from push.keys import KeyHolder, Role
-from push.officials import check_document_scope
+from push.keys import Role
 
 router = APIRouter(prefix="/documents", tags=["documents"], responses=PROBLEM_RESPONSES)
-
-_SUMMARY_FIELDS = (
-    "id",
-    "source_id",
-    "title",
-    "doc_number",
-    "doc_type",
-    "status",
-    "region_code",
-    "issuers",
-    "date_published",
-    "date_effective",
-    "version_date",
-    "is_current",
-    "clause_count",
-)
-
-
-class DocumentPublic(BaseModel):
-    """A stored document without its text."""
-
-    id: str
-    source_id: str | None = None
-    title: str
-    doc_number: str | None = None
-    doc_type: str | None = None
-    status: str | None = None
-    region_code: str | None = None
-    issuers: list[str] = Field(default_factory=list)
-    date_published: str | None = None
-    date_effective: str | None = None
-    version_date: str | None = None
-    is_current: bool | None = None
-    clause_count: int | None = None
 
 
 class ClausePublic(BaseModel):
@@ -102,17 +83,13 @@ class DocumentDetail(DocumentPublic):
     interpretations: list[DocumentLink] = Field(default_factory=list)
 
 
-def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return {**{k: row.get(k) for k in _SUMMARY_FIELDS}, "issuers": list(row.get("issuers") or [])}
-
-
 @router.get("", summary="List documents")
 def read_documents(store: GraphStoreDep, page: PageDep) -> Page[DocumentPublic]:
     """Stored documents (placeholders of cited works left out), ordered by source id."""
     stored = {"placeholder": False}
     total = store.count("NormativeDocument", stored)
-    rows = store.page("NormativeDocument", stored, order_by=("source_id",), fields=_SUMMARY_FIELDS, page=page)
-    return Page[DocumentPublic].of([DocumentPublic(**_public(r)) for r in rows], total, page)
+    rows = store.page("NormativeDocument", stored, order_by=("source_id",), fields=SUMMARY_FIELDS, page=page)
+    return Page[DocumentPublic].of([DocumentPublic(**public_fields(r)) for r in rows], total, page)
 
 
 @router.get("/{doc_id}", summary="Read a document with its clauses", responses=problem_responses(404))
@@ -129,7 +106,7 @@ def read_document(doc_id: str, store: GraphStoreDep) -> DocumentDetail:
     versions = store.find_nodes("NormativeDocument", {"work_id": node["work_id"]}) if node.get("work_id") else []
     cited_by = _unique_links(cited_by, exclude=doc_id)
     return DocumentDetail(
-        **_public(node),
+        **public_fields(node),
         text=node.get("text"),
         clauses=[ClausePublic.model_validate({k: c.get(k) for k in ClausePublic.model_fields}) for c in clauses],
         measures=policy_conditions(store, node["source_id"]) if node.get("source_id") else [],
@@ -172,37 +149,11 @@ def _unique_links(links: list[DocumentLink], *, exclude: str) -> list[DocumentLi
     return sorted(seen.values(), key=lambda link: (link.placeholder, link.title))
 
 
-def _no_parent_segments(source_id: str) -> str:
-    if ".." in source_id.split("/"):
-        raise ValueError("a source id may not contain '..' segments")
-    return source_id
-
-
-SourceId = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*$"),
-    AfterValidator(_no_parent_segments),
-]
-
-
-class DocumentPublish(BaseModel):
+class DocumentPublish(DocumentFields):
     """A policy an official publishes: its text and what the publisher states about it (each stated field wins over
     what is read from the text)."""
 
-    source_id: SourceId = Field(description="Your stable id of the document; publishing it again replaces it.")
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None = Field(
-        None, description="The title (default: read from the text)."
-    )
     text: Annotated[str, StringConstraints(min_length=1)] = Field(description="The full text (md or plain text).")
-    doc_number: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
-        None, description="文号, e.g. 京政办发〔2026〕3号."
-    )
-    issuer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = Field(
-        None, description="The issuing agency (default: the official's agency)."
-    )
-    published: date | None = Field(None, description="Date published (成文或发布日期).")
-    type: DocumentType | None = Field(None, description="Document type (default: read from the text).")
-    region_code: str | None = Field(None, description="Jurisdiction (default: the official's region).")
     format: str = Field(
         "text",
         pattern="^(text|markdown|html|pdf|docx|jsonl)$",
@@ -214,59 +165,120 @@ class DocumentPublish(BaseModel):
     )
 
 
-class DocumentPublished(BaseModel):
-    """The stored document and the support measures read from it."""
+_UPLOAD_FORM = {
+    "type": "object",
+    "required": ["file", "source_id"],
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "The document: md, txt, html, docx or pdf, read as `policykg ingest` reads a file.",
+        },
+        "source_id": {"type": "string", "minLength": 1, "maxLength": 200},
+        "title": {"type": "string", "maxLength": 300},
+        "doc_number": {"type": "string", "maxLength": 100},
+        "issuer": {"type": "string", "maxLength": 100},
+        "published": {"type": "string", "format": "date"},
+        "type": {"type": "string", "enum": [t.value for t in DocumentType]},
+        "region_code": {"type": "string"},
+    },
+}
+"""The multipart form of an upload (answered by ``upload_document``), documented on the one POST operation."""
 
-    document: DocumentPublic
-    measures: list[dict[str, Any]]
-    unchanged: bool = Field(False, description="The same text and statements were stored already.")
+
+def _prefers_async(prefer: str | None) -> bool:
+    """Whether a ``Prefer`` header (RFC 7240) asks for ``respond-async``."""
+    return any(p.split(";", 1)[0].strip().lower() == "respond-async" for p in (prefer or "").split(","))
+
+
+class _MultipartRoute(APIRoute):
+    """A route that takes only multipart/form-data requests: any other request goes on to the next route of the
+    same path and method (the JSON post)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child = super().matches(scope)
+        content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+        if match is Match.FULL and not content_type.lower().startswith(b"multipart/form-data"):
+            return Match.NONE, {}
+        return match, child
+
+
+def upload_document(
+    fields: Annotated[DocumentFields, Form()],
+    file: Annotated[UploadFile, File(description="The document: md, txt, html, docx or pdf.")],
+    staff: CurrentStaff,
+    services: ServicesDep,
+    prefer: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Publish an uploaded file: read by ingest's reader, then published as a JSON post is. A file above
+    ``POLICYKG_SYNC_UPLOAD_MAX_BYTES``, or any with ``Prefer: respond-async``, is answered 202 with a Location
+    ``/jobs/{id}`` and published in the background; the file is kept in the data dir until its job is done."""
+    declared = declare(fields, staff)
+    check_stored_scope(services.store, staff, fields.source_id)
+    jobs = services.jobs
+    job_id, path = jobs.store.save_upload(file.file, file.filename)
+    upload = Upload(path, fields.source_id, fields.title, declared)
+    max_bytes = services.settings.policykg_ingest_max_mb * 1024 * 1024
+    asked = _prefers_async(prefer)
+    try:
+        check_upload(path, max_bytes=max_bytes)
+        background = asked or path.stat().st_size > services.settings.policykg_sync_upload_max_bytes
+        if not background:
+            published, created = publish_upload(services, staff, upload, max_bytes=max_bytes)
+    except BaseException:
+        jobs.store.discard_upload(job_id)
+        raise
+    if background:  # the file stays until its job is done (an orphan is removed on the next start)
+        job = jobs.submit(job_id, staff.id, {"holder": holder_to_json(staff), "upload": upload.to_json()})
+        headers = {"Location": f"/jobs/{job.id}", **({"Preference-Applied": "respond-async"} if asked else {})}
+        return JSONResponse(job_view(job).model_dump(mode="json"), status_code=202, headers=headers)
+    jobs.store.discard_upload(job_id)
+    return JSONResponse(published.model_dump(mode="json"), status_code=201 if created else 200)
+
+
+router.add_api_route(
+    "",
+    upload_document,
+    methods=["POST"],
+    route_class_override=_MultipartRoute,
+    include_in_schema=False,  # documented on the JSON post below: one operation, two request media types
+)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Publish a document (officials)",
-    responses={**AUTH_PROBLEM_RESPONSES, **problem_responses(409)},
+    responses={
+        202: {"model": JobPublic, "description": "Accepted: a large upload is published in the background"},
+        **AUTH_PROBLEM_RESPONSES,
+        **problem_responses(409, 413, 415),
+    },
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": _UPLOAD_FORM}}}},
 )
 def publish_document(
     body: DocumentPublish, staff: CurrentStaff, services: ServicesDep, response: Response
 ) -> DocumentPublished:
     """Ingest a document in the server through the one ingest path (all or nothing): stored, indexed for search,
     matched against stored profiles (webhook events in the same transaction). 201 when stored, 200 when the same
-    text was stored already. An official publishes for its region and agency only."""
-    region = _region_of(body, staff)
-    issuer = body.issuer or staff.agency
-    check_document_scope(staff, region, [issuer] if issuer else [])
-    stored = services.store.find_nodes("NormativeDocument", {"source_id": body.source_id}, limit=1)
-    if stored:
-        _check_stored_scope(staff, stored[0])
-    declared = DeclaredMetadata(
-        doc_number=body.doc_number,
-        issuer=issuer,
-        published=body.published.isoformat() if body.published else None,
-        doc_type=body.type.value if body.type else None,
-        region_code=region,
-    )
+    text was stored already. An official publishes for its region and agency only.
+
+    JSON carries the text; a multipart/form-data upload carries a file (md, txt, html, docx or pdf, read as
+    `policykg ingest` reads it) and the same fields as form fields. An upload above
+    POLICYKG_SYNC_UPLOAD_MAX_BYTES, or one sent with `Prefer: respond-async`, is answered 202 with a Location
+    `/jobs/{id}` to poll. A file that cannot be read: 413 (too large), 415 (not a document format ingest reads),
+    422 (undecodable, damaged or empty); nothing stored is touched."""
+    declared = declare(body, staff)
     if body.source_path is not None and staff.role is not Role.ADMIN:
         raise PermissionDeniedError("source_path: only an admin's key may name the file a text was read from")
     source_path = body.source_path or f"api:{body.source_id}"
     source = SourceDocument(
         body.source_id, source_path, body.format, body.text, title_hint=body.title, declared=declared
     )
-    summary = services.publish([source])
-    if summary.failed:
-        reason = summary.failed[0][1]
-        raise (ConflictError if "already held" in reason else InvalidInputError)(reason)
-    if summary.skipped:
-        raise ConflictError(summary.skipped[0][1])
-    if summary.unchanged:
+    published, created = publish(services, staff, source)
+    if not created:
         response.status_code = status.HTTP_200_OK
-    node = services.store.find_nodes("NormativeDocument", {"source_id": body.source_id}, limit=1)[0]
-    return DocumentPublished(
-        document=DocumentPublic(**_public(node)),
-        measures=policy_conditions(services.store, body.source_id),
-        unchanged=bool(summary.unchanged),
-    )
+    return published
 
 
 @router.delete(
@@ -281,25 +293,5 @@ def delete_document(source_id: str, staff: CurrentStaff, services: ServicesDep) 
     stored = services.store.find_nodes("NormativeDocument", {"source_id": source_id, "placeholder": False}, limit=1)
     if not stored:
         raise NotFoundError(f"no document with source id {source_id!r}")
-    _check_stored_scope(staff, stored[0])
+    check_stored_document(staff, stored[0])
     services.delete(source_id)
-
-
-def _region_of(body: DocumentPublish, staff: KeyHolder) -> str | None:
-    """The jurisdiction the document is published for: the stated one, else the region its issuer or title opens
-    with (北京市通州区发展和改革委员会 → 110112), else the official's region."""
-    if body.region_code:
-        code = normalise_region_code(body.region_code)
-        if code not in load_gazetteer():
-            raise InvalidInputError(f"region_code: unknown region code {code!r}")
-        return code
-    for name in (body.issuer, body.title):
-        named = find_regions(to_simplified(name)) if name else []
-        if named and named[0].start == 0:
-            return named[0].value
-    return staff.region_code
-
-
-def _check_stored_scope(staff: KeyHolder, stored: dict[str, Any]) -> None:
-    """An official replaces or deletes only documents of its own region and agency."""
-    check_document_scope(staff, stored.get("region_code"), list(stored.get("issuers") or []))
