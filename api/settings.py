@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     policykg_search_backend: Literal["embedded", "elasticsearch"] = "embedded"
     elasticsearch_url: str | None = None
     elasticsearch_index: str = "policykg-clauses"
-    policykg_embedder: Literal["use", "sentence-transformers", "none"] = Field(
+    policykg_embedder: Literal["use", "static", "sentence-transformers", "none"] = Field(
         "use", description="use = multilingual Universal Sentence Encoder v3 shipped in a wheel (offline default)."
     )
     policykg_embedding_model: str | None = Field(
