@@ -29,8 +29,10 @@ class Settings(BaseSettings):
     policykg_search_backend: Literal["embedded", "elasticsearch"] = "embedded"
     elasticsearch_url: str | None = None
     elasticsearch_index: str = "policykg-clauses"
-    policykg_embedder: Literal["use", "sentence-transformers", "none"] = Field(
-        "use", description="use = multilingual Universal Sentence Encoder v3 shipped in a wheel (offline default)."
+    policykg_embedder: Literal["use", "static", "sentence-transformers", "none"] = Field(
+        "use",
+        description="use = multilingual Universal Sentence Encoder v3 shipped in a wheel (offline default); "
+        "static = word vectors distilled from multilingual-e5-small (search/resources/static_*).",
     )
     policykg_embedding_model: str | None = Field(
         None,

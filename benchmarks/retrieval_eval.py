@@ -175,6 +175,12 @@ def copies_as_gold(run: Path, gold: Path, copies: dict[str, set[str]]) -> Path:
     return out
 
 
+def embedder_settings(data_dir: Path, embedder: str | None) -> Settings:
+    """The settings of a run over ``data_dir`` with ``embedder`` (``None``: the configured one)."""
+    chosen = {} if embedder is None else {"policykg_embedder": embedder}
+    return Settings(policykg_data_dir=data_dir, **chosen)  # type: ignore[call-arg, arg-type]
+
+
 def main() -> None:
     """Run the evaluation and print one line of scores per mode."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -203,12 +209,18 @@ def main() -> None:
         action="store_true",
         help="then rebuild the index with articles' 编/章/节 headings in their BM25 tokens and run it all again",
     )
+    parser.add_argument(
+        "--embedders",
+        default="",
+        help="run the vector modes once per embedder, comma-separated (use, static, ...; default: POLICYKG_EMBEDDER)",
+    )
     parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
     if args.gold is None and (args.learn == "all" or (args.learn == "even" and args.split != "odd")):
         parser.error(f"--learn {args.learn} would score questions it learned from: use --split odd or --gold")
     data_dir: Path = args.data_dir or Path(f"/tmp/pkg-eval-{args.set}")
-    services = build_services(Settings(policykg_data_dir=data_dir))  # type: ignore[call-arg]
+    embedders: list[str | None] = list(args.embedders.split(",")) if args.embedders else [None]
+    services = build_services(embedder_settings(data_dir, embedders[0]))
     store = services.store
     store_answered(store, args.set, args.learn)
     gold = args.gold or SETS[args.set][0]
@@ -220,13 +232,6 @@ def main() -> None:
         store.write(reference_change())
         summary = ingest_paths(corpus_paths(args.set, data_dir / "corpus-chunks"), store=store)
         print(f"ingest: {summary.documents} documents in {time.perf_counter() - started:.1f} s", flush=True)
-    started = time.perf_counter()
-    report = services.search.sync(store)
-    print(
-        f"sync: {report.added} added, {report.updated} updated, {report.removed} removed, {report.units} units "
-        f"in {time.perf_counter() - started:.1f} s",
-        flush=True,
-    )
     queries = subprocess.run(
         [sys.executable, str(EVAL_SCRIPT), "queries", args.set, str(gold)],
         check=True,
@@ -238,8 +243,6 @@ def main() -> None:
     copies = near_copies(corpus) if corpus is not None else None
     copies_column = f" {'MRR@10 copies':>13}" if copies else ""
     print(f"{'mode':28} {'R@10':>7} {'R@100':>7} {'MRR@10':>7} {'nDCG@10':>7} {'ms/query':>9}{copies_column}")
-    service = services.search
-    reranker = service.reranker
     thesaurus = Thesaurus.load()
     expansions = {
         "none": (None, None),
@@ -255,35 +258,54 @@ def main() -> None:
     runs += [("hybrid", tuple(float(w) for w in pair.split(":")), "none") for pair in args.weights.split(",") if pair]
     if args.headings:
         runs += [(mode, None, expand, True) for expand in args.expand.split(",") for mode in args.modes.split(",")]
-    for mode, weights, expand, *headings in runs:
-        if headings and not service.heading_tokens:
-            service.heading_tokens = True  # a new analysis schema: the index is rebuilt with the headings' tokens
-            started = time.perf_counter()
-            rebuilt = service.sync(store)
-            print(f"sync with headings: {rebuilt.units} units in {time.perf_counter() - started:.1f} s", flush=True)
-        if weights is not None:
-            service.lexical_weight, service.vector_weight = weights
-        service.reranker = None if mode == "fused" else reranker
-        name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
-        service.thesaurus, service.feedback = expansions[name]
-        if weight and service.feedback is not None:
-            service.feedback = Feedback(weight=float(weight))
-        label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
-        label += ("" if expand == "none" else f"+{expand}") + ("+headings" if headings else "")
-        mode = "hybrid" if mode == "fused" else mode
-        run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
-        template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
+    for position, embedder in enumerate(embedders):
+        if position:  # the next embedder: its own index build (vectors from its cache where it has them)
+            services.close()
+            services = build_services(embedder_settings(data_dir, embedder))
+            store = services.store
         started = time.perf_counter()
-        with run.open("w", encoding="utf-8") as out:
-            run_batch(service, iter(queries.splitlines(keepends=True)), out, template)
-        per_query = (time.perf_counter() - started) * 1000 / max(count, 1)
-        s = score(args.set, gold, run)
-        copies_score = f" {score(args.set, gold, copies_as_gold(run, gold, copies))['mrr@10']:13.4f}" if copies else ""
+        report = services.search.sync(store)
         print(
-            f"{label:28} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
-            f"{per_query:9.1f}{copies_score}",
+            f"sync{'' if embedder is None else ' ' + embedder}: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.units} units in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
+        service = services.search
+        reranker = service.reranker
+        for mode, weights, expand, *headings in runs:
+            if position and mode == "lexical":
+                continue  # BM25 alone does not depend on the embedder
+            if headings and not service.heading_tokens:
+                service.heading_tokens = True  # a new analysis schema: the index is rebuilt with the headings' tokens
+                started = time.perf_counter()
+                rebuilt = service.sync(store)
+                print(f"sync with headings: {rebuilt.units} units in {time.perf_counter() - started:.1f} s", flush=True)
+            if weights is not None:
+                service.lexical_weight, service.vector_weight = weights
+            service.reranker = None if mode == "fused" else reranker
+            name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
+            service.thesaurus, service.feedback = expansions[name]
+            if weight and service.feedback is not None:
+                service.feedback = Feedback(weight=float(weight))
+            label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
+            label += ("" if expand == "none" else f"+{expand}") + ("+headings" if headings else "")
+            label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
+            mode = "hybrid" if mode == "fused" else mode
+            run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
+            template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
+            started = time.perf_counter()
+            with run.open("w", encoding="utf-8") as out:
+                run_batch(service, iter(queries.splitlines(keepends=True)), out, template)
+            per_query = (time.perf_counter() - started) * 1000 / max(count, 1)
+            s = score(args.set, gold, run)
+            copies_score = (
+                f" {score(args.set, gold, copies_as_gold(run, gold, copies))['mrr@10']:13.4f}" if copies else ""
+            )
+            print(
+                f"{label:28} {s['recall@10']:7.4f} {s['recall@100']:7.4f} {s['mrr@10']:7.4f} {s['ndcg@10']:7.4f} "
+                f"{per_query:9.1f}{copies_score}",
+                flush=True,
+            )
     services.close()
 
 

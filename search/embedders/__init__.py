@@ -5,7 +5,7 @@ from __future__ import annotations
 from search.embedders.base import Embedder
 from search.errors import EmbeddingError
 
-EMBEDDER_NAMES = ("use", "sentence-transformers", "none")
+EMBEDDER_NAMES = ("use", "static", "sentence-transformers", "none")
 
 
 def build_embedder(name: str, *, model: str | None = None, workers: int = 1) -> Embedder | None:
@@ -19,6 +19,10 @@ def build_embedder(name: str, *, model: str | None = None, workers: int = 1) -> 
         from search.embedders.use import UseEmbedder
 
         return UseEmbedder(workers=workers)
+    if name == "static":
+        from search.embedders.static import StaticEmbedder
+
+        return StaticEmbedder()
     if name == "sentence-transformers":
         from search.embedders.sentence_transformers import SentenceTransformerEmbedder
 
