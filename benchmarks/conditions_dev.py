@@ -5,7 +5,7 @@ Ingests the set's documents (``benchmarks/data/eligibility_dev/<set>_docs.jsonl`
 prints for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
 shared scorer: clauses found, structured-condition recall, unsafe rate, benefit type and amount accuracy.
 
-Usage: python benchmarks/conditions_dev.py newer|ncp_a|ncp_b|ncp_c [--keep DIR]   (DIR keeps gold.jsonl and answers/)
+Usage: python benchmarks/conditions_dev.py newer|newer_b|ncp_a|ncp_b|ncp_c [--keep DIR]  (DIR keeps gold, answers/)
 """
 
 from __future__ import annotations

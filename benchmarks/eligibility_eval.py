@@ -7,13 +7,14 @@ dir, answers ``match`` as of 2020-03-01 for every profile of the split into an a
 precision/recall by dimension against ``clauses.jsonl`` (a gold clause is compared with the measure of the
 same document that overlaps it most; conditions are counted per dimension).
 
-With ``--dev a`` (or ``b``, ``c``, ``a,b``) the gold is a development set of ``benchmarks/data/eligibility_dev``
-(``ncp_<name>_clauses.jsonl``, labelled from the text; see its README): its support measures become a gold
-folder with verdicts judged by the labelling rules (``benchmarks/dev_gold.py``) and scored by the same shared
-scorer, and three more figures are printed: measure detection precision/recall against every labelled unit
-(support measures and the negatives: directives, statistics, headings, narrative, and all of news/FAQ/report
-documents), and the **false measures offered**: eligible items for five profiles that are not support
-measures.
+With ``--dev a`` (or ``b``, ``c``, ``a,b``, ``newer_b``) the gold is a development set of
+``benchmarks/data/eligibility_dev`` (``ncp_<name>_clauses.jsonl``, or ``<name>_clauses.jsonl`` with its own
+``<name>_docs.jsonl`` ingested instead of ``--docs``; labelled from the text; see its README): its support
+measures become a gold folder with verdicts judged by the labelling rules (``benchmarks/dev_gold.py``) and scored
+by the same shared scorer, and three more figures are printed: measure detection precision/recall against every
+labelled unit (support measures and the negatives: directives, statistics, headings, narrative, and all of
+news/FAQ/report documents), and the **false measures offered**: eligible items for five profiles that are not
+support measures.
 
 Usage: python benchmarks/eligibility_eval.py [--gold DIR | --dev a,b] [--docs DOCS_JSONL] [--keep DIR]
 """
@@ -153,18 +154,28 @@ def false_offers(labels: list[dict[str, Any]], answers: list[list[dict[str, Any]
     return eligible, judged, false
 
 
+def dev_labels(name: str) -> Path:
+    """The labels file of a development set: ``ncp_<name>_clauses.jsonl`` (a, b, c) or ``<name>_clauses.jsonl``."""
+    ncp = DEV / f"ncp_{name}_clauses.jsonl"
+    return ncp if ncp.exists() else DEV / f"{name}_clauses.jsonl"
+
+
 def main() -> int:
     """Run the evaluation; the exit status is the shared scorer's (0 when the bar is met)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=SHARED / "eligibility")
-    parser.add_argument("--dev", help="Development set(s) of benchmarks/data/eligibility_dev, e.g. a, c or a,b.")
+    parser.add_argument("--dev", help="Development set(s) of benchmarks/data/eligibility_dev: a, c, a,b, newer_b.")
     parser.add_argument("--docs", type=Path, default=SHARED / "corpora" / "ncp-policies" / "docs.jsonl")
     parser.add_argument("--keep", type=Path, help="Use this data dir (kept) instead of a temporary one.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         labels: list[dict[str, Any]] = []
         if args.dev:
-            labels = load_labels([DEV / f"ncp_{name}_clauses.jsonl" for name in args.dev.split(",")])
+            names = args.dev.split(",")
+            labels = load_labels([dev_labels(name) for name in names])
+            own_docs = DEV / f"{names[0]}_docs.jsonl"
+            if len(names) == 1 and own_docs.exists():  # a newer-policy set carries its documents
+                args.docs = own_docs
             args.gold = Path(tmp) / "gold"
             pairs = write_gold(labels, SHARED / "eligibility" / "profiles.jsonl", args.gold)
             print(f"dev set {args.dev}: {len(labels)} labelled units, {pairs} gold pairs", file=sys.stderr)

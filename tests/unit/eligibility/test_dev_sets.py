@@ -111,3 +111,47 @@ def test_set_c_labels_every_unit_of_the_first_characters_of_each_document() -> N
         uncovered = "".join(" " if c else ch for c, ch in zip(covered[:cap], text[:cap], strict=True))
         for fragment in uncovered.split():
             assert len(re.sub(r"[\W_]", "", fragment)) < 6, (docid, fragment)
+
+
+NEWER_SETS = ("newer", "newer_b")
+DOC_KEYS = {"docid", "title", "issuer", "doc_number", "published", "url", "text"}
+
+
+@pytest.mark.parametrize("name", NEWER_SETS)
+def test_newer_sets_label_exact_spans_of_their_own_documents(name: str) -> None:
+    """The newer-policy sets carry their documents (``<set>_docs.jsonl``); every unit and condition is an exact span."""
+    docs = [json.loads(line) for line in (DEV / f"{name}_docs.jsonl").open(encoding="utf-8") if line.strip()]
+    assert all(set(doc) == DOC_KEYS for doc in docs)
+    texts = {doc["docid"]: doc["text"] for doc in docs}
+    facts = _known_facts(name) | _known_facts("newer")
+    next_index: dict[str, int] = {}
+    for unit in _labels(name):
+        keys = MEASURE_KEYS if unit["kind"] == "support_measure" else UNIT_KEYS
+        assert set(unit) == keys, unit
+        assert unit["kind"] in KINDS and unit["doc_kind"] in DOC_KINDS
+        text = texts[unit["docid"]]
+        start, end = unit["span"]
+        assert text[start:end] == unit["clause_text"], unit
+        assert unit["clause_index"] == next_index.get(unit["docid"], 0), unit
+        next_index[unit["docid"]] = unit["clause_index"] + 1
+        for condition in unit.get("conditions", []):
+            assert condition["dimension"] in DIMENSIONS and condition["operator"] in OPERATORS, condition
+            c_start, c_end = condition["span"]
+            assert text[c_start:c_end] == condition["text"], condition
+            if condition["dimension"] in ("behaviour", "other"):
+                assert condition["fact"] in facts, condition
+    assert set(next_index) <= set(texts)
+
+
+def test_newer_b_shares_no_document_with_the_newer_set() -> None:
+    """Set newer_b is unseen: no URL or normalised title of it is in newer_docs.jsonl."""
+
+    def norm(title: str) -> str:
+        return re.sub(r"[\W_]", "", title)
+
+    def docs(name: str) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in (DEV / f"{name}_docs.jsonl").open(encoding="utf-8") if line.strip()]
+
+    seen = {d["url"] for d in docs("newer")} | {norm(d["title"]) for d in docs("newer")}
+    for doc in docs("newer_b"):
+        assert doc["url"] not in seen and norm(doc["title"]) not in seen, doc["docid"]
