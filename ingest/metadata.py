@@ -41,7 +41,11 @@ _DOC_NUMBER = re.compile(
 )
 _ORDER_NUMBER = re.compile(r"(?P<n>(?:[\u4e00-\u9fff]{1,16})令(?:（?\d{4}年?）?)?第\s*\d{1,5}\s*号)")
 _NEWS_SOURCE = re.compile(r"^\(?\s*(?P<date>\d{4}-\d{2}-\d{2})\s*\)?\s*稿件来源[:：]\s*(?P<source>[^\s|]+)", re.M)
-_NEWS_CUES = re.compile(r"本报记者|本报讯|记者\s*[\u4e00-\u9fff]{2,3}|稿件来源|责任编辑|新华社|作者[:：]|[网报]记者")
+# a news page's byline; an empty 作者: field of a site's page header (来源: 作者: 时间:…) names no author
+_NEWS_CUES = re.compile(
+    r"本报记者|本报讯|记者\s*[\u4e00-\u9fff]{2,3}|稿件来源|责任编辑|新华社|[网报]记者|"
+    r"作者[:：][ \t\u3000]*(?!时间|日期|来源|发布|浏览|点击|字号)[\u4e00-\u9fffA-Za-z]"
+)
 _REPLY_CUES = re.compile(r"复函|答复|办理简述|建议正文|提案正文")
 _REPORT_CUES = re.compile(r"工作报告|年度报告|情况报告|主要工作情况如下|工作情况报告|推进法治政府建设的主要举措")
 _ISSUER_HEADING = re.compile(r"(?:局|厅|委员会|办公室|人民政府|文件)$")

@@ -104,3 +104,17 @@ def test_administrative_regulation_order_number(shared_dir: Path) -> None:
     assert meta.doc_type is DocumentType.ADMINISTRATIVE_REGULATION
     assert meta.doc_number == "中华人民共和国国务院令第406号"
     assert meta.issuers == ["国务院"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("来源: 作者: 时间:2026-01-06", DocumentType.POLICY_DOCUMENT),  # a site's empty author field
+        ("来源：县人社局 作者：张明 时间：2026-01-06", DocumentType.NEWS_REPORT),  # a byline
+    ],
+)
+def test_an_empty_author_field_is_no_byline(tmp_path: Path, header: str, expected: DocumentType) -> None:
+    page = tmp_path / "page.html"
+    body = "一次性扩岗补助政策。对招用离校两年内未就业高校毕业生的企业，可按每招用1人不超过1500元的标准发放补助。"
+    page.write_text(f"<html><body><h1>就业政策宣传</h1><p>{header}</p><p>{body}</p></body></html>", encoding="utf-8")
+    assert metadata_of(page).doc_type is expected
