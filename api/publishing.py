@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from eligibility.measures import policy_conditions
-from ingest.errors import EmptyDocumentError, FileTooLargeError, UnsupportedFormatError
+from ingest.errors import UnsupportedFormatError
 from ingest.mentions import find_regions
-from ingest.readers import EXTENSIONS, DeclaredMetadata, SourceDocument, detect_format, read_documents
+from ingest.readers import EXTENSIONS, DeclaredMetadata, SourceDocument, check_size, detect_format, read_documents
 from ontology.errors import ConflictError, InvalidInputError
 from ontology.model import DocumentType
 from ontology.reference import load_gazetteer, normalise_region_code
@@ -232,14 +232,7 @@ def check_upload(path: Path, *, max_bytes: int) -> str:
         UnsupportedFormatError: a name ending that is not md, txt, html, docx or pdf; binary data; a JSON-lines file.
         CorruptFileError: a .pdf or .docx file without its signature.
     """
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FileTooLargeError(
-            f"{path.name}: {size / 2**20:.1f} MB is above the ingest size limit of {max_bytes / 2**20:.0f} MB "
-            "(POLICYKG_INGEST_MAX_MB); not read"
-        )
-    if size == 0:
-        raise EmptyDocumentError(f"{path.name}: empty file (0 bytes)")
+    check_size(path, max_bytes)
     if path.suffix and path.suffix.lower() not in UPLOAD_SUFFIXES:
         raise UnsupportedFormatError(
             f"{path.name}: {path.suffix} files are not read; upload a document as {', '.join(sorted(UPLOAD_SUFFIXES))}"

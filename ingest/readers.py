@@ -92,6 +92,23 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
+def check_size(path: Path, max_bytes: int) -> None:
+    """Refuse a file above ``max_bytes`` or without bytes, before anything is read.
+
+    Raises:
+        FileTooLargeError: above ``max_bytes``.
+        EmptyDocumentError: no bytes.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FileTooLargeError(
+            f"{path.name}: {size / 2**20:.1f} MB is above the ingest size limit of {max_bytes / 2**20:.0f} MB "
+            "(POLICYKG_INGEST_MAX_MB); not read"
+        )
+    if size == 0:
+        raise EmptyDocumentError(f"{path.name}: empty file (0 bytes)")
+
+
 def read_documents(
     path: Path, *, source_id: str, max_bytes: int, bad_records: list[tuple[str, str]] | None = None
 ) -> list[SourceDocument]:
@@ -107,14 +124,7 @@ def read_documents(
         CorruptFileError: a damaged PDF, DOCX or JSONL file.
         EmptyDocumentError: the file has no text.
     """
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FileTooLargeError(
-            f"{path.name}: {size / 2**20:.1f} MB is above the ingest size limit of {max_bytes / 2**20:.0f} MB "
-            "(POLICYKG_INGEST_MAX_MB); not read"
-        )
-    if size == 0:
-        raise EmptyDocumentError(f"{path.name}: empty file (0 bytes)")
+    check_size(path, max_bytes)
     data = path.read_bytes()
     fmt = detect_format(path, data)
     if fmt == "pdf":

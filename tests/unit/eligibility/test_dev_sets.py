@@ -65,10 +65,9 @@ def _select_module() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("name", SETS)
-def test_units_are_exact_spans_with_a_known_kind_numbered_per_document(name: str) -> None:
-    texts = _texts()
-    facts = _known_facts(name)
+def _check_units(name: str, texts: dict[str, str], facts: set[str]) -> set[str]:
+    """Assert that every unit of set ``name`` is an exact span of its document with a known kind, numbered per
+    document, and its conditions exact spans with known facts; return the documents labelled."""
     next_index: dict[str, int] = {}
     for unit in _labels(name):
         keys = MEASURE_KEYS if unit["kind"] == "support_measure" else UNIT_KEYS
@@ -85,6 +84,14 @@ def test_units_are_exact_spans_with_a_known_kind_numbered_per_document(name: str
             assert text[c_start:c_end] == condition["text"], condition
             if condition["dimension"] in ("behaviour", "other"):
                 assert condition["fact"] in facts, condition
+    return set(next_index)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_units_are_exact_spans_with_a_known_kind_numbered_per_document(name: str) -> None:
+    texts = _texts()
+    facts = _known_facts(name)
+    _check_units(name, texts, facts)
 
 
 @pytest.mark.slow
@@ -124,23 +131,8 @@ def test_newer_sets_label_exact_spans_of_their_own_documents(name: str) -> None:
     assert all(set(doc) == DOC_KEYS for doc in docs)
     texts = {doc["docid"]: doc["text"] for doc in docs}
     facts = _known_facts(name) | _known_facts("newer")
-    next_index: dict[str, int] = {}
-    for unit in _labels(name):
-        keys = MEASURE_KEYS if unit["kind"] == "support_measure" else UNIT_KEYS
-        assert set(unit) == keys, unit
-        assert unit["kind"] in KINDS and unit["doc_kind"] in DOC_KINDS
-        text = texts[unit["docid"]]
-        start, end = unit["span"]
-        assert text[start:end] == unit["clause_text"], unit
-        assert unit["clause_index"] == next_index.get(unit["docid"], 0), unit
-        next_index[unit["docid"]] = unit["clause_index"] + 1
-        for condition in unit.get("conditions", []):
-            assert condition["dimension"] in DIMENSIONS and condition["operator"] in OPERATORS, condition
-            c_start, c_end = condition["span"]
-            assert text[c_start:c_end] == condition["text"], condition
-            if condition["dimension"] in ("behaviour", "other"):
-                assert condition["fact"] in facts, condition
-    assert set(next_index) <= set(texts)
+    labelled = _check_units(name, texts, facts)
+    assert labelled <= set(texts)
 
 
 def test_newer_b_shares_no_document_with_the_newer_set() -> None:
