@@ -181,19 +181,24 @@ def find_measures(text: str) -> list[MeasureSegment]:
     current: MeasureSegment | None = None
     current_item = -2
     item_level = -1  # level of the enumeration item being read
+    preambles: set[float] = set()  # keys of ``headings`` that are preambles
     run_start: int | None = None  # first fragment of the current item not yet in a measure
     for index, frag in enumerate(frags):
         cue = benefit_cue(text, frag.start, frag.end)
-        alone = cue is not None and _stands_alone(text, frags, index)
+        # a short item naming only its benefit is a measure under a preamble that says whom it is for
+        alone = cue is not None and bool(preambles) and _stands_alone(text, frags, index)
         if frag.level is not None:
             item_level = frag.level
             for level in [lv for lv in headings if lv >= frag.level]:
                 del headings[level]
+                preambles.discard(level)
             if frag.is_heading and not alone:
                 headings[frag.level] = (frag.start, frag.end)
         preamble = find_preamble(text, frag.start, frag.end)
         if preamble is not None and (cue is None or _overlaps((cue[1], cue[2]), preamble.announcement)):
-            headings[frag.level if frag.level is not None else item_level + 0.5] = (preamble.start, preamble.end)
+            key = frag.level if frag.level is not None else item_level + 0.5
+            headings[key] = (preamble.start, preamble.end)
+            preambles.add(key)
             current, run_start, previous = None, None, frag
             continue
         heading_only = frag.is_heading and frag.level is not None and not alone

@@ -62,7 +62,7 @@ def test_a_preamble_heading_scopes_every_measure_under_it_until_the_next_heading
 def test_a_preamble_paragraph_scopes_the_items_that_follow_it_and_a_purpose_clause_restricts_no_one() -> None:
     scoped = _measures("对小微企业，采取以下措施。\n1．免收3个月房租。\n2．给予最高50万元贷款贴息。\n")
     assert [dims.get("scale") for _, dims in scoped] == [["小型", "微型"], ["小型", "微型"]]
-    purpose = _measures("为支持中小微企业渡过难关，现提出以下措施。\n1．对住宿餐饮企业免收3个月房租。\n")
+    purpose = _measures("为支持中小微企业渡过难关，现提出以下措施。\n1．对住宿餐饮企业，免收3个月房租。\n")
     assert [dims.get("scale") for _, dims in purpose] == [None]
 
 
@@ -100,6 +100,7 @@ def test_tiers_of_one_sentence_are_separate_measures_each_with_its_own_group() -
         assert all("behaviour" in dims for _, dims in measures)  # the lead binds every tier
 
 
-def test_a_short_item_naming_its_benefit_is_a_measure_but_a_heading_over_items_is_not() -> None:
-    text = "二、减免税费\n（一）免征3个月增值税。\n（二）免收检测费用。\n"
+def test_a_short_item_naming_its_benefit_is_a_measure_under_a_preamble_but_a_heading_over_items_is_not() -> None:
+    text = "对小微企业，实施以下措施：\n二、减免税费\n（一）免征3个月增值税。\n（二）免收检测费用。\n"
     assert [text[m.start : m.end] for m in find_measures(text)] == ["（一）免征3个月增值税。", "（二）免收检测费用。"]
+    assert find_measures("二、减免税费\n（一）免征3个月增值税。\n") == []  # no preamble says whom it is for
