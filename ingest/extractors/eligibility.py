@@ -367,7 +367,12 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
         return False
     classifier = shipped_classifier()
     if classifier is not None and not classifier.is_measure(core):
-        return False
+        # a short item naming only its benefit (1．免收3个月房租。) is read with the heading or preamble over it
+        if BENEFICIARY.search(core) or not measure.headings:
+            return False
+        a, b = measure.headings[-1]
+        if not classifier.is_measure(norm_text[a:b] + "，" + core):
+            return False
     scopes = [norm_text[a:b] for a, b in measure.headings] + [norm_text[measure.start : measure.end]]
     return any(BENEFICIARY.search(text) for text in scopes)
 

@@ -13,6 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from ingest.extractors.preambles import find_preamble
 from ontology.model import BenefitType
 
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -152,23 +153,55 @@ def benefit_cue(text: str, start: int = 0, end: int | None = None) -> tuple[Bene
     return None
 
 
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _stands_alone(text: str, frags: list[Fragment], index: int) -> bool:
+    """Whether a short item opening with a benefit (7．免收3个月房租。) is the measure itself rather than the
+    heading of one: no later sentence of its item names a benefit and no deeper item follows it."""
+    frag = frags[index]
+    if not frag.is_heading or frag.level is None:
+        return False
+    for later in frags[index + 1 :]:
+        if later.item != frag.item:
+            return later.level is None or later.level <= frag.level
+        if benefit_cue(text, later.start, later.end) is not None:
+            return False
+    return True
+
+
 def find_measures(text: str) -> list[MeasureSegment]:
     """The support measures of a text, in order, with their scoping headings."""
     frags = fragments(text)
     measures: list[MeasureSegment] = []
-    headings: dict[int, tuple[int, int]] = {}  # level → heading span
+    # level → heading span; a preamble inside an item body scopes at that item's level + 0.5
+    headings: dict[float, tuple[int, int]] = {}
     previous: Fragment | None = None
     current: MeasureSegment | None = None
     current_item = -2
+    item_level = -1  # level of the enumeration item being read
+    preambles: set[float] = set()  # keys of ``headings`` that are preambles
     run_start: int | None = None  # first fragment of the current item not yet in a measure
-    for frag in frags:
+    for index, frag in enumerate(frags):
+        cue = benefit_cue(text, frag.start, frag.end)
+        # a short item naming only its benefit is a measure under a preamble that says whom it is for
+        alone = cue is not None and bool(preambles) and _stands_alone(text, frags, index)
         if frag.level is not None:
+            item_level = frag.level
             for level in [lv for lv in headings if lv >= frag.level]:
                 del headings[level]
-            if frag.is_heading:
+                preambles.discard(level)
+            if frag.is_heading and not alone:
                 headings[frag.level] = (frag.start, frag.end)
-        cue = benefit_cue(text, frag.start, frag.end)
-        heading_only = frag.is_heading and frag.level is not None
+        preamble = find_preamble(text, frag.start, frag.end)
+        if preamble is not None and (cue is None or _overlaps((cue[1], cue[2]), preamble.announcement)):
+            key = frag.level if frag.level is not None else item_level + 0.5
+            headings[key] = (preamble.start, preamble.end)
+            preambles.add(key)
+            current, run_start, previous = None, None, frag
+            continue
+        heading_only = frag.is_heading and frag.level is not None and not alone
         if cue is not None and not heading_only:
             continues = (
                 current is not None
@@ -223,15 +256,18 @@ _TIER = re.compile(
 _LEAD = re.compile(r"(可以?|均可|方可)(享受|申请)|符合[^。；;]{0,12}条件")
 
 
+def _opens_part(text: str, at: int, measure: MeasureSegment) -> bool:
+    """Whether a tier's group at ``at`` opens a part of the measure's sentence (possibly after 对)."""
+    if at > measure.core_start and text[at - 1] == "对":
+        at -= 1
+    return at == measure.core_start or text[at - 1] in "，,；;：:"
+
+
 def split_tiers(text: str, measure: MeasureSegment) -> list[MeasureSegment]:
     """The tiers of a measure whose sentence grants different size classes different amounts, each its own
     measure spanning its part of the sentence (the lead before the first tier scopes every tier); else the
     measure itself."""
-    hits = [
-        m
-        for m in _TIER.finditer(text, measure.core_start, measure.end)
-        if m.start() == measure.core_start or text[m.start() - 1] in "，,；;：:"
-    ]
+    hits = [m for m in _TIER.finditer(text, measure.core_start, measure.end) if _opens_part(text, m.start(), measure)]
     if len({m.group(1) for m in hits}) < 2:
         return [measure]
     lead = [(measure.core_start, hits[0].start())] if hits[0].start() > measure.core_start else []

@@ -1,0 +1,106 @@
+"""Scope of conditions: preambles and headings over measures, a sentence's subject phrase, tiers of one sentence.
+
+The texts are written for these tests in the genre's wording (no phrase of a real document).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ingest.extractors.base import DocumentContext
+from ingest.extractors.eligibility import extract_conditions
+from ingest.extractors.measure_segments import find_measures
+from ingest.extractors.preambles import find_preamble
+from ontology.text import to_simplified
+
+TITLE = "某市人民政府关于支持企业发展的若干措施"
+
+
+def _measures(body: str) -> list[tuple[str, dict[str, object]]]:
+    """(clause text, {dimension: value}) of every extracted measure, in order (region left out)."""
+    text = TITLE + "\n" + body
+    ctx = DocumentContext(
+        doc_id="d",
+        source_id="s",
+        text=text,
+        norm_text=to_simplified(text),
+        title=TITLE,
+        doc_type="政策文件",
+        region_code=None,
+    )
+    change = extract_conditions(ctx)
+    clauses = {n.id: n.props for n in change.nodes if n.label == "Clause"}
+    out = []
+    for benefit in (n for n in change.nodes if n.label == "Benefit"):
+        clause_id = benefit.props["clause_id"]
+        dims = {
+            n.props["dimension"]: json.loads(n.props["value_json"])
+            for n in change.nodes
+            if n.label == "Condition" and n.props["clause_id"] == clause_id and n.props["dimension"] != "region"
+        }
+        out.append((clauses[clause_id]["text"] if clause_id in clauses else clause_id, dims))
+    return out
+
+
+def test_a_preamble_heading_scopes_every_measure_under_it_until_the_next_heading_of_its_level() -> None:
+    measures = _measures(
+        "一、对批发零售行业的中小微企业，实施以下措施：\n"
+        "（一）承租国有房屋的，免收3个月租金。\n"
+        "（二）按照实际缴纳社会保险费的50%给予补贴。\n"
+        "（三）对大型企业给予贷款贴息。\n"
+        "二、其他支持\n"
+        "（四）对新招用高校毕业生的企业，给予每人1000元补贴。\n"
+    )
+    assert [text[:4] for text, _ in measures] == ["（一）承", "（二）按", "（三）对", "（四）对"]
+    first, second, third, fourth = (dims for _, dims in measures)
+    assert first["scale"] == second["scale"] == ["中型", "小型", "微型"]
+    assert first["industry"] == second["industry"] == ["F"]
+    assert third["scale"] == ["大型"]  # the measure's own condition on the same dimension overrides
+    assert "scale" not in fourth and "industry" not in fourth  # the next heading of the same level ends the scope
+
+
+def test_a_preamble_paragraph_scopes_the_items_that_follow_it_and_a_purpose_clause_restricts_no_one() -> None:
+    scoped = _measures("对小微企业，采取以下措施。\n1．免收3个月房租。\n2．给予最高50万元贷款贴息。\n")
+    assert [dims.get("scale") for _, dims in scoped] == [["小型", "微型"], ["小型", "微型"]]
+    purpose = _measures("为支持中小微企业渡过难关，现提出以下措施。\n1．对住宿餐饮企业，免收3个月房租。\n")
+    assert [dims.get("scale") for _, dims in purpose] == [None]
+
+
+def test_a_preamble_inside_an_item_scopes_only_the_rest_of_that_item() -> None:
+    measures = _measures(
+        "一、减轻负担。对小微企业给予以下支持：\n1．免收3个月房租。\n2．免收检测费用。\n"
+        "二、稳定就业。\n3．对新招用高校毕业生的企业，给予每人1000元补贴。\n"
+    )
+    assert [dims.get("scale") for _, dims in measures] == [["小型", "微型"], ["小型", "微型"], None]
+
+
+def test_find_preamble_needs_an_announcement_at_its_end_and_a_beneficiary() -> None:
+    def scope(text: str) -> str | None:
+        found = find_preamble(text, 0, len(text))
+        return text[found.start : found.end] if found else None
+
+    assert scope("为应对疫情，对受影响较大的中小微企业，实施以下措施：") == "对受影响较大的中小微企业，实施"
+    assert scope("现就有关事项通知如下：") is None  # no beneficiary
+    assert scope("对以下措施落实情况进行督查，对中小微企业给予补贴。") is None  # the announcement does not end it
+
+
+def test_the_subject_phrase_binds_its_own_sentence_only() -> None:
+    measures = _measures("1．对住宿餐饮企业，给予最高10万元补贴；对其他企业，给予最高5万元补贴。\n")
+    assert [dims.get("industry") for _, dims in measures] == [["61", "62"], None]
+
+
+def test_tiers_of_one_sentence_are_separate_measures_each_with_its_own_group() -> None:
+    for body in (
+        "对不裁员或少裁员的参保企业，大型企业按上年度实际缴纳失业保险费的30%返还，中小微企业按60%返还。\n",
+        "对不裁员或少裁员的参保企业，对中小微企业按上年度实际缴纳失业保险费的60%返还，大型企业按30%返还。\n",
+    ):
+        measures = _measures(body)
+        scales = sorted(str(dims["scale"]) for _, dims in measures)
+        assert scales == [str(["中型", "小型", "微型"]), str(["大型"])]
+        assert all("behaviour" in dims for _, dims in measures)  # the lead binds every tier
+
+
+def test_a_short_item_naming_its_benefit_is_a_measure_under_a_preamble_but_a_heading_over_items_is_not() -> None:
+    text = "对小微企业，实施以下措施：\n二、减免税费\n（一）免征3个月增值税。\n（二）免收检测费用。\n"
+    assert [text[m.start : m.end] for m in find_measures(text)] == ["（一）免征3个月增值税。", "（二）免收检测费用。"]
+    assert find_measures("二、减免税费\n（一）免征3个月增值税。\n") == []  # no preamble says whom it is for
