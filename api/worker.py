@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -79,4 +80,8 @@ def warm_profile_cache(services: Services) -> threading.Thread:
 
     thread = threading.Thread(target=work, name="policykg-profile-cache", daemon=True)
     thread.start()
+    # /health says `warming` from the first request on: wait (briefly) until the layout has begun or is done
+    begun = time.monotonic()
+    while thread.is_alive() and not services.profile_cache.warming and time.monotonic() - begun < 1.0:
+        time.sleep(0.005)
     return thread

@@ -154,6 +154,10 @@ def server_main(count: int) -> None:
                 except httpx.HTTPError:
                     time.sleep(0.2)
             print(f"server answering after {time.perf_counter() - started:.1f} s")
+            while httpx.get(f"{base}/health", timeout=10).json().get("profile_layout") == "warming":
+                time.sleep(0.2)
+            ready_s = time.perf_counter() - started
+            print(f"profiles laid out (/health: profile_layout ready) {ready_s:.1f} s after the server started")
             headers = {"Authorization": f"Bearer {key}"}
             for number in range(1, 4):
                 title = f"北京市关于支持中小微企业稳定发展的若干措施（{number}）"

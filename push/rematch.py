@@ -78,6 +78,7 @@ class ProfileCache:
     store: GraphStore
     _entries: dict[ProfileKey, tuple[tuple[int, str], ProfileSet]] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _warming: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def get(self, consumer_ids: Sequence[str], as_of: date) -> ProfileSet:
         """The profiles of ``consumer_ids`` as columns judged on ``as_of`` (read and laid out when stale)."""
@@ -93,9 +94,18 @@ class ProfileCache:
 
     def warm(self, as_of: date) -> None:
         """Lay out the profiles of every consumer with an active subscription now, so a first publish does not."""
-        consumers = sorted({consumer_id for _, consumer_id, _ in active_subscriptions(self.store)})
-        if consumers:
-            self.get(consumers, as_of)
+        self._warming.set()
+        try:
+            consumers = sorted({consumer_id for _, consumer_id, _ in active_subscriptions(self.store)})
+            if consumers:
+                self.get(consumers, as_of)
+        finally:
+            self._warming.clear()
+
+    @property
+    def warming(self) -> bool:
+        """Whether ``warm`` is laying the profiles out now (a publish meanwhile waits for it)."""
+        return self._warming.is_set()
 
 
 @dataclass

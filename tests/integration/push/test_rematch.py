@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import threading
+import time
 from datetime import UTC, date, datetime
 
 from eligibility.matching import Matcher
@@ -199,3 +201,18 @@ def test_many_profiles_are_split_into_batches_of_bounded_size(ladybug_store: Gra
     assert {b["status"] for b in batches} == {"expanded"}
     assert len(events) == RECIPIENTS_PER_BATCH + 9 and {e["subscription_id"] for e in events} == {subscription_id}
     assert len({e["idempotency_key"] for e in events}) == len(events)
+
+
+def test_the_cache_says_while_it_lays_the_profiles_out(ladybug_store: GraphStore) -> None:
+    _setup(ladybug_store)
+    cache = ProfileCache(ladybug_store)
+    assert not cache.warming
+    with cache._lock:  # another layout holds the cache: warm waits for it, and says it is warming meanwhile
+        warming = threading.Thread(target=cache.warm, args=(NOW.date(),))
+        warming.start()
+        deadline = time.monotonic() + 10
+        while not cache.warming and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert cache.warming
+    warming.join(timeout=30)
+    assert not cache.warming and cache.get(["c_1"], NOW.date()).names
