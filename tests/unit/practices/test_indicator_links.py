@@ -3,6 +3,9 @@ the default embedder (USE)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ontology.indicators import link_indicators, load_scheme
@@ -48,3 +51,13 @@ def test_the_default_embedder_keeps_lexical_links_and_links_nothing_to_unrelated
     assert cue[0].indicator.id == "1-1" and cue[0].lexical >= MIN_LINK_SCORE
     assert unrelated == []
     assert semantic.link([]) == []
+
+
+def test_the_dev_sample_labels_every_item_once_with_known_first_level_ids() -> None:
+    folder = Path(__file__).resolve().parents[3] / "benchmarks" / "data" / "indicators_dev"
+    items = [json.loads(line) for line in (folder / "items.jsonl").open(encoding="utf-8")]
+    labels = [json.loads(line) for line in (folder / "labels.jsonl").open(encoding="utf-8")]
+    tops = {i.id for i in load_scheme().level(1)}
+    assert [i["id"] for i in items] == [label["id"] for label in labels] and len({i["id"] for i in items}) == len(items)
+    assert all(set(label["indicators"]) <= tops for label in labels)
+    assert all(i["split"] == ("even" if int(i["id"][-1], 16) % 2 == 0 else "odd") for i in items)
