@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ingest.pipeline import IngestSummary, Progress
     from ingest.readers import SourceDocument
     from ontology.indicators import IndicatorScheme
+    from practices.indicator_links import IndicatorLinker
     from push.rematch import ProfileCache
     from search.embedders.base import Embedder
     from search.service import SearchService
@@ -293,3 +294,11 @@ def indicator_scheme(services: Services) -> IndicatorScheme:
     from ontology.indicators import load_scheme
 
     return load_scheme(services.data_dir / INDICATOR_TABLE_NAME)
+
+
+def indicator_linker(services: Services) -> IndicatorLinker:
+    """The one mapping from texts to the indicators in use: lexical, and semantic with the process's embedder
+    (lexical only when ``POLICYKG_EMBEDDER=none``)."""
+    from practices.indicator_links import IndicatorLinker
+
+    return IndicatorLinker(indicator_scheme(services), services.embedder)

@@ -36,6 +36,7 @@ from ingest.extractors.demonstration_text import book_titles, name_key, readable
 from ontology.errors import InvalidInputError, NotFoundError
 from ontology.reference import contains, load_gazetteer
 from ontology.text import normalise_title, to_simplified
+from practices.vectors import embed_cached
 from search.embedders.base import Embedder
 
 SEMANTIC_WEIGHT = 0.6
@@ -548,22 +549,9 @@ def similar_practices(
     return sorted(results, key=lambda r: (-r.score, r.mechanism.name))[:top]
 
 
-# mechanism texts embedded once per embedder and text (the mechanisms change only with an ingest)
-_VECTORS: dict[tuple[str, str], np.ndarray] = {}
-MAX_CACHED_VECTORS = 50_000
-
-
 def _semantic_scores(embedder: Embedder | None, query: str, texts: list[str]) -> list[float]:
     if embedder is None:
         return [0.0] * len(texts)
-    key = f"{type(embedder).__name__}:{embedder.name}:{embedder.dimension}"
-    missing = list(dict.fromkeys(t for t in texts if (key, t) not in _VECTORS))
-    if len(_VECTORS) + len(missing) > MAX_CACHED_VECTORS:
-        _VECTORS.clear()
-        missing = list(dict.fromkeys(texts))
-    vectors = embedder.embed([query, *missing])
-    for text, vector in zip(missing, vectors[1:], strict=True):
-        _VECTORS[key, text] = vector
-    matrix = np.stack([_VECTORS[key, t] for t in texts])
-    scores = np.clip(matrix @ vectors[0], 0.0, 1.0)
+    query_vector = embedder.embed([query])[0]
+    scores = np.clip(embed_cached(embedder, texts) @ query_vector, 0.0, 1.0) if texts else np.zeros(0)
     return [float(s) for s in scores]

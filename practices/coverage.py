@@ -1,8 +1,8 @@
 """Coverage and gaps: which indicators of the 示范指标体系 a region's own texts give evidence for.
 
 Evidence comes from the region's and its sub-regions' annual-report items (``practices.reports``) and
-mechanisms (name and topics, the text the demonstration extractor links by), each linked to indicators by the
-one lexical linker (``ontology.indicators.link_indicators``); an indicator with any evidence is covered, every
+mechanisms (name and topics, with their sentence for the semantic part), each linked to indicators by the one
+linker of reports (``practices.indicator_links``); an indicator with any evidence is covered, every
 other indicator of the table is listed as uncovered, so an official can 对照指标体系，查找差距.
 """
 
@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.base import GraphStore
-from ontology.indicators import Indicator, IndicatorScheme, link_indicators
+from ontology.indicators import Indicator
 from ontology.reference import contains
-from practices.reports import MIN_LINK_SCORE, list_reports
+from practices.indicator_links import IndicatorLinker, mechanism_text
+from practices.reports import list_reports
 
 
 @dataclass(frozen=True)
@@ -49,30 +50,26 @@ def _indicator(indicator: Indicator) -> dict[str, Any]:
     return {"id": indicator.id, "level": indicator.level, "parent": indicator.parent, "name": indicator.label}
 
 
-def _mechanism_evidence(store: GraphStore, scheme: IndicatorScheme, region_code: str) -> list[tuple[str, Evidence]]:
-    found: list[tuple[str, Evidence]] = []
+def _mechanism_evidence(store: GraphStore, linker: IndicatorLinker, region_code: str) -> list[tuple[str, Evidence]]:
+    nodes = [n for n in store.find_nodes("Mechanism") if (c := n.get("region_code")) and contains(region_code, c)]
     documents: dict[str, str | None] = {}
-    for node in store.find_nodes("Mechanism"):
-        code = node.get("region_code")
-        if not (code and contains(region_code, code)):
-            continue
-        doc_id = node["doc_id"]
-        if doc_id not in documents:
-            document = store.get_node("NormativeDocument", doc_id)
-            documents[doc_id] = document.get("source_id") if document else None
-        text = (node.get("name") or "") + " ".join(node.get("topics") or [])
-        for link in link_indicators(text, scheme):
-            if link.score >= MIN_LINK_SCORE:
-                span = (node.get("span_start") or 0, node.get("span_end") or 0)
-                evidence = Evidence(documents[doc_id], span, node.get("text") or "", "mechanism", round(link.score, 3))
-                found.append((link.indicator.id, evidence))
+    for doc_id in dict.fromkeys(n["doc_id"] for n in nodes):
+        document = store.get_node("NormativeDocument", doc_id)
+        documents[doc_id] = document.get("source_id") if document else None
+    texts, contexts = zip(*(mechanism_text(n) for n in nodes), strict=True) if nodes else ((), ())
+    found: list[tuple[str, Evidence]] = []
+    for node, links in zip(nodes, linker.link(texts, contexts), strict=True):
+        span, source_id = (node.get("span_start") or 0, node.get("span_end") or 0), documents[node["doc_id"]]
+        for link in links:
+            evidence = Evidence(source_id, span, node.get("text") or "", "mechanism", round(link.score, 3))
+            found.append((link.indicator.id, evidence))
     return found
 
 
-def region_coverage(store: GraphStore, scheme: IndicatorScheme, region_code: str) -> Coverage:
-    """The coverage of ``scheme``'s indicators by the texts of ``region_code`` and its sub-regions."""
+def region_coverage(store: GraphStore, linker: IndicatorLinker, region_code: str) -> Coverage:
+    """The coverage of ``linker``'s indicators by the texts of ``region_code`` and its sub-regions."""
     by_indicator: dict[str, list[Evidence]] = {}
-    for report in list_reports(store, scheme, region_code=region_code):
+    for report in list_reports(store, linker, region_code=region_code):
         for section in report.sections:
             for item in section.items:
                 for link in item.indicators:
@@ -80,10 +77,10 @@ def region_coverage(store: GraphStore, scheme: IndicatorScheme, region_code: str
                         report.source_id, item.span, item.text, "report_item", float(str(link["score"]))
                     )
                     by_indicator.setdefault(str(link["id"]), []).append(evidence)
-    for indicator_id, passage in _mechanism_evidence(store, scheme, region_code):
+    for indicator_id, passage in _mechanism_evidence(store, linker, region_code):
         by_indicator.setdefault(indicator_id, []).append(passage)
     coverage = Coverage()
-    for indicator in scheme.indicators:
+    for indicator in linker.scheme.indicators:
         found = by_indicator.get(indicator.id)
         if found:
             coverage.covered.append((indicator, sorted(found, key=lambda e: -e.score)))

@@ -1,5 +1,6 @@
 """Officials' reading of 法治政府建设年度报告: each report's year, agency, region, sections and items, every item
-linked to the indicators of the 示范指标体系 it speaks to (``ontology.indicators.link_indicators``, scored).
+linked to the indicators of the 示范指标体系 it speaks to (``practices.indicator_links``: lexical and, with the
+process's embedder, semantic, scored).
 
 Reports are read from the graph through the ``GraphStore`` port (AnnualReport and ReportItem nodes, written by
 ``ingest.extractors.annual_reports``); links are computed here against the indicator table in use, so a table
@@ -12,11 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from graph.base import GraphStore
-from ontology.indicators import IndicatorScheme, link_indicators
 from ontology.reference import contains
-
-MIN_LINK_SCORE = 0.5
-"""Links below this score are not reported (one cue word of a first-level indicator scores 0.5)."""
+from practices.indicator_links import IndicatorLinker
 
 
 @dataclass(frozen=True)
@@ -52,13 +50,8 @@ class AnnualReportRow:
         return asdict(self)
 
 
-def item_links(text: str, scheme: IndicatorScheme) -> list[dict[str, object]]:
-    """The indicators an item's text is linked to (score at least ``MIN_LINK_SCORE``), best first."""
-    return [link.to_dict() for link in link_indicators(text, scheme) if link.score >= MIN_LINK_SCORE]
-
-
 def list_reports(
-    store: GraphStore, scheme: IndicatorScheme, *, region_code: str | None = None, year: int | None = None
+    store: GraphStore, linker: IndicatorLinker, *, region_code: str | None = None, year: int | None = None
 ) -> list[AnnualReportRow]:
     """The stored annual reports (of ``region_code`` and its sub-regions, of ``year``), by year and source."""
     rows: list[AnnualReportRow] = []
@@ -70,14 +63,13 @@ def list_reports(
             continue
         document = store.get_node("NormativeDocument", report["doc_id"])
         items = sorted(store.find_nodes("ReportItem", {"doc_id": report["doc_id"]}), key=lambda n: n["ordinal"])
+        texts = [item.get("text") or "" for item in items]
         sections: list[ReportSectionRow] = []
-        for item in items:
+        for item, text, links in zip(items, texts, linker.link(texts), strict=True):
             if not sections or sections[-1].title != item.get("section_title"):
                 sections.append(ReportSectionRow(item["section"], item.get("section_title") or "", []))
-            text = item.get("text") or ""
-            sections[-1].items.append(
-                ReportItemRow(text, (item["span_start"], item["span_end"]), item_links(text, scheme))
-            )
+            span = (item["span_start"], item["span_end"])
+            sections[-1].items.append(ReportItemRow(text, span, [link.to_dict() for link in links]))
         rows.append(
             AnnualReportRow(
                 source_id=document.get("source_id") if document else None,

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.bootstrap import INDICATOR_TABLE_NAME, indicator_scheme
+from api.bootstrap import INDICATOR_TABLE_NAME, indicator_linker, indicator_scheme
 from api.commands import services_of
 from ontology.errors import InvalidInputError
 from ontology.indicators import parse_indicator_csv
@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Indicators the region's reports and mechanisms give evidence for, and those they do not."""
         services = services_of(ctx)
-        result = region_coverage(services.store, indicator_scheme(services), _region(region))
+        result = region_coverage(services.store, indicator_linker(services), _region(region))
         if as_json:
             _echo_json(result.to_dict())
             return
@@ -101,7 +101,7 @@ def register(app: typer.Typer) -> None:
         services = services_of(ctx)
         rows = list_reports(
             services.store,
-            indicator_scheme(services),
+            indicator_linker(services),
             region_code=_region(region) if region is not None else None,
             year=year,
         )

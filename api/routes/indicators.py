@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.bootstrap import indicator_scheme
+from api.bootstrap import indicator_linker, indicator_scheme
 from api.deps import ServicesDep
 from api.errors import PROBLEM_RESPONSES
 from ontology.errors import InvalidInputError
@@ -39,7 +39,7 @@ def read_coverage(
     services: ServicesDep, region: Annotated[str, Query(min_length=1, max_length=40, description=REGION_HELP)]
 ) -> dict[str, Any]:
     """Covered indicators with evidence (source, span, text) from the region's reports and mechanisms; the rest."""
-    return region_coverage(services.store, indicator_scheme(services), _region(region)).to_dict()
+    return region_coverage(services.store, indicator_linker(services), _region(region)).to_dict()
 
 
 @router.get("/reports", summary="法治政府建设年度报告")
@@ -50,5 +50,5 @@ def read_reports(
 ) -> list[dict[str, Any]]:
     """Annual reports: year, agency, region, sections and items with spans, linked to indicators."""
     code = _region(region) if region is not None else None
-    rows = list_reports(services.store, indicator_scheme(services), region_code=code, year=year)
+    rows = list_reports(services.store, indicator_linker(services), region_code=code, year=year)
     return [r.to_dict() for r in rows]
