@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         "use+static = both in one vector (cosine = weighted mean of the two).",
     )
     policykg_use_weight: float = Field(
-        0.5, gt=0, lt=1, description="USE's share of the cosine when POLICYKG_EMBEDDER=use+static (static: the rest)."
+        0.7, gt=0, lt=1, description="USE's share of the cosine when POLICYKG_EMBEDDER=use+static (static: the rest)."
     )
     policykg_embedding_model: str | None = Field(
         None,

@@ -6,7 +6,7 @@ from search.embedders.base import Embedder
 from search.errors import EmbeddingError
 
 EMBEDDER_NAMES = ("use", "static", "use+static", "sentence-transformers", "none")
-USE_WEIGHT = 0.5  # of USE in use+static (the static table gets the rest)
+USE_WEIGHT = 0.7  # of USE in use+static (the static table gets the rest)
 
 
 def build_embedder(
