@@ -93,7 +93,10 @@ def open_embedder(settings: Settings) -> Embedder | None:
     from search.embedders import build_embedder
 
     return build_embedder(
-        settings.policykg_embedder, model=settings.policykg_embedding_model, workers=settings.policykg_embed_workers
+        settings.policykg_embedder,
+        model=settings.policykg_embedding_model,
+        workers=settings.policykg_embed_workers,
+        use_weight=settings.policykg_use_weight,
     )
 
 

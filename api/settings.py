@@ -29,10 +29,14 @@ class Settings(BaseSettings):
     policykg_search_backend: Literal["embedded", "elasticsearch"] = "embedded"
     elasticsearch_url: str | None = None
     elasticsearch_index: str = "policykg-clauses"
-    policykg_embedder: Literal["use", "static", "sentence-transformers", "none"] = Field(
+    policykg_embedder: Literal["use", "static", "use+static", "sentence-transformers", "none"] = Field(
         "use",
         description="use = multilingual Universal Sentence Encoder v3 shipped in a wheel (offline default); "
-        "static = word vectors distilled from multilingual-e5-small (search/resources/static_*).",
+        "static = word vectors distilled from multilingual-e5-small (search/resources/static_*); "
+        "use+static = both in one vector (cosine = weighted mean of the two).",
+    )
+    policykg_use_weight: float = Field(
+        0.7, gt=0, lt=1, description="USE's share of the cosine when POLICYKG_EMBEDDER=use+static (static: the rest)."
     )
     policykg_embedding_model: str | None = Field(
         None,

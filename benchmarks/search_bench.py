@@ -118,7 +118,11 @@ def main() -> None:
             texts = [p for d in documents for u in d.units for p in vector_chunks(u.vector_text)][:EMBED_SAMPLE]
             pieces = service.index.vectors.matrix.shape[0] if isinstance(service.index, EmbeddedIndex) else report.units
             settings = services.settings
-            in_process = build_embedder(settings.policykg_embedder, model=settings.policykg_embedding_model)
+            in_process = build_embedder(
+                settings.policykg_embedder,
+                model=settings.policykg_embedding_model,
+                use_weight=settings.policykg_use_weight,
+            )
             workers = settings.policykg_embed_workers
             service.embedder.embed(texts[:PARALLEL_MIN_TEXTS])  # start the worker processes (not timed)
             baseline = None

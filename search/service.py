@@ -25,6 +25,7 @@ from ontology.text import to_simplified
 from search.analysis import SEARCHABLE, Analyzer, normalise
 from search.answered import AnsweredQuestions, read_answered_questions
 from search.embedders.base import Embedder
+from search.embedders.combined import CombinedEmbedder
 from search.errors import InvalidQueryError
 from search.expansion import Feedback, Thesaurus
 from search.indexes.base import IndexSchema, SearchIndex
@@ -173,8 +174,12 @@ class SearchService:
 
     def _vectors_for(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
         assert self.embedder is not None
-        embedder = self.embedder
+        if isinstance(self.embedder, CombinedEmbedder):  # each part from its own cache, then joined
+            combined = self.embedder
+            return combined.combine([self._cached_vectors(part, texts, progress) for part in combined.parts])
+        return self._cached_vectors(self.embedder, texts, progress)
 
+    def _cached_vectors(self, embedder: Embedder, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
         def embed(missing: Sequence[str]) -> np.ndarray:
             parts = []
             for start in range(0, len(missing), EMBED_CHUNK):
