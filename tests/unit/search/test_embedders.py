@@ -55,7 +55,7 @@ def test_sentence_transformers_without_a_model_is_refused() -> None:
 
 
 def test_unknown_embedder_lists_the_known_ones() -> None:
-    with pytest.raises(EmbeddingError, match="known: use, static, sentence-transformers, none"):
+    with pytest.raises(EmbeddingError, match=r"known: use, static, use\+static, sentence-transformers, none"):
         build_embedder("word2vec")
 
 
