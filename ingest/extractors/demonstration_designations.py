@@ -49,6 +49,11 @@ TARGET = re.compile(
     rf"(?P<pre>(?:全国|{_BATCH}|国家级?|\s){{0,4}})法治政府建设示范"
     r"(?P<kind>市[（(]县[、，,]?区[)）]|市[（(]县[)）]|市县|地区|项目|区|市|县)"
 )
+LISTED = re.compile(
+    rf"(?P<pre>(?:全国|{_BATCH}|国家级?|\s){{0,4}})(?:法治政府建设)?示范"
+    r"(?P<kind>市[（(]县[、，,]?区[)）]|市[（(]县[)）]|市县|地区|项目|区|市|县)(?:名单)?\s*(?:分别)?(?:包括|有)[:：]?"
+)
+NATIONAL_PROGRAMME = re.compile(r"全国[^。；;\n]{0,8}法治政府建设示范")
 BATCH = re.compile(_BATCH)
 YEAR = re.compile(r"((?:19|20)\d{2})年")
 LIST_HEADING = re.compile(
@@ -133,6 +138,8 @@ def _statement_designations(ctx: DocumentContext, text: str, regions: DocumentRe
         kind = DesignationKind.PROJECT if m.group("kind") == "项目" else DesignationKind.AREA
         batch = _batch_of(text, m, sentence, ctx)
         namings.append(_Naming(sentence, verb_start, target_start, m.end(), kind, batch, None, subject))
+    namings.extend(_listed_namings(ctx, text, sentences, cues))
+    namings.sort(key=lambda naming: naming.target_start)
     facts: list[DesignationFact] = []
     for i, naming in enumerate(namings):
         naming.year = _year_of(text, naming, ctx)
@@ -141,6 +148,29 @@ def _statement_designations(ctx: DocumentContext, text: str, regions: DocumentRe
             subject_regions = _borrowed_subject(text, namings, i, regions, quotes)
         facts.extend(_facts_of(text, naming, subject_regions, quotes, regions))
     return facts
+
+
+def _listed_namings(ctx: DocumentContext, text: str, sentences: list[Span], cues: dict[str, Any]) -> list[_Naming]:
+    """Lists that follow their kind (示范项目包括…, 入选的全国法治政府建设示范市（县、区）有：…), in a sentence that
+    names the national programme or right after one that does (…公布了第三批全国法治政府建设示范地区和项目名单。
+    具体示范项目包括安徽省桐城市推行的“六尺巷工作法”…): the subject is what follows, to the sentence's end."""
+    namings: list[_Naming] = []
+    for m in LISTED.finditer(text):
+        sentence = enclosing(sentences, m.start())
+        index = sentences.index(sentence) if sentence in sentences else 0
+        context = text[sentences[index - 1].start if index > 0 else sentence.start : m.start()]
+        clause = text[clause_start(text, m.start(), sentence.start) : m.start()]
+        if not (NATIONAL_PROGRAMME.search(context) or any(i in context for i in cues["national_issuers"])):
+            continue
+        if any(word in context for word in cues["list_title_negatives"]) or any(
+            word in clause for word in (*cues["naming_negatives"], *cues["local_programme_words"])
+        ):
+            continue
+        kind = DesignationKind.PROJECT if m.group("kind") == "项目" else DesignationKind.AREA
+        batch = _batch_of(text, m, sentence, ctx)
+        subject = Span(m.end(), sentence.end)
+        namings.append(_Naming(sentence, m.start(), m.start(), m.end(), kind, batch, None, subject))
+    return namings
 
 
 def _is_national(text: str, m: re.Match[str], sentence: Span, cues: dict[str, Any]) -> bool:

@@ -233,6 +233,9 @@ def _province_of(code: str) -> str:
 
 
 def is_claim_scope(text: str, mention: RegionMention) -> bool:
-    """Whether a region mention only scopes a first-of-kind claim (在北京市率先, 北京首个)."""
+    """Whether a region mention only scopes a first-of-kind claim (在北京市率先, 北京首个); a region followed by a
+    quotation owns the quoted name, whatever word it starts with (南通市“领先探索完善…制度”)."""
     after = text[mention.end : mention.end + 4]
+    if after[:1] in QUOTE_PAIRS:
+        return False
     return any(after.startswith(word) or after[1:].startswith(word) for word in _CLAIM_WORDS)
