@@ -247,9 +247,10 @@ def _batch_of(text: str, m: re.Match[str], sentence: Span, ctx: DocumentContext)
 
 
 def _programme_batches(text: str) -> list[tuple[int, int]]:
-    """(position, batch) of every batch named with the programme (第二批全国法治政府建设示范 …)."""
+    """(position, batch) of every batch named with the programme (第二批全国法治政府建设示范 …) or with its list
+    (公布第二批名单, 第三批命名)."""
     found: list[tuple[int, int]] = []
-    for m in re.finditer(rf"({_BATCH})[^，。；\n]{{0,12}}?法治政府建设示范", text):
+    for m in re.finditer(rf"({_BATCH})(?:[^，。；\n]{{0,12}}?法治政府建设示范|[^，。；\n]{{0,6}}?(?:名单|命名))", text):
         number = batch_number(m.group(1))
         if number is not None:
             found.append((m.start(), number))

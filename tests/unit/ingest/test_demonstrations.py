@@ -296,3 +296,68 @@ def test_mechanism_sample_precision_and_recall() -> None:
 )
 def test_descriptions_lose_bylines_datelines_and_scrape_debris(scraped: str, readable_text: str) -> None:
     assert readable(scraped) == readable_text
+
+
+def test_a_region_before_a_quoted_project_owns_it_whatever_word_the_name_starts_with() -> None:
+    # 领先 opens the quoted name: 南通市 is the project's region, not the scope of a "first" claim
+    change = extract_demonstrations(
+        make_context(
+            "近日，中央全面依法治国委员会办公室发布《关于第二批全国法治政府建设示范地区和项目命名的决定》。"
+            "我省无锡市、宿迁市、溧阳市入选全国法治政府建设示范市（县、区）。南通市“领先探索完善生态环境损害赔偿制度”、"
+            "淮安市“财政奖补资金直达市场主体机制改革”、常州市新北区“‘高新事·高兴办’培育一流政务服务品牌”入选全国法治政府建设示范项目。"
+        )
+    )
+    assert designations(change) == {
+        ("area", "320200", "", 2),
+        ("area", "321300", "", 2),
+        ("area", "320481", "", 2),
+        ("project", "320600", "领先探索完善生态环境损害赔偿制度", 2),
+        ("project", "320800", "财政奖补资金直达市场主体机制改革", 2),
+        ("project", "320411", "‘高新事·高兴办’培育一流政务服务品牌", 2),
+    }
+
+
+def test_a_list_after_its_kind_continues_the_sentence_naming_the_programme() -> None:
+    text = (
+        "中央全面依法治国委员会办公室于10月28日公布了第三批全国法治政府建设示范地区和项目名单，名单包括72个全国法治政府建设"
+        "示范市(县、区)和33个全国法治政府建设示范项目。\n具体示范项目包括安徽省桐城市推行的“六尺巷工作法”创新基层社会治理新模式等。"
+    )
+    change = extract_demonstrations(make_context(text))
+    assert designations(change) == {("project", "340881", "六尺巷工作法", 3)}
+    assert nodes(change, "DemonstrationDesignation")[0]["year"] == 2025
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a 公示 list, not a naming; a provincial and another national programme's lists
+        "我省拟申报的全国法治政府建设示范项目有：“行政复议规范化建设”。",
+        "中央依法治国办公示第一批拟命名的全国法治政府建设示范地区和项目名单。其中示范项目有：邵阳市“一村一辅警”机制。",
+        "目前第一批全省法治政府建设示范地区和项目已经命名，太原市、吕梁市等13个市（县、区）被命名为全省法治政府建设示范地区。",
+        "司法部确定了首批“全国守法普法示范市(县、区)”拟命名名单。\n北京市西城区\n河北省衡水市阜城县",
+    ],
+)
+def test_proposed_provincial_and_other_lists_are_no_designations(text: str) -> None:
+    assert designations(extract_demonstrations(make_context(text))) == set()
+
+
+def test_a_naming_takes_the_batch_of_the_nearest_list_before_it() -> None:
+    change = extract_demonstrations(
+        make_context(
+            "2020年，海淀区被命名为第一批全国法治政府建设示范区。"
+            "近日，中央依法治国办公布第二批名单，朝阳区入选全国法治政府建设示范区。"
+        )
+    )
+    assert designations(change) == {("area", "110108", "", 1), ("area", "110105", "", 2)}
+
+
+def test_designation_sample_precision_and_recall() -> None:
+    """The labelled sample of benchmarks/data/designations_dev (both halves): F1 ≥ 0.9."""
+    spec = importlib.util.spec_from_file_location("designations_dev", BENCHMARKS / "designations_dev.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    result = bench.score(bench.load_sample(), "all")
+    assert result.labelled == (26 if SEEDS.is_dir() else 19)
+    assert result.f1 >= 0.9
