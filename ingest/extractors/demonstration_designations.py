@@ -64,6 +64,7 @@ LIST_HEADING = re.compile(
     re.MULTILINE,
 )
 MAX_VERB_GAP = 14
+MAX_LIST_ITEMS = 120
 MAX_SUBJECT = 160
 
 
@@ -199,7 +200,7 @@ def _naming_verb(
         pos = window.rfind(verb)
         while pos >= 0:
             start, end = window_start + pos, window_start + pos + len(verb)
-            gap = text[end:target_start]
+            gap = text[end:target_start].removesuffix("“").removesuffix('"')  # 被命名为“全国…示范市”
             if len(gap) <= MAX_VERB_GAP and not re.search(r"[，,。；;：:“”]", gap):
                 if best is None or end > best[1] or (end == best[1] and start < best[0]):
                     best = (start, end)
@@ -207,8 +208,15 @@ def _naming_verb(
             pos = window.rfind(verb, 0, pos)
     if best is not None:
         return best[0], best[1], None
-    # 命名北京市海淀区等40个地区为全国法治政府建设示范地区
     head = text[sentence.start : target_start]
+    # 南京荣获诸多荣誉：首批全国市域社会治理现代化试点合格城市、…、首批全国法治政府建设示范项目 — the target is an
+    # item of a list the verb opens with a colon; the verb's end is taken at the target so that the other items are
+    # not read as its modifiers
+    verbs = "|".join(re.escape(verb) for verb in cues["naming_verbs"] if len(verb) >= 2)
+    opened = re.search(rf"(?:{verbs})[^。；;，,：:]{{0,12}}[：:][^。；;，,：:]{{0,{MAX_LIST_ITEMS}}}$", head)
+    if opened:
+        return sentence.start + opened.start(), target_start, None
+    # 命名北京市海淀区等40个地区为全国法治政府建设示范地区
     named = re.search(r"命名(?P<subject>[^。；;]{2,160}?)为\s*(?:" + _BATCH + r")?\s*$", head)
     if named:
         verb_start = sentence.start + named.start()

@@ -341,6 +341,27 @@ def test_proposed_provincial_and_other_lists_are_no_designations(text: str) -> N
     assert designations(extract_demonstrations(make_context(text))) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "近日，中央依法治国办正式印发《关于第二批全国法治政府建设示范地区和项目命名的决定》，"
+            "合肥市被命名为“全国法治政府建设示范市”。",
+            {("area", "340100", "", 2)},
+        ),
+        (
+            "党的十八大以来，南京荣获诸多荣誉：首批全国市域社会治理现代化试点合格城市、首批全国社会治安防控体系建设示范城市、"
+            "首批全国法治政府建设示范项目……",
+            {("project", "320100", "", 1)},
+        ),
+    ],
+)
+def test_a_quoted_title_and_an_item_of_a_list_of_honours_are_namings(
+    text: str, expected: set[tuple[str, str, str, int]]
+) -> None:
+    assert designations(extract_demonstrations(make_context(text))) == expected
+
+
 def test_a_naming_takes_the_batch_of_the_nearest_list_before_it() -> None:
     change = extract_demonstrations(
         make_context(
