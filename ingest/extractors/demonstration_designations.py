@@ -147,6 +147,8 @@ def _statement_designations(ctx: DocumentContext, text: str, regions: DocumentRe
         subject_regions = _subject_regions(text, naming.subject, regions, quotes)
         if not subject_regions:
             subject_regions = _borrowed_subject(text, namings, i, regions, quotes)
+        if not any(_can_be_named(naming.kind, mention.region) for mention in subject_regions):
+            subject_regions = _implied_subject(text, naming, regions) or subject_regions
         facts.extend(_facts_of(text, naming, subject_regions, quotes, regions))
     return facts
 
@@ -332,6 +334,28 @@ def _borrowed_subject(
         if found:
             return found
     return []
+
+
+def _can_be_named(kind: DesignationKind, region: Region) -> bool:
+    """Areas are cities and counties; a project may be of any region."""
+    return kind is DesignationKind.PROJECT or region.level in (RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+def _implied_subject(text: str, naming: _Naming, regions: DocumentRegions) -> list[RegionMention]:
+    """在…中连续位列第一，先后获评首批…示范市: a clause with nothing before its verb but adverbs names the region the
+    document is about (a city or county; never a province, nor a list item, nor a statement whose clause has a
+    subject of its own)."""
+    region = regions.main
+    if region is None or region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
+        return []
+    clause = text[clause_start(text, naming.verb_start, naming.sentence.start) : naming.verb_start].strip()
+    adverbs = load_resource("cues")["subjectless_adverbs"]
+    while clause:
+        word = next((a for a in sorted(adverbs, key=len, reverse=True) if clause.startswith(a)), None)
+        if word is None:
+            return []
+        clause = clause[len(word) :]
+    return [RegionMention(naming.verb_start, naming.verb_start, "", region)]
 
 
 def _facts_of(

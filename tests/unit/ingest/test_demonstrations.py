@@ -362,6 +362,16 @@ def test_a_quoted_title_and_an_item_of_a_list_of_honours_are_namings(
     assert designations(extract_demonstrations(make_context(text))) == expected
 
 
+def test_a_clause_without_a_subject_names_the_region_the_text_is_about() -> None:
+    # 法治江苏 names no subject; the clause before 获评 has only an adverb, so the naming is 苏州's
+    text = (
+        "“持续巩固全国首批法治政府建设示范市成果，让高水平法治成为苏州现代化强市建设的显著优势。”苏州市委书记提出这一要求。\n"
+        "在近3年法治江苏监测评价中连续位列第一，先后获评首批全省和全国法治政府建设示范市……作为法治建设先行区的苏州，"
+        "始终保持昂扬斗志。"
+    )
+    assert designations(extract_demonstrations(make_context(text))) == {("area", "320500", "", 1)}
+
+
 def test_a_naming_takes_the_batch_of_the_nearest_list_before_it() -> None:
     change = extract_demonstrations(
         make_context(
