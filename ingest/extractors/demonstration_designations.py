@@ -4,16 +4,21 @@ Two shapes of text are read:
 
 - naming statements in running text: ``北京市海淀区、西城区被命名为全国法治政府建设示范区``, ``通州区“行政复议
   规范化建设”在2020年获评为第一批全国法治政府建设示范项目``, ``我省无锡市入选…示范市（县、区）``; the subject is
-  the text between the previous naming (or the sentence start) and the naming verb. Plans are not namings: a
+  the text between the previous naming (or the sentence start) and the naming verb, which may precede a quoted
+  title (被命名为“全国法治政府建设示范市”) or open a list of honours (荣获诸多荣誉：…、首批全国法治政府建设示范项目);
+  a project belongs to the place written just before its quoted name (南通市“领先探索…”、淮安市“…”); a clause with
+  only adverbs before its verb (先后获评…) names the city the text is about. Lists may also follow their kind
+  (具体示范项目包括…) in, or right after, a sentence naming the national programme. Plans are not namings: a
   negative cue (争创, 申报, 力争, 拟 …) near the verb, or no naming verb at all (以创建…为目标), gives nothing.
 - the lists of a naming decision (a heading such as ``一、全国法治政府建设示范地区（50个）`` followed by the
   regions, or by ``地区“项目名称”`` lines), in a document that names (命名, 名单) and does not merely propose
   (公示, 拟命名).
 
-Batch and year come from the text: a statement's batch from its words (第二批…示范), else an earlier batch of the
-programme in the text, else the title; its year from the naming clause. A list's batch from its heading or title, its
-year from the decision's own date (the signed date closing it, or a bracketed date under its title). Only a text
-that names the batch but gives no year takes the year the decisions named that batch (``batches.json``).
+Batch and year come from the text: a statement's batch from its words (第二批…示范), else the nearest batch of the
+programme or of its list named before it (公布第二批名单), else the title; its year from the naming clause. A list's
+batch from its heading or title, its year from the decision's own date (the signed date closing it, or a bracketed
+date under its title). Only a text that names the batch but gives no year takes the year the decisions named that
+batch (``batches.json``).
 
 Only the national programme counts: 全国 before the target, or the national issuer named in the sentence.
 """
