@@ -487,11 +487,15 @@ def _project_lines(
 
 
 def _merge(facts: list[DesignationFact]) -> list[DesignationFact]:
-    """One fact per key; a nameless project of a region and batch folds into a named one of the same."""
+    """One fact per key; a nameless project of a region and batch folds into a named one of the same, and a fact
+    without a batch (a headline: 武汉市获评全国法治政府建设示范市) into the same designation with one."""
     named_projects = {(f.region.code, f.batch) for f in facts if f.kind is DesignationKind.PROJECT and f.name}
+    batched = {f.key[:2] + f.key[3:] for f in facts if f.batch is not None}
     merged: dict[tuple[str, str, int | None, str], DesignationFact] = {}
     for fact in facts:
         if fact.kind is DesignationKind.PROJECT and not fact.name and (fact.region.code, fact.batch) in named_projects:
+            continue
+        if fact.batch is None and fact.key[:2] + fact.key[3:] in batched:
             continue
         if fact.key not in merged or (merged[fact.key].year is None and fact.year is not None):
             merged[fact.key] = fact

@@ -372,6 +372,16 @@ def test_a_clause_without_a_subject_names_the_region_the_text_is_about() -> None
     assert designations(extract_demonstrations(make_context(text))) == {("area", "320500", "", 1)}
 
 
+def test_a_headline_without_a_batch_is_the_body_s_designation() -> None:
+    text = (
+        "合肥市获评全国法治政府建设示范市\n近日，中央依法治国办正式印发《关于第二批全国法治政府建设示范地区和项目命名的决定》，"
+        "合肥市被命名为“全国法治政府建设示范市”。"
+    )
+    assert designations(extract_demonstrations(make_context(text, title="合肥市获评全国法治政府建设示范市"))) == {
+        ("area", "340100", "", 2)
+    }
+
+
 def test_a_naming_takes_the_batch_of_the_nearest_list_before_it() -> None:
     change = extract_demonstrations(
         make_context(
