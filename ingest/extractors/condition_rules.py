@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ingest.extractors.industry_names import standard_industry_phrases
 from ontology.eligibility import ConditionSpec
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
@@ -43,8 +44,9 @@ def _rows(name: str) -> list[list[str]]:
 
 @cache
 def industry_phrases() -> tuple[re.Pattern[str], dict[str, list[str]]]:
-    """The industry phrase pattern (longest first) and phrase → GB/T 4754 codes."""
-    table = {row[0]: row[1].split(",") for row in _rows("industry_phrases.tsv")}
+    """The industry phrase pattern (longest first) and phrase → GB/T 4754 codes: the hand table
+    (``industry_phrases.tsv``, the labelling rules' mappings) over the names of the standard itself."""
+    table = {**standard_industry_phrases(), **{row[0]: row[1].split(",") for row in _rows("industry_phrases.tsv")}}
     pattern = re.compile("|".join(re.escape(p) for p in sorted(table, key=len, reverse=True)))
     return pattern, table
 
@@ -67,6 +69,15 @@ def behaviour_cues() -> list[tuple[re.Pattern[str], str, str | None, str, object
     return out
 
 
+CITATION_REACH = 80
+
+
+def inside_citation(text: str, at: int) -> bool:
+    """Whether ``text[at]`` lies inside a 《title》 the text cites (whose words restrict no beneficiary)."""
+    opening = text.rfind("《", max(0, at - CITATION_REACH), at)
+    return opening >= 0 and "》" not in text[opening:at]
+
+
 # --- scale -------------------------------------------------------------------------------------------------
 _SCALE_PATTERNS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
     (re.compile(r"(?<![其集])中小微(型)?企业|(?<![其集])中小企业|中型、小型、微型企业"), ["中型", "小型", "微型"]),
@@ -85,21 +96,44 @@ def find_scale(text: str, start: int, end: int) -> list[Found]:
 
 
 # --- industry ----------------------------------------------------------------------------------------------
-_INDUSTRY_JOIN = re.compile(r"^(业)?[、，,和及与或]?(以及)?$")
+# between two phrases of one enumeration: a separator, or one item the table does not know (餐饮、美容美发、住宿)
+_INDUSTRY_JOIN = re.compile(r"^(业)?[、，,和及与或]?(以及)?$|^(业)?、[^，,。；;：:\s、()（）]{1,8}、$")
+# an industry a measure leaves out: (不含电商企业), 除汽车销售企业外, (汽车销售企业除外)
+_EXCLUDED_BEFORE = re.compile(r"(不含|不包括|不包含|除)$")
+_EXCLUDED_AFTER = re.compile(r"(业)?(企业|行业)?(除外|以外|外)")
 _BENEFICIARY_AFTER = re.compile(
     r"[^，。；：:\s]{0,14}?(企业|行业|机构|经营主体|主体|经营者|个体工商户|生产|单位|农户|业)"
 )
 # a phrase that is itself the kind of enterprise that benefits (旅行社, 商超, 酒店, 景区 …)
-_BENEFICIARY_NOUN = re.compile(r"(社|超市|商超|商场|酒店|宾馆|饭店|景区|影院|剧院|场所|场馆|网吧|歌厅)$")
+_BENEFICIARY_NOUN = re.compile(r"(企业|机构|社|超市|商超|商场|酒店|宾馆|饭店|景区|影院|剧院|场所|场馆|网吧|歌厅)$")
 _NOT_BENEFICIARY_AFTER = re.compile(
     r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
 )
 
 
-def find_industries(text: str, start: int, end: int) -> list[Found]:
-    """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each."""
+# a phrase inside the name of a designation an agency confers (省级制造业隐形冠军企业, 家政服务龙头企业)
+_DESIGNATION_BEFORE = re.compile(r"级$")
+_DESIGNATION_AFTER = re.compile(r"(业)?(服务)?(单项冠军|隐形冠军|龙头|百强|百家|诚信示范|示范)")
+
+
+# right after the phrase, the beneficiary itself (a document title's topic, 制造业强市建设, names none)
+_BENEFICIARY_NEXT = re.compile(
+    r"(业)?(等[^，。；：:\s]{0,6})?(企业|行业|经营主体|市场主体|个体工商户|商户|经营户|机构)"
+)
+
+
+def find_industries(text: str, start: int, end: int, strict: bool = False) -> list[Found]:
+    """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each;
+    ``strict``: only those followed at once by the beneficiary (住宿餐饮企业, 文旅行业), as a title needs."""
     pattern, table = industry_phrases()
-    matches = [m for m in pattern.finditer(text, start, end) if not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])]
+    matches = [
+        m
+        for m in pattern.finditer(text, start, end)
+        if not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])
+        and not _DESIGNATION_BEFORE.search(text, max(0, m.start() - 1), m.start())
+        and not _DESIGNATION_AFTER.match(text, m.end())
+        and not inside_citation(text, m.start())
+    ]
     found: list[Found] = []
     i = 0
     while i < len(matches):
@@ -108,15 +142,23 @@ def find_industries(text: str, start: int, end: int) -> list[Found]:
             j += 1
         run_start, run_end = matches[i].start(), matches[j].end()
         named_itself = _BENEFICIARY_NOUN.search(matches[j].group())
-        if (
-            named_itself
-            or _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16))
-            or text.startswith("业", run_end)
-        ):
+        if strict:
+            beneficiary = bool(named_itself or _BENEFICIARY_NEXT.match(text, run_end, end))
+        else:
+            beneficiary = bool(
+                named_itself
+                or _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16))
+                or text.startswith("业", run_end)
+            )
+        if beneficiary:
             codes: list[str] = []
             for m in matches[i : j + 1]:
                 codes += [c for c in table[m.group()] if c not in codes]
-            found.append(Found(run_start, run_end, ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text[run_start:run_end])))
+            excluded = _EXCLUDED_BEFORE.search(text, max(start, run_start - 3), run_start) or _EXCLUDED_AFTER.match(
+                text, run_end, end
+            )
+            op = Op.NOT_IN if excluded else Op.IN
+            found.append(Found(run_start, run_end, ConditionSpec(Dim.INDUSTRY, op, codes, text[run_start:run_end])))
         i = j + 1
     return found
 

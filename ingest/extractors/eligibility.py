@@ -239,12 +239,17 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     for a, b in scopes:
         found += find_scale(norm_text, a, b)
     found = found[-1:]  # the nearest scale statement governs
-    industries = find_industries(norm_text, *core)
-    if not industries:
-        for a, b in [*([title_span] if title_span else []), *measure.headings]:
+    in_core = find_industries(norm_text, *core)
+    named = _one_industry_condition([f for f in in_core if f.condition.operator == Op.IN])
+    found += named
+    found += [f for f in in_core if f.condition.operator == Op.NOT_IN]
+    if not any(f.condition.operator == Op.IN for f in in_core):
+        industries = find_industries(norm_text, *title_span, strict=True) if title_span else []
+        for a, b in measure.headings:
             industries += find_industries(norm_text, a, b)
+        industries = [f for f in industries if f.condition.operator == Op.IN]
         industries.sort(key=_specificity)
-    found += industries[-1:]
+        found += industries[-1:]
     found += find_qualifications(norm_text, *core)
     found += find_numbers(norm_text, *core)
     found += find_metric_thresholds(norm_text, *core)
@@ -257,7 +262,7 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
         behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
     found += behaviour
-    taken = [(f.start, f.end) for f in found]
+    taken = [(f.start, f.end) for f in found if f not in named] + [(f.start, f.end) for f in in_core]
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
@@ -375,6 +380,18 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
             return False
     scopes = [norm_text[a:b] for a, b in measure.headings] + [norm_text[measure.start : measure.end]]
     return any(BENEFICIARY.search(text) for text in scopes)
+
+
+def _one_industry_condition(industries: list[Found]) -> list[Found]:
+    """The industries a measure names, as one condition: a company of any of them qualifies."""
+    if len(industries) <= 1:
+        return industries
+    codes: list[str] = []
+    for f in industries:
+        codes += [c for c in f.condition.value if c not in codes]
+    first, last = industries[0], industries[-1]
+    text = "、".join(f.condition.text for f in industries)
+    return [Found(first.start, last.end, ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text))]
 
 
 def _specificity(found: Found) -> int:
