@@ -79,18 +79,51 @@ def inside_citation(text: str, at: int) -> bool:
 
 
 # --- scale -------------------------------------------------------------------------------------------------
+# size classes of 工信部联企业〔2011〕300号 / 国统字〔2017〕213号 as policies name them; not 科技型中小企业 (a
+# qualification), 小型微利企业 (a tax status) or 其中小微企业 (a sub-benefit)
 _SCALE_PATTERNS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
-    (re.compile(r"(?<![其集])中小微(型)?企业|(?<![其集])中小企业|中型、小型、微型企业"), ["中型", "小型", "微型"]),
-    (re.compile(r"(?<!其中)小微(型)?企业|小型微型企业|小型、微型企业"), ["小型", "微型"]),
-    (re.compile(r"(?<![其中])大型企业"), ["大型"]),
+    (
+        re.compile(
+            r"(?<![其集大])中小微(型)?企业|(?<![其集大])(?<!科技型)中小(型)?企业|中型、小型、微型企业|中、小、微(型)?企业"
+        ),
+        ["中型", "小型", "微型"],
+    ),
+    (re.compile(r"(?<!其中)(?<!大中)小微(型)?企业|小型微型企业|小型、微型企业|小、微(型)?企业"), ["小型", "微型"]),
+    (re.compile(r"(?<![其中])大中型企业|大型、中型企业"), ["大型", "中型"]),
+    (re.compile(r"(?<![其中、])大型企业"), ["大型"]),
+    (re.compile(r"(?<![其中小、])中型企业"), ["中型"]),
+    (re.compile(r"(?<![其中、])小型企业"), ["小型"]),
+    (re.compile(r"(?<![其中小、])微型企业"), ["微型"]),
 )
+# a scale that names something else: a park or base for such firms (小微企业园, 小微企业创业创新示范基地), or the
+# firms a beneficiary serves (为承租的中小企业减免租金的园区, 为小微企业提供担保的机构)
+_SCALE_NOT_BENEFICIARY_AFTER = re.compile(r"(园|创业创新|创新创业|孵化|示范基地|服务平台|公共服务|融资|贷款|信贷)")
+_SERVES = re.compile(r"(?<![认作成])为(?!了)[^，,。；;：:]{0,12}$")
+_SERVED_CLAUSE = re.compile(r"[^，,。；;]{0,30}的")
+
+
+# a title that names the scale a whole policy is for: 支持中小企业发展政策措施, 全力支持中小微企业共渡难关十二条措施
+# (not an either-or group, 小微企业和个体工商户, whose members are alternatives)
+_FOR_SCALE_TITLE = re.compile(r"(支持|扶持|帮助|助力|服务|帮扶|促进)$")
+_SCALE_OR_GROUP = re.compile(r"[和及与、]个体工商户|[和及与、]个体户")
+
+
+def find_title_scale(text: str, start: int, end: int) -> list[Found]:
+    """The scale a policy's title says it supports (支持中小企业发展…), for measures that name none."""
+    found = find_scale(text, start, end)
+    if not found or _SCALE_OR_GROUP.match(text, found[0].end):
+        return []
+    return found if _FOR_SCALE_TITLE.search(text, max(start, found[0].start - 6), found[0].start) else []
 
 
 def find_scale(text: str, start: int, end: int) -> list[Found]:
-    """Scale phrases in ``text[start:end]`` (其中小微企业 … is a sub-benefit, not the beneficiary)."""
+    """The scale phrase naming the beneficiary in ``text[start:end]``: the first kind of the table found."""
     for pattern, values in _SCALE_PATTERNS:
-        m = pattern.search(text, start, end)
-        if m:
+        for m in pattern.finditer(text, start, end):
+            if _SCALE_NOT_BENEFICIARY_AFTER.match(text, m.end()) or inside_citation(text, m.start()):
+                continue
+            if _SERVES.search(text, max(start, m.start() - 12), m.start()) and _SERVED_CLAUSE.match(text, m.end(), end):
+                continue
             return [Found(m.start(), m.end(), ConditionSpec(Dim.SCALE, Op.IN, values, m.group()))]
     return []
 

@@ -34,9 +34,11 @@ from ingest.extractors.condition_rules import (
     find_qualifications,
     find_scale,
     find_target_residuals,
+    find_title_scale,
 )
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
+from ingest.extractors.scope_levels import PROVINCE, addressed_level, scope_by_self_reference, widen
 from ingest.structure import chinese_number
 from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
@@ -239,6 +241,8 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     for a, b in scopes:
         found += find_scale(norm_text, a, b)
     found = found[-1:]  # the nearest scale statement governs
+    if not found and title_span:
+        found = find_title_scale(norm_text, *title_span)
     in_core = find_industries(norm_text, *core)
     named = _one_industry_condition([f for f in in_core if f.condition.operator == Op.IN])
     found += named
@@ -412,14 +416,26 @@ def _dedupe(found: list[Found]) -> list[Found]:
     return out
 
 
-def region_condition(text: str, norm_text: str, measure: MeasureSegment, jurisdiction: Jurisdiction) -> Found | None:
-    """The ``region`` condition of a sub-national measure, spanning the phrase that scopes it."""
+def region_condition(
+    text: str,
+    norm_text: str,
+    measure: MeasureSegment,
+    jurisdiction: Jurisdiction,
+    title_span: tuple[int, int] | None = None,
+) -> Found | None:
+    """The ``region`` condition of a sub-national measure, spanning the phrase that scopes it: the issuer's
+    region, widened to the province or city a self-reference (我省, 本市) in the measure, else in the title, names."""
     if jurisdiction.code == NATIONAL_CODE:
         return None
+    code = scope_by_self_reference(norm_text, measure.start, measure.end, jurisdiction.code, whole=False)
+    if code == jurisdiction.code and title_span is not None:
+        code = scope_by_self_reference(norm_text, *title_span, jurisdiction.code)
     m = _LOCAL_SCOPE.search(norm_text, measure.start, measure.end)
+    if m is None and title_span is not None:
+        m = _LOCAL_SCOPE.search(norm_text, *title_span)
     span = (m.start(), m.end()) if m else jurisdiction.span or (0, 0)
-    phrase = text[span[0] : span[1]] if span[1] > span[0] else load_gazetteer().get(jurisdiction.code).name
-    return Found(span[0], span[1], ConditionSpec(Dim.REGION, Op.IN, [jurisdiction.code], phrase))
+    phrase = text[span[0] : span[1]] if span[1] > span[0] else load_gazetteer().get(code).name
+    return Found(span[0], span[1], ConditionSpec(Dim.REGION, Op.IN, [code], phrase))
 
 
 # --- the extractor -----------------------------------------------------------------------------------------
@@ -438,6 +454,8 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     if not measures:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)
+    if addressed_level(ctx.norm_text) == PROVINCE and widen(jurisdiction.code, PROVINCE) != jurisdiction.code:
+        jurisdiction = Jurisdiction(widen(jurisdiction.code, PROVINCE), None)
     definitions = find_definitions(ctx.norm_text)
     valid_from = document_date(ctx.norm_text, ctx.date_effective or ctx.date_published)
     doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
@@ -449,7 +467,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
         if not any(f.condition.dimension != Dim.REGION for f in found):
             found.append(_unrestricted_check(ctx.norm_text, measure))
-        region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction)
+        region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction, title_span)
         if region is not None:
             found.insert(0, region)
         conditions = [
