@@ -102,20 +102,6 @@ _SERVES = re.compile(r"(?<![认作成])为(?!了)[^，,。；;：:]{0,12}$")
 _SERVED_CLAUSE = re.compile(r"[^，,。；;]{0,30}的")
 
 
-# a title that names the scale a whole policy is for: 支持中小企业发展政策措施, 全力支持中小微企业共渡难关十二条措施
-# (not an either-or group, 小微企业和个体工商户, whose members are alternatives)
-_FOR_SCALE_TITLE = re.compile(r"(支持|扶持|帮助|助力|服务|帮扶|促进)$")
-_SCALE_OR_GROUP = re.compile(r"[和及与、]个体工商户|[和及与、]个体户")
-
-
-def find_title_scale(text: str, start: int, end: int) -> list[Found]:
-    """The scale a policy's title says it supports (支持中小企业发展…), for measures that name none."""
-    found = find_scale(text, start, end)
-    if not found or _SCALE_OR_GROUP.match(text, found[0].end):
-        return []
-    return found if _FOR_SCALE_TITLE.search(text, max(start, found[0].start - 6), found[0].start) else []
-
-
 def find_scale(text: str, start: int, end: int) -> list[Found]:
     """The scale phrase naming the beneficiary in ``text[start:end]``: the first kind of the table found."""
     for pattern, values in _SCALE_PATTERNS:
@@ -213,13 +199,43 @@ def find_qualifications(text: str, start: int, end: int) -> list[Found]:
 
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
+# a threshold: a bound word before the number (不超过300人, 不低于2000万元) and/or after it (300人以下, 50人(含)以上)
+_BEFORE = r"(在|为|达到|不超过|不高于|未超过|不多于|不少于|不低于|少于|低于|不足|未满|超过|高于|大于|多于)?"
+_AFTER = r"[(（]?(含)?[)）]?(以上|以下|以内|及以上|及以下)?"
 _EMPLOYEES = re.compile(
-    rf"(职工|员工|从业人员|参保职工|在职职工)(总)?(人数|数)?(在|为|达到)?{_NUMBER}(人|名)[(（]?(含)?[)）]?(以上|以下|以内|及以上|及以下)"
+    rf"(职工|员工|从业人员|参保职工|在职职工|参保人数|用工人数)(总)?(人数|数)?{_BEFORE}{_NUMBER}(人|名){_AFTER}"
 )
-_REVENUE = re.compile(
-    rf"(年)?(营业收入|销售收入|主营业务收入|营收)(在|为|达到)?{_NUMBER}(万元|亿元)[(（]?(含)?[)）]?(以上|以下|以内)"
+_REVENUE = re.compile(rf"(年)?(营业收入|销售收入|主营业务收入|营收)(总额)?{_BEFORE}{_NUMBER}(万元|亿元){_AFTER}")
+_BOUND_BEFORE = {
+    "不超过": Op.LE,
+    "不高于": Op.LE,
+    "未超过": Op.LE,
+    "不多于": Op.LE,
+    "不少于": Op.GE,
+    "不低于": Op.GE,
+    "达到": Op.GE,
+    "少于": Op.LT,
+    "低于": Op.LT,
+    "不足": Op.LT,
+    "未满": Op.LT,
+    "超过": Op.GT,
+    "高于": Op.GT,
+    "大于": Op.GT,
+    "多于": Op.GT,
+}
+
+
+def threshold_operator(before: str | None, after: str | None) -> Op | None:
+    """The comparison a threshold's words state (the word after the number wins); None for a bare amount."""
+    if after:
+        return _bound_operator(after)
+    return _BOUND_BEFORE.get(before or "")
+
+
+_AGE = re.compile(
+    r"(成立|注册|设立)(时间|年限)?(不满|未满|不足|不超过|在|满|超过)?(\d+(?:\.\d+)?|[一二两三四五六七八九十])年(以内|以下|以上)?"
 )
-_AGE = re.compile(rf"(成立|注册|设立)(时间)?(不满|未满|不足|不超过|在)?{_NUMBER}年(以内|以下|以上)?")
+_YEARS = {c: float(i) for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2.0}
 
 
 def _bound_operator(word: str, inclusive: bool = True) -> Op:
@@ -298,8 +314,10 @@ def find_conferred(text: str, start: int, end: int) -> list[Found]:
 
 
 # a growth threshold on the company's figures (增速达到20%以上, 同比增长10%以上): checked as its own wording
+# …or a fall (营业收入同比下降30%以上, 降幅超过50%): the figure a measure for hard-hit firms requires
 _GROWTH = re.compile(
-    r"(?:增速|增幅|增长率|同比增长|同比增幅)(?:达到|不低于|超过|高于|在)?\s*\d+(?:\.\d+)?\s*[%％](?:以上|及以上)?"
+    r"(?:增速|增幅|增长率|同比增长|同比增幅|同比下降|同比减少|下降幅度|降幅|减少幅度)(?:达到|不低于|超过|高于|在)?"
+    r"\s*\d+(?:\.\d+)?\s*[%％](?:以上|及以上)?"
 )
 
 
@@ -315,39 +333,52 @@ def find_numbers(text: str, start: int, end: int) -> list[Found]:
     """Employee, revenue and company-age thresholds."""
     found: list[Found] = []
     for m in _EMPLOYEES.finditer(text, start, end):
-        found.append(
-            Found(
-                m.start(),
-                m.end(),
-                ConditionSpec(Dim.EMPLOYEES, _bound_operator(m.group(8)), float(m.group(5)), m.group()),
-            )
-        )
+        op = threshold_operator(m.group(4), m.group(8))
+        if op is not None:
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.EMPLOYEES, op, float(m.group(5)), m.group())))
     for m in _REVENUE.finditer(text, start, end):
-        amount = float(m.group(4)) * (10000 if m.group(5) == "亿元" else 1)
-        found.append(
-            Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, _bound_operator(m.group(7)), amount, m.group()))
-        )
+        op = threshold_operator(m.group(4), m.group(8))
+        if op is not None:
+            amount = float(m.group(5)) * (10000 if m.group(6) == "亿元" else 1)
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, op, amount, m.group())))
     for m in _AGE.finditer(text, start, end):
-        years = float(m.group(4))
-        op = Op.GE if m.group(5) == "以上" else Op.LT if m.group(3) in ("不满", "未满", "不足") else Op.LE
+        years = _YEARS.get(m.group(4)) or float(m.group(4))
+        if m.group(5) == "以上" or m.group(3) in ("满", "超过"):
+            op = Op.GT if m.group(3) == "超过" else Op.GE
+        else:
+            op = Op.LT if m.group(3) in ("不满", "未满", "不足") else Op.LE
         found.append(Found(m.start(), m.end(), ConditionSpec(Dim.AGE_YEARS, op, years, m.group())))
     return found
 
 
 _OWNERSHIP = (
-    (re.compile(r"民营企业|非公有制企业"), ["民营"]),
+    (re.compile(r"民营[^，,。；;、]{0,4}?企业|非公有制企业"), ["民营"]),
     (re.compile(r"外资企业|外商投资企业"), ["外资", "港澳台资"]),
     (re.compile(r"(?<=对)个体工商户(?![和与及、或])"), ["个体工商户"]),
 )
+# 定期定额户 (individual businesses taxed on a fixed quota) as the subject of the measure's first sentence
+_FIXED_QUOTA = re.compile(r"^[^。；;]*?(?<=[对的])([“\"]?定期定额[”\"]?户)")
+# government bodies and public institutions left out (不含机关事业单位, 机关、事业单位除外): ``not_in`` 机关事业单位
+_PUBLIC_BODIES_LEFT_OUT = re.compile(
+    r"(不含|不包括|除)(党政)?机关[、和及]?事业单位|(党政)?机关[、和及]?事业单位(除外|以外)"
+)
+PUBLIC_BODIES = "机关事业单位"
 
 
 def find_ownership(text: str, start: int, end: int) -> list[Found]:
-    """Ownership restrictions (民营, 外资, 个体工商户 alone) named as the beneficiary."""
+    """Ownership restrictions (民营, 外资, 个体工商户 alone) named as the beneficiary, and public bodies left out."""
     found: list[Found] = []
     for pattern, values in _OWNERSHIP:
         m = pattern.search(text, start, end)
         if m:
             found.append(Found(m.start(), m.end(), ConditionSpec(Dim.OWNERSHIP, Op.IN, values, m.group())))
+    m = _FIXED_QUOTA.match(text[start:end])
+    if m and not any(f.condition.value == ["个体工商户"] for f in found):
+        a, b = start + m.start(1), start + m.end(1)
+        found.append(Found(a, b, ConditionSpec(Dim.OWNERSHIP, Op.IN, ["个体工商户"], text[a:b])))
+    m = _PUBLIC_BODIES_LEFT_OUT.search(text, start, end)
+    if m:
+        found.append(Found(m.start(), m.end(), ConditionSpec(Dim.OWNERSHIP, Op.NOT_IN, [PUBLIC_BODIES], m.group())))
     return found
 
 

@@ -34,7 +34,6 @@ from ingest.extractors.condition_rules import (
     find_qualifications,
     find_scale,
     find_target_residuals,
-    find_title_scale,
 )
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
@@ -241,8 +240,6 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     for a, b in scopes:
         found += find_scale(norm_text, a, b)
     found = found[-1:]  # the nearest scale statement governs
-    if not found and title_span:
-        found = find_title_scale(norm_text, *title_span)
     in_core = find_industries(norm_text, *core)
     named = _one_industry_condition([f for f in in_core if f.condition.operator == Op.IN])
     found += named
