@@ -30,11 +30,13 @@ RESOURCES = Path(__file__).parents[1] / "resources" / "conditions"
 
 @dataclass(frozen=True)
 class Found:
-    """A condition found at ``[start, end)`` of the text."""
+    """A condition found at ``[start, end)`` of the text; ``parts``: the phrases it joins, when it joins several
+    apart from each other (an industry named in two places of a measure)."""
 
     start: int
     end: int
     condition: ConditionSpec
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -126,12 +128,13 @@ _BENEFICIARY_AFTER = re.compile(
 # a phrase that is itself the kind of enterprise that benefits (旅行社, 商超, 酒店, 景区 …)
 _BENEFICIARY_NOUN = re.compile(r"(企业|机构|社|超市|商超|商场|酒店|宾馆|饭店|景区|影院|剧院|场所|场馆|网吧|歌厅)$")
 _NOT_BENEFICIARY_AFTER = re.compile(
-    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
+    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品|"
+    r"人员|职工|员工|岗位|专项|资金)"
 )
 
 
 # a phrase inside the name of a designation an agency confers (省级制造业隐形冠军企业, 家政服务龙头企业)
-_DESIGNATION_BEFORE = re.compile(r"级$")
+_DESIGNATION_BEFORE = re.compile(r"级[^，,。；;、：:]{0,6}$")
 _DESIGNATION_AFTER = re.compile(r"(业)?(服务)?(单项冠军|隐形冠军|龙头|百强|百家|诚信示范|示范)")
 
 
@@ -149,7 +152,7 @@ def find_industries(text: str, start: int, end: int, strict: bool = False) -> li
         m
         for m in pattern.finditer(text, start, end)
         if not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])
-        and not _DESIGNATION_BEFORE.search(text, max(0, m.start() - 1), m.start())
+        and not _DESIGNATION_BEFORE.search(text, max(0, m.start() - 7), m.start())
         and not _DESIGNATION_AFTER.match(text, m.end())
         and not inside_citation(text, m.start())
     ]
@@ -279,7 +282,7 @@ def find_metric_thresholds(text: str, start: int, end: int) -> list[Found]:
 
 # a list or rank an agency confers (省级小微企业园, 国家级…示范基地, 五星级…): holding it is a qualification
 _CONFERRED = re.compile(
-    r"(国家级|省级|市级|区级|县级|[一二三四五]星级)[^，,。；;、（）()的]{0,16}?"
+    r"(国家级|省级|市级|区级|县级|[一二三四五]星级)(?!以下|财政|政府|人民政府|部门|主管)[^，,。；;、（）()的]{0,16}"
     r"(企业园|小微企业园|示范园区|园区|示范基地|基地|孵化器|众创空间|技术中心|示范企业|龙头企业|企业)"
 )
 

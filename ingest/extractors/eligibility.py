@@ -241,8 +241,7 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
         found += find_scale(norm_text, a, b)
     found = found[-1:]  # the nearest scale statement governs
     in_core = find_industries(norm_text, *core)
-    named = _one_industry_condition([f for f in in_core if f.condition.operator == Op.IN])
-    found += named
+    found += _one_industry_condition([f for f in in_core if f.condition.operator == Op.IN])
     found += [f for f in in_core if f.condition.operator == Op.NOT_IN]
     if not any(f.condition.operator == Op.IN for f in in_core):
         industries = find_industries(norm_text, *title_span, strict=True) if title_span else []
@@ -263,7 +262,7 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
         behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
     found += behaviour
-    taken = [(f.start, f.end) for f in found if f not in named] + [(f.start, f.end) for f in in_core]
+    taken = [part for f in found for part in (f.parts or ((f.start, f.end),))]
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
@@ -383,16 +382,27 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     return any(BENEFICIARY.search(text) for text in scopes)
 
 
+def _source_text(text: str, found: Found) -> str:
+    """A condition's words as the source writes them (its phrases joined with 、 when it joins several)."""
+    if found.parts:
+        return "、".join(text[a:b] for a, b in found.parts)
+    return text[found.start : found.end] if found.end > found.start else found.condition.text
+
+
 def _one_industry_condition(industries: list[Found]) -> list[Found]:
     """The industries a measure names, as one condition: a company of any of them qualifies."""
-    if len(industries) <= 1:
-        return industries
     codes: list[str] = []
+    adding: list[Found] = []  # the phrases that add industries (困难行业 after 交通运输、餐饮… adds none)
     for f in industries:
-        codes += [c for c in f.condition.value if c not in codes]
-    first, last = industries[0], industries[-1]
-    text = "、".join(f.condition.text for f in industries)
-    return [Found(first.start, last.end, ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text))]
+        new = [c for c in f.condition.value if c not in codes]
+        if new:
+            codes += new
+            adding.append(f)
+    if len(adding) <= 1:
+        return adding
+    text = "、".join(f.condition.text for f in adding)
+    parts = tuple((f.start, f.end) for f in adding)
+    return [Found(parts[0][0], parts[-1][1], ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text), parts)]
 
 
 def _specificity(found: Found) -> int:
@@ -470,7 +480,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         conditions = [
             replace(
                 f.condition,
-                text=ctx.text[f.start : f.end] if f.end > f.start else f.condition.text,
+                text=_source_text(ctx.text, f),
                 span=(f.start, f.end),
                 fact=f.condition.fact or _fact_of_wording(ctx.norm_text, f, clause_id),
             )
