@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import rjieba
+
 from ingest.extractors.industry_names import standard_industry_phrases
 from ontology.eligibility import ConditionSpec
 from ontology.model import ConditionDimension as Dim
@@ -118,7 +120,9 @@ def find_scale(text: str, start: int, end: int) -> list[Found]:
 
 # --- industry ----------------------------------------------------------------------------------------------
 # between two phrases of one enumeration: a separator, or one item the table does not know (餐饮、美容美发、住宿)
-_INDUSTRY_JOIN = re.compile(r"^(业)?[、，,和及与或]?(以及)?$|^(业)?、[^，,。；;：:\s、()（）]{1,8}、$")
+_INDUSTRY_JOIN = re.compile(
+    r"^(业|店|企业|行业|机构)?[、，,和及与或]?(以及)?$|^(业|店|企业|行业|机构)?、[^，,。；;：:\s、()（）]{1,8}、$"
+)
 # an industry a measure leaves out: (不含电商企业), 除汽车销售企业外, (汽车销售企业除外)
 _EXCLUDED_BEFORE = re.compile(r"(不含|不包括|不包含|除)$")
 _EXCLUDED_AFTER = re.compile(r"(业)?(企业|行业)?(除外|以外|外)")
@@ -138,6 +142,20 @@ _DESIGNATION_BEFORE = re.compile(r"级[^，,。；;、：:]{0,6}$")
 _DESIGNATION_AFTER = re.compile(r"(业)?(服务)?(单项冠军|隐形冠军|龙头|百强|百家|诚信示范|示范)")
 
 
+# a short phrase counts only where a word starts (办理发票 holds 理发, 受理发放 too); longer ones are specific
+SHORT_PHRASE = 3
+
+
+@cache
+def _segmenter() -> rjieba.Jieba:
+    return rjieba.Jieba()
+
+
+def word_starts(text: str, start: int, end: int) -> set[int]:
+    """Offsets in ``text`` where a word of ``text[start:end]`` starts (jieba's segmentation)."""
+    return {start + a for _, a, _ in _segmenter().tokenize(text[start:end])}
+
+
 # right after the phrase, the beneficiary itself (a document title's topic, 制造业强市建设, names none)
 _BENEFICIARY_NEXT = re.compile(
     r"(业)?(等[^，。；：:\s]{0,6})?(企业|行业|经营主体|市场主体|个体工商户|商户|经营户|机构)"
@@ -148,10 +166,12 @@ def find_industries(text: str, start: int, end: int, strict: bool = False) -> li
     """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each;
     ``strict``: only those followed at once by the beneficiary (住宿餐饮企业, 文旅行业), as a title needs."""
     pattern, table = industry_phrases()
+    words = word_starts(text, start, end)
     matches = [
         m
         for m in pattern.finditer(text, start, end)
-        if not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])
+        if (len(m.group()) > SHORT_PHRASE or m.start() in words)
+        and not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])
         and not _DESIGNATION_BEFORE.search(text, max(0, m.start() - 7), m.start())
         and not _DESIGNATION_AFTER.match(text, m.end())
         and not inside_citation(text, m.start())

@@ -76,6 +76,9 @@ _NATIONAL_DOC_NUMBER = re.compile(  # not after a place's abbreviation (黔发�
     r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
 )
 
+# a number right after a 《title》 is the cited document's (按照《…的通知》（国发电〔2020〕2号）), not this one's
+_CITED_NUMBER = re.compile(r"》\s*[（(]\s*$")
+
 
 @dataclass(frozen=True)
 class Jurisdiction:
@@ -117,7 +120,9 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
         if part and _NATIONAL_ISSUER.match(part.strip()):
             return Jurisdiction(NATIONAL_CODE, None)
     opening = text[:400]
-    if _NATIONAL_ADDRESSEES.search(opening) or _NATIONAL_DOC_NUMBER.search(opening):
+    if _NATIONAL_ADDRESSEES.search(opening) or any(
+        not _CITED_NUMBER.search(opening, 0, m.start()) for m in _NATIONAL_DOC_NUMBER.finditer(opening)
+    ):
         return Jurisdiction(NATIONAL_CODE, None)
     scan = _DATELINE.sub(lambda m: " " * len(m.group()), text[:200] + " " + text[-200:])
     mentions = [m for m in gazetteer.find_mentions(scan) if m.region.code != NATIONAL_CODE]

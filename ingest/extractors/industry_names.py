@@ -4,8 +4,9 @@ Each section, division and group name gives itself and its everyday short forms:
 (批发和零售业 → 批发零售业), and without the closing 业 (住宿和餐饮业 → 住宿餐饮, 道路运输业 → 道路运输). A phrase
 two levels share names the broader one (教育 → P). Left out: names that are public bodies or financial
 intermediaries rather than trades that policies support (sections J, S, T — 金融业, 国家机构, 国际组织), 其他…
-remainders, and short forms that are everyday words in policy texts (租赁, 社会保障 …); classes (4-digit) are left
-out too, as their names are mostly products (炼钢, 广播) that rarely name a beneficiary.
+remainders, short forms that are everyday words in policy texts (租赁, 社会保障 …), and class (4-digit) names of
+fewer than four letters, mostly products (炼钢, 广播) that rarely name a beneficiary; longer class names are specific
+(旅游饭店, 快递服务, 洗浴服务).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _AMBIGUOUS = frozenset(
 )
 _JOINS = re.compile(r"[和及、，]")
 MIN_LENGTH = 2
+CLASS_LEVEL, MIN_CLASS_LENGTH = 4, 4
 
 
 def _forms(name: str) -> list[str]:
@@ -37,13 +39,15 @@ def _forms(name: str) -> list[str]:
 
 @cache
 def standard_industry_phrases() -> dict[str, list[str]]:
-    """Phrase → GB/T 4754 codes (a section letter or 2-3 digits) for the standard's section, division and
-    group names; the broadest industry wins where two share a phrase."""
+    """Phrase → GB/T 4754 codes (a section letter or 2-4 digits) for the standard's names; the broadest
+    industry wins where two share a phrase."""
     table: dict[str, list[str]] = {}
     industries = sorted(load_industries().by_code.values(), key=lambda i: i.level)
     for industry in industries:
-        if industry.level > 3 or industry.section in _LEFT_OUT_SECTIONS or industry.name.startswith("其他"):
+        if industry.section in _LEFT_OUT_SECTIONS or industry.name.startswith("其他"):
             continue
         for phrase in _forms(industry.name):
+            if industry.level == CLASS_LEVEL and len(phrase) < MIN_CLASS_LENGTH:
+                continue
             table.setdefault(phrase, [industry.code])
     return table

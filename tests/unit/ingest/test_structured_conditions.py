@@ -12,7 +12,7 @@ from ingest.extractors.condition_rules import (
     find_ownership,
     find_scale,
 )
-from ingest.extractors.eligibility import extract_conditions
+from ingest.extractors.eligibility import extract_conditions, infer_jurisdiction
 from ingest.extractors.industry_names import standard_industry_phrases
 from ingest.extractors.scope_levels import widen
 from ontology.text import to_simplified
@@ -148,3 +148,17 @@ def test_ownership_words_and_public_bodies_left_out() -> None:
     assert _ownership("同时，对因疫情影响的定期定额户，据实合理调整定额") == [("in", ["个体工商户"])]
     # a later sentence's 定期定额户 does not restrict the measure's first one
     assert _ownership("对纳税确有困难的企业，依法合理予以减免房产税。对“定期定额”户，合理调整定额") == []
+
+
+def test_a_short_trade_name_counts_only_where_a_word_starts() -> None:
+    assert _industries("纳税人通过网上申请办理发票寄递业务的企业免收邮寄费用") == []
+    assert _industries("对理发店、洗浴等服务企业给予补贴") == [("in", ["8040", "8051"])]
+
+
+def test_a_cited_national_number_does_not_make_a_city_notice_national() -> None:
+    text = (
+        "关于做好疫情防控帮助工业企业 各县区人民政府，海东工业园区管委会，市政府各部门： 按照《国务院应对新型冠状病毒"
+        "感染肺炎疫情联防联控机制关于切实加强疫情科学防控有序做好企业复工复产工作的通知》（国发电〔2020〕2号）要求，"
+        "帮助全市工业企业尽早全面复工复产。"
+    )
+    assert infer_jurisdiction(text, "关于做好疫情防控帮助工业企业").code == "630200"
