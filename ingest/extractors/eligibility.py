@@ -35,6 +35,7 @@ from ingest.extractors.condition_rules import (
     find_scale,
     find_target_residuals,
 )
+from ingest.extractors.condition_sections import find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
 from ingest.extractors.scope_levels import PROVINCE, addressed_level, scope_by_self_reference, widen
@@ -469,6 +470,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     if addressed_level(ctx.norm_text) == PROVINCE and widen(jurisdiction.code, PROVINCE) != jurisdiction.code:
         jurisdiction = Jurisdiction(widen(jurisdiction.code, PROVINCE), None)
     definitions = find_definitions(ctx.norm_text)
+    sections = find_condition_sections(ctx.norm_text)
     valid_from = document_date(ctx.norm_text, ctx.date_effective or ctx.date_published)
     doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
     title_span = _title_span(ctx.norm_text, ctx.title)
@@ -477,6 +479,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         clause_id = _clause_node(change, ctx, measure, number, by_span)
         found = measure_conditions(ctx.norm_text, measure, title_span)
         found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
+        found += section_conditions(ctx.norm_text, measure.start, sections)
         if not any(f.condition.dimension != Dim.REGION for f in found):
             found.append(_unrestricted_check(ctx.norm_text, measure))
         region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction, title_span)

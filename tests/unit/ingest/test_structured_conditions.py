@@ -162,3 +162,21 @@ def test_a_cited_national_number_does_not_make_a_city_notice_national() -> None:
         "帮助全市工业企业尽早全面复工复产。"
     )
     assert infer_jurisdiction(text, "关于做好疫情防控帮助工业企业").code == "630200"
+
+
+def test_the_requirements_of_a_conditions_section_apply_to_the_measures_after_it() -> None:
+    text = (
+        "楚雄市人力资源和社会保障局关于2023年失业保险稳岗返还的公告\n各参保单位:\n"
+        "一、单位享受稳岗返还的条件\n"
+        "1.参加失业保险并在2022年底前足额缴纳失业保险费12个月(含)以上,当前处于正常缴费状态的单位。\n"
+        "2.单位生产经营活动符合国家和所在地区产业结构调整和环保政策。\n"
+        "4.裁员率=2022年度失业并领取失业保险金人数÷2022年平均参保缴费人数\n"
+        "二、返还标准\n"
+        "大型企业按单位及其职工2022年度实际缴纳失业保险费的30%返还。\n"
+    )
+    context = DocumentContext("d1", "s1", text, to_simplified(text), text.split("\n", 1)[0], "政策文件", None)
+    conditions = [n.props for n in extract_conditions(context).nodes if n.label == "Condition"]
+    texts = [c["text"] for c in conditions if c["dimension"] in ("behaviour", "other")]
+    assert any("产业结构调整和环保政策" in t for t in texts)
+    assert not any("裁员率=" in t for t in texts)  # a formula defines a term, it requires nothing
+    assert any(c["dimension"] == "scale" for c in conditions)
