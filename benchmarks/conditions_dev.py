@@ -5,7 +5,11 @@ Ingests the set's documents (``benchmarks/data/eligibility_dev/<set>_docs.jsonl`
 prints for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
 shared scorer: clauses found, structured-condition recall, unsafe rate, benefit type and amount accuracy.
 
-Usage: python benchmarks/conditions_dev.py newer|newer_b|ncp_a|ncp_b|ncp_c [--keep DIR]  (DIR keeps gold, answers/)
+Usage: python benchmarks/conditions_dev.py newer|newer_b|ncp_a|ncp_b|ncp_c [--keep DIR] [--misses]
+  --keep DIR  keeps gold.jsonl and answers/ in DIR
+  --misses    also prints, per structured dimension, recall and precision (a found condition is right when the
+              matched clause labels the same dimension, and for scale and region the same value, as the scorer
+              compares them) and each miss and wrong condition with its clause
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from api.bootstrap import build_services  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from eligibility.compiled import industry_value  # noqa: E402
 from eligibility.measures import policy_conditions  # noqa: E402
 from ingest.reference import reference_change  # noqa: E402
 from ontology.errors import NotFoundError  # noqa: E402
@@ -30,6 +36,76 @@ DEV = ROOT / "benchmarks" / "data" / "eligibility_dev"
 
 
 KIND_NAMES = {"per_person": "per_unit"}
+STRUCT = ("region", "scale", "industry", "ownership", "age_years", "employees", "revenue_wan", "qualification")
+
+
+def _overlap(measure: dict[str, Any], start: int, end: int) -> int:
+    span = measure.get("source_span") or [0, 0]
+    return int(min(span[1], end) - max(span[0], start))
+
+
+def _best_measure(found: list[dict[str, Any]], start: int, end: int) -> dict[str, Any] | None:
+    """The measure overlapping the span most, when it covers at least half of it (the scorer's matching)."""
+    best = max(found, key=lambda m: _overlap(m, start, end), default=None)
+    if best is None or _overlap(best, start, end) <= 0 or _overlap(best, start, end) < 0.5 * (end - start):
+        return None
+    return best
+
+
+def _region_values(value: object) -> list[str]:
+    return [str(x).rstrip("0") for x in (value if isinstance(value, list) else [value])]
+
+
+def _same(dimension: str, gold: dict[str, Any], found: dict[str, Any]) -> bool:
+    """Whether a found condition counts for a labelled one of the dimension (as conditions_eval.py counts)."""
+    if dimension == "scale":
+        return sorted(found.get("value") or []) == sorted(gold["value"])
+    if dimension == "region":
+        return any(v in _region_values(gold["value"]) for v in _region_values(found.get("value") or []))
+    return True
+
+
+def _same_codes(gold: dict[str, Any], found: dict[str, Any]) -> bool:
+    """Whether an industry condition names the labelled industries (``F51`` and ``51`` alike)."""
+    codes = {industry_value(str(v)) for v in found.get("value") or []}
+    return codes == {industry_value(str(v)) for v in gold["value"]}
+
+
+def structured_misses(measures: list[dict[str, Any]], answers: Path) -> str:
+    """Per-dimension recall and precision of structured conditions, with each miss, each wrong condition and
+    each industry condition found whose codes differ from the labelled ones (CODES)."""
+    hits: dict[str, list[int]] = {d: [0, 0, 0, 0] for d in STRUCT}  # recall hit, labelled, right, found
+    lines: list[str] = []
+    for unit in measures:
+        found = json.loads((answers / f"{unit['docid']}.json").read_text(encoding="utf-8"))
+        start, end = unit["span"]
+        best = _best_measure(found, start, end)
+        if best is None:
+            continue
+        got = best.get("conditions") or []
+        gold = unit["conditions"]
+        where = f"{unit['docid']}@{start}: {unit['clause_text'][:90]}"
+        for dimension in STRUCT:
+            labelled = [c for c in gold if c["dimension"] == dimension]
+            mine = [c for c in got if c.get("dimension") == dimension]
+            for c in labelled:
+                hit = any(_same(dimension, c, x) for x in mine)
+                if hit and dimension == "industry" and not any(_same_codes(c, x) for x in mine):
+                    shown = [(x.get("value"), x.get("text")) for x in mine]
+                    lines.append(f"CODES industry {c['value']!r} «{c.get('text')}» got {shown} | {where}")
+                hits[dimension][0] += hit
+                hits[dimension][1] += 1
+                if not hit:
+                    shown = [(x.get("value"), x.get("text")) for x in mine]
+                    lines.append(f"MISS {dimension} {c['value']!r} «{c.get('text')}» got {shown} | {where}")
+            for x in mine:
+                right = any(_same(dimension, c, x) for c in labelled)
+                hits[dimension][2] += right
+                hits[dimension][3] += 1
+                if not right:
+                    lines.append(f"WRONG {dimension} {x.get('value')!r} «{x.get('text')}» | {where}")
+    table = [f"{d}: recall {h[0]}/{h[1]}, precision {h[2]}/{h[3]}" for d, h in hits.items() if h[1] or h[3]]
+    return "\n".join(sorted(lines) + table)
 
 
 def formula_agreement(measures: list[dict[str, object]], answers: Path) -> str:
@@ -89,6 +165,8 @@ def main() -> int:
                 out.write("\n")
         services.close()
         print(formula_agreement(measures, answers), file=sys.stderr)
+        if "--misses" in args:
+            print(structured_misses(measures, answers))
         scorer = SHARED / "eval" / "conditions_eval.py"
         return subprocess.run([sys.executable, str(scorer), str(gold), str(answers)]).returncode
 

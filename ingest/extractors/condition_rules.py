@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import rjieba
+
+from ingest.extractors.industry_names import standard_industry_phrases
 from ontology.eligibility import ConditionSpec
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
@@ -29,11 +32,13 @@ RESOURCES = Path(__file__).parents[1] / "resources" / "conditions"
 
 @dataclass(frozen=True)
 class Found:
-    """A condition found at ``[start, end)`` of the text."""
+    """A condition found at ``[start, end)`` of the text; ``parts``: the phrases it joins, when it joins several
+    apart from each other (an industry named in two places of a measure)."""
 
     start: int
     end: int
     condition: ConditionSpec
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -43,8 +48,9 @@ def _rows(name: str) -> list[list[str]]:
 
 @cache
 def industry_phrases() -> tuple[re.Pattern[str], dict[str, list[str]]]:
-    """The industry phrase pattern (longest first) and phrase → GB/T 4754 codes."""
-    table = {row[0]: row[1].split(",") for row in _rows("industry_phrases.tsv")}
+    """The industry phrase pattern (longest first) and phrase → GB/T 4754 codes: the hand table
+    (``industry_phrases.tsv``, the labelling rules' mappings) over the names of the standard itself."""
+    table = {**standard_industry_phrases(), **{row[0]: row[1].split(",") for row in _rows("industry_phrases.tsv")}}
     pattern = re.compile("|".join(re.escape(p) for p in sorted(table, key=len, reverse=True)))
     return pattern, table
 
@@ -67,39 +73,109 @@ def behaviour_cues() -> list[tuple[re.Pattern[str], str, str | None, str, object
     return out
 
 
+CITATION_REACH = 80
+
+
+def inside_citation(text: str, at: int) -> bool:
+    """Whether ``text[at]`` lies inside a 《title》 the text cites (whose words restrict no beneficiary)."""
+    opening = text.rfind("《", max(0, at - CITATION_REACH), at)
+    return opening >= 0 and "》" not in text[opening:at]
+
+
 # --- scale -------------------------------------------------------------------------------------------------
+# size classes of 工信部联企业〔2011〕300号 / 国统字〔2017〕213号 as policies name them; not 科技型中小企业 (a
+# qualification), 小型微利企业 (a tax status) or 其中小微企业 (a sub-benefit)
 _SCALE_PATTERNS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
-    (re.compile(r"(?<![其集])中小微(型)?企业|(?<![其集])中小企业|中型、小型、微型企业"), ["中型", "小型", "微型"]),
-    (re.compile(r"(?<!其中)小微(型)?企业|小型微型企业|小型、微型企业"), ["小型", "微型"]),
-    (re.compile(r"(?<![其中])大型企业"), ["大型"]),
+    (
+        re.compile(
+            r"(?<![其集大])中小微(型)?企业|(?<![其集大])(?<!科技型)中小(型)?企业|中型、小型、微型企业|中、小、微(型)?企业"
+        ),
+        ["中型", "小型", "微型"],
+    ),
+    (re.compile(r"(?<!其中)(?<!大中)小微(型)?企业|小型微型企业|小型、微型企业|小、微(型)?企业"), ["小型", "微型"]),
+    (re.compile(r"(?<![其中])大中型企业|大型、中型企业"), ["大型", "中型"]),
+    (re.compile(r"(?<![其中、])大型企业"), ["大型"]),
+    (re.compile(r"(?<![其中小、])中型企业"), ["中型"]),
+    (re.compile(r"(?<![其中、])小型企业"), ["小型"]),
+    (re.compile(r"(?<![其中小、])微型企业"), ["微型"]),
 )
+# a scale that names something else: a park or base for such firms (小微企业园, 小微企业创业创新示范基地), or the
+# firms a beneficiary serves (为承租的中小企业减免租金的园区, 为小微企业提供担保的机构)
+_SCALE_NOT_BENEFICIARY_AFTER = re.compile(r"(园|创业创新|创新创业|孵化|示范基地|服务平台|公共服务|融资|贷款|信贷)")
+_SERVES = re.compile(r"(?<![认作成])为(?!了)[^，,。；;：:]{0,12}$")
+_SERVED_CLAUSE = re.compile(r"[^，,。；;]{0,30}的")
 
 
 def find_scale(text: str, start: int, end: int) -> list[Found]:
-    """Scale phrases in ``text[start:end]`` (其中小微企业 … is a sub-benefit, not the beneficiary)."""
+    """The scale phrase naming the beneficiary in ``text[start:end]``: the first kind of the table found."""
     for pattern, values in _SCALE_PATTERNS:
-        m = pattern.search(text, start, end)
-        if m:
+        for m in pattern.finditer(text, start, end):
+            if _SCALE_NOT_BENEFICIARY_AFTER.match(text, m.end()) or inside_citation(text, m.start()):
+                continue
+            if _SERVES.search(text, max(start, m.start() - 12), m.start()) and _SERVED_CLAUSE.match(text, m.end(), end):
+                continue
             return [Found(m.start(), m.end(), ConditionSpec(Dim.SCALE, Op.IN, values, m.group()))]
     return []
 
 
 # --- industry ----------------------------------------------------------------------------------------------
-_INDUSTRY_JOIN = re.compile(r"^(业)?[、，,和及与或]?(以及)?$")
+# between two phrases of one enumeration: a separator, or one item the table does not know (餐饮、美容美发、住宿)
+_INDUSTRY_JOIN = re.compile(
+    r"^(业|店|企业|行业|机构)?[、，,和及与或]?(以及)?$|^(业|店|企业|行业|机构)?、[^，,。；;：:\s、()（）]{1,8}、$"
+)
+# an industry a measure leaves out: (不含电商企业), 除汽车销售企业外, (汽车销售企业除外)
+_EXCLUDED_BEFORE = re.compile(r"(不含|不包括|不包含|除)$")
+_EXCLUDED_AFTER = re.compile(r"(业)?(企业|行业)?(除外|以外|外)")
 _BENEFICIARY_AFTER = re.compile(
     r"[^，。；：:\s]{0,14}?(企业|行业|机构|经营主体|主体|经营者|个体工商户|生产|单位|农户|业)"
 )
 # a phrase that is itself the kind of enterprise that benefits (旅行社, 商超, 酒店, 景区 …)
-_BENEFICIARY_NOUN = re.compile(r"(社|超市|商超|商场|酒店|宾馆|饭店|景区|影院|剧院|场所|场馆|网吧|歌厅)$")
+_BENEFICIARY_NOUN = re.compile(r"(企业|机构|社|超市|商超|商场|酒店|宾馆|饭店|景区|影院|剧院|场所|场馆|网吧|歌厅)$")
 _NOT_BENEFICIARY_AFTER = re.compile(
-    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品)"
+    r"^(和信息化)?(厅|局|部|委|园|区|主管|部门|农村|设施|保障|秩序|工具|通道|管制|站|场所|物资|产品|"
+    r"人员|职工|员工|岗位|专项|资金)"
 )
 
 
-def find_industries(text: str, start: int, end: int) -> list[Found]:
-    """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each."""
+# a phrase inside the name of a designation an agency confers (省级制造业隐形冠军企业, 家政服务龙头企业)
+_DESIGNATION_BEFORE = re.compile(r"级[^，,。；;、：:]{0,6}$")
+_DESIGNATION_AFTER = re.compile(r"(业)?(服务)?(单项冠军|隐形冠军|龙头|百强|百家|诚信示范|示范)")
+
+
+# a short phrase counts only where a word starts (办理发票 holds 理发, 受理发放 too); longer ones are specific
+SHORT_PHRASE = 3
+
+
+@cache
+def _segmenter() -> rjieba.Jieba:
+    return rjieba.Jieba()
+
+
+def word_starts(text: str, start: int, end: int) -> set[int]:
+    """Offsets in ``text`` where a word of ``text[start:end]`` starts (jieba's segmentation)."""
+    return {start + a for _, a, _ in _segmenter().tokenize(text[start:end])}
+
+
+# right after the phrase, the beneficiary itself (a document title's topic, 制造业强市建设, names none)
+_BENEFICIARY_NEXT = re.compile(
+    r"(业)?(等[^，。；：:\s]{0,6})?(企业|行业|经营主体|市场主体|个体工商户|商户|经营户|机构)"
+)
+
+
+def find_industries(text: str, start: int, end: int, strict: bool = False) -> list[Found]:
+    """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each;
+    ``strict``: only those followed at once by the beneficiary (住宿餐饮企业, 文旅行业), as a title needs."""
     pattern, table = industry_phrases()
-    matches = [m for m in pattern.finditer(text, start, end) if not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])]
+    words = word_starts(text, start, end)
+    matches = [
+        m
+        for m in pattern.finditer(text, start, end)
+        if (len(m.group()) > SHORT_PHRASE or m.start() in words)
+        and not _NOT_BENEFICIARY_AFTER.match(text[m.end() :])
+        and not _DESIGNATION_BEFORE.search(text, max(0, m.start() - 7), m.start())
+        and not _DESIGNATION_AFTER.match(text, m.end())
+        and not inside_citation(text, m.start())
+    ]
     found: list[Found] = []
     i = 0
     while i < len(matches):
@@ -108,15 +184,23 @@ def find_industries(text: str, start: int, end: int) -> list[Found]:
             j += 1
         run_start, run_end = matches[i].start(), matches[j].end()
         named_itself = _BENEFICIARY_NOUN.search(matches[j].group())
-        if (
-            named_itself
-            or _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16))
-            or text.startswith("业", run_end)
-        ):
+        if strict:
+            beneficiary = bool(named_itself or _BENEFICIARY_NEXT.match(text, run_end, end))
+        else:
+            beneficiary = bool(
+                named_itself
+                or _BENEFICIARY_AFTER.match(text, run_end, min(end, run_end + 16))
+                or text.startswith("业", run_end)
+            )
+        if beneficiary:
             codes: list[str] = []
             for m in matches[i : j + 1]:
                 codes += [c for c in table[m.group()] if c not in codes]
-            found.append(Found(run_start, run_end, ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text[run_start:run_end])))
+            excluded = _EXCLUDED_BEFORE.search(text, max(start, run_start - 3), run_start) or _EXCLUDED_AFTER.match(
+                text, run_end, end
+            )
+            op = Op.NOT_IN if excluded else Op.IN
+            found.append(Found(run_start, run_end, ConditionSpec(Dim.INDUSTRY, op, codes, text[run_start:run_end])))
         i = j + 1
     return found
 
@@ -138,13 +222,43 @@ def find_qualifications(text: str, start: int, end: int) -> list[Found]:
 
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
+# a threshold: a bound word before the number (不超过300人, 不低于2000万元) and/or after it (300人以下, 50人(含)以上)
+_BEFORE = r"(在|为|达到|不超过|不高于|未超过|不多于|不少于|不低于|少于|低于|不足|未满|超过|高于|大于|多于)?"
+_AFTER = r"[(（]?(含)?[)）]?(以上|以下|以内|及以上|及以下)?"
 _EMPLOYEES = re.compile(
-    rf"(职工|员工|从业人员|参保职工|在职职工)(总)?(人数|数)?(在|为|达到)?{_NUMBER}(人|名)[(（]?(含)?[)）]?(以上|以下|以内|及以上|及以下)"
+    rf"(职工|员工|从业人员|参保职工|在职职工|参保人数|用工人数)(总)?(人数|数)?{_BEFORE}{_NUMBER}(人|名){_AFTER}"
 )
-_REVENUE = re.compile(
-    rf"(年)?(营业收入|销售收入|主营业务收入|营收)(在|为|达到)?{_NUMBER}(万元|亿元)[(（]?(含)?[)）]?(以上|以下|以内)"
+_REVENUE = re.compile(rf"(年)?(营业收入|销售收入|主营业务收入|营收)(总额)?{_BEFORE}{_NUMBER}(万元|亿元){_AFTER}")
+_BOUND_BEFORE = {
+    "不超过": Op.LE,
+    "不高于": Op.LE,
+    "未超过": Op.LE,
+    "不多于": Op.LE,
+    "不少于": Op.GE,
+    "不低于": Op.GE,
+    "达到": Op.GE,
+    "少于": Op.LT,
+    "低于": Op.LT,
+    "不足": Op.LT,
+    "未满": Op.LT,
+    "超过": Op.GT,
+    "高于": Op.GT,
+    "大于": Op.GT,
+    "多于": Op.GT,
+}
+
+
+def threshold_operator(before: str | None, after: str | None) -> Op | None:
+    """The comparison a threshold's words state (the word after the number wins); None for a bare amount."""
+    if after:
+        return _bound_operator(after)
+    return _BOUND_BEFORE.get(before or "")
+
+
+_AGE = re.compile(
+    r"(成立|注册|设立)(时间|年限)?(不满|未满|不足|不超过|在|满|超过)?(\d+(?:\.\d+)?|[一二两三四五六七八九十])年(以内|以下|以上)?"
 )
-_AGE = re.compile(rf"(成立|注册|设立)(时间)?(不满|未满|不足|不超过|在)?{_NUMBER}年(以内|以下|以上)?")
+_YEARS = {c: float(i) for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2.0}
 
 
 def _bound_operator(word: str, inclusive: bool = True) -> Op:
@@ -188,7 +302,7 @@ def find_metric_thresholds(text: str, start: int, end: int) -> list[Found]:
 
 # a list or rank an agency confers (省级小微企业园, 国家级…示范基地, 五星级…): holding it is a qualification
 _CONFERRED = re.compile(
-    r"(国家级|省级|市级|区级|县级|[一二三四五]星级)[^，,。；;、（）()的]{0,16}?"
+    r"(国家级|省级|市级|区级|县级|[一二三四五]星级)(?!以下|财政|政府|人民政府|部门|主管)[^，,。；;、（）()的]{0,16}"
     r"(企业园|小微企业园|示范园区|园区|示范基地|基地|孵化器|众创空间|技术中心|示范企业|龙头企业|企业)"
 )
 
@@ -223,8 +337,10 @@ def find_conferred(text: str, start: int, end: int) -> list[Found]:
 
 
 # a growth threshold on the company's figures (增速达到20%以上, 同比增长10%以上): checked as its own wording
+# …or a fall (营业收入同比下降30%以上, 降幅超过50%): the figure a measure for hard-hit firms requires
 _GROWTH = re.compile(
-    r"(?:增速|增幅|增长率|同比增长|同比增幅)(?:达到|不低于|超过|高于|在)?\s*\d+(?:\.\d+)?\s*[%％](?:以上|及以上)?"
+    r"(?:增速|增幅|增长率|同比增长|同比增幅|同比下降|同比减少|下降幅度|降幅|减少幅度)(?:达到|不低于|超过|高于|在)?"
+    r"\s*\d+(?:\.\d+)?\s*[%％](?:以上|及以上)?"
 )
 
 
@@ -240,39 +356,52 @@ def find_numbers(text: str, start: int, end: int) -> list[Found]:
     """Employee, revenue and company-age thresholds."""
     found: list[Found] = []
     for m in _EMPLOYEES.finditer(text, start, end):
-        found.append(
-            Found(
-                m.start(),
-                m.end(),
-                ConditionSpec(Dim.EMPLOYEES, _bound_operator(m.group(8)), float(m.group(5)), m.group()),
-            )
-        )
+        op = threshold_operator(m.group(4), m.group(8))
+        if op is not None:
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.EMPLOYEES, op, float(m.group(5)), m.group())))
     for m in _REVENUE.finditer(text, start, end):
-        amount = float(m.group(4)) * (10000 if m.group(5) == "亿元" else 1)
-        found.append(
-            Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, _bound_operator(m.group(7)), amount, m.group()))
-        )
+        op = threshold_operator(m.group(4), m.group(8))
+        if op is not None:
+            amount = float(m.group(5)) * (10000 if m.group(6) == "亿元" else 1)
+            found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, op, amount, m.group())))
     for m in _AGE.finditer(text, start, end):
-        years = float(m.group(4))
-        op = Op.GE if m.group(5) == "以上" else Op.LT if m.group(3) in ("不满", "未满", "不足") else Op.LE
+        years = _YEARS.get(m.group(4)) or float(m.group(4))
+        if m.group(5) == "以上" or m.group(3) in ("满", "超过"):
+            op = Op.GT if m.group(3) == "超过" else Op.GE
+        else:
+            op = Op.LT if m.group(3) in ("不满", "未满", "不足") else Op.LE
         found.append(Found(m.start(), m.end(), ConditionSpec(Dim.AGE_YEARS, op, years, m.group())))
     return found
 
 
 _OWNERSHIP = (
-    (re.compile(r"民营企业|非公有制企业"), ["民营"]),
+    (re.compile(r"民营[^，,。；;、]{0,4}?企业|非公有制企业"), ["民营"]),
     (re.compile(r"外资企业|外商投资企业"), ["外资", "港澳台资"]),
     (re.compile(r"(?<=对)个体工商户(?![和与及、或])"), ["个体工商户"]),
 )
+# 定期定额户 (individual businesses taxed on a fixed quota) as the subject of the measure's first sentence
+_FIXED_QUOTA = re.compile(r"^[^。；;]*?(?<=[对的])([“\"]?定期定额[”\"]?户)")
+# government bodies and public institutions left out (不含机关事业单位, 机关、事业单位除外): ``not_in`` 机关事业单位
+_PUBLIC_BODIES_LEFT_OUT = re.compile(
+    r"(不含|不包括|除)(党政)?机关[、和及]?事业单位|(党政)?机关[、和及]?事业单位(除外|以外)"
+)
+PUBLIC_BODIES = "机关事业单位"
 
 
 def find_ownership(text: str, start: int, end: int) -> list[Found]:
-    """Ownership restrictions (民营, 外资, 个体工商户 alone) named as the beneficiary."""
+    """Ownership restrictions (民营, 外资, 个体工商户 alone) named as the beneficiary, and public bodies left out."""
     found: list[Found] = []
     for pattern, values in _OWNERSHIP:
         m = pattern.search(text, start, end)
         if m:
             found.append(Found(m.start(), m.end(), ConditionSpec(Dim.OWNERSHIP, Op.IN, values, m.group())))
+    m = _FIXED_QUOTA.match(text[start:end])
+    if m and not any(f.condition.value == ["个体工商户"] for f in found):
+        a, b = start + m.start(1), start + m.end(1)
+        found.append(Found(a, b, ConditionSpec(Dim.OWNERSHIP, Op.IN, ["个体工商户"], text[a:b])))
+    m = _PUBLIC_BODIES_LEFT_OUT.search(text, start, end)
+    if m:
+        found.append(Found(m.start(), m.end(), ConditionSpec(Dim.OWNERSHIP, Op.NOT_IN, [PUBLIC_BODIES], m.group())))
     return found
 
 

@@ -35,8 +35,10 @@ from ingest.extractors.condition_rules import (
     find_scale,
     find_target_residuals,
 )
+from ingest.extractors.condition_sections import find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
+from ingest.extractors.scope_levels import PROVINCE, addressed_level, scope_by_self_reference, widen
 from ingest.structure import chinese_number
 from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
@@ -74,6 +76,9 @@ _NATIONAL_DOC_NUMBER = re.compile(  # not after a place's abbreviation (黔发�
     r"(?<![\u4e00-\u9fff])(国发|国办发|国办函|财税|财行|财金|财社|财办|税总发|税总函|银发|银保监发|银保监办发|人社部发|人社厅发|人社部明电|"
     r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
 )
+
+# a number right after a 《title》 is the cited document's (按照《…的通知》（国发电〔2020〕2号）), not this one's
+_CITED_NUMBER = re.compile(r"》\s*[（(]\s*$")
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
         if part and _NATIONAL_ISSUER.match(part.strip()):
             return Jurisdiction(NATIONAL_CODE, None)
     opening = text[:400]
-    if _NATIONAL_ADDRESSEES.search(opening) or _NATIONAL_DOC_NUMBER.search(opening):
+    if _NATIONAL_ADDRESSEES.search(opening) or any(
+        not _CITED_NUMBER.search(opening, 0, m.start()) for m in _NATIONAL_DOC_NUMBER.finditer(opening)
+    ):
         return Jurisdiction(NATIONAL_CODE, None)
     scan = _DATELINE.sub(lambda m: " " * len(m.group()), text[:200] + " " + text[-200:])
     mentions = [m for m in gazetteer.find_mentions(scan) if m.region.code != NATIONAL_CODE]
@@ -239,12 +246,16 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     for a, b in scopes:
         found += find_scale(norm_text, a, b)
     found = found[-1:]  # the nearest scale statement governs
-    industries = find_industries(norm_text, *core)
-    if not industries:
-        for a, b in [*([title_span] if title_span else []), *measure.headings]:
+    in_core = find_industries(norm_text, *core)
+    found += _one_industry_condition([f for f in in_core if f.condition.operator == Op.IN])
+    found += [f for f in in_core if f.condition.operator == Op.NOT_IN]
+    if not any(f.condition.operator == Op.IN for f in in_core):
+        industries = find_industries(norm_text, *title_span, strict=True) if title_span else []
+        for a, b in measure.headings:
             industries += find_industries(norm_text, a, b)
+        industries = [f for f in industries if f.condition.operator == Op.IN]
         industries.sort(key=_specificity)
-    found += industries[-1:]
+        found += industries[-1:]
     found += find_qualifications(norm_text, *core)
     found += find_numbers(norm_text, *core)
     found += find_metric_thresholds(norm_text, *core)
@@ -257,7 +268,7 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
         behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
     found += behaviour
-    taken = [(f.start, f.end) for f in found]
+    taken = [part for f in found for part in (f.parts or ((f.start, f.end),))]
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
@@ -377,6 +388,29 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     return any(BENEFICIARY.search(text) for text in scopes)
 
 
+def _source_text(text: str, found: Found) -> str:
+    """A condition's words as the source writes them (its phrases joined with 、 when it joins several)."""
+    if found.parts:
+        return "、".join(text[a:b] for a, b in found.parts)
+    return text[found.start : found.end] if found.end > found.start else found.condition.text
+
+
+def _one_industry_condition(industries: list[Found]) -> list[Found]:
+    """The industries a measure names, as one condition: a company of any of them qualifies."""
+    codes: list[str] = []
+    adding: list[Found] = []  # the phrases that add industries (困难行业 after 交通运输、餐饮… adds none)
+    for f in industries:
+        new = [c for c in f.condition.value if c not in codes]
+        if new:
+            codes += new
+            adding.append(f)
+    if len(adding) <= 1:
+        return adding
+    text = "、".join(f.condition.text for f in adding)
+    parts = tuple((f.start, f.end) for f in adding)
+    return [Found(parts[0][0], parts[-1][1], ConditionSpec(Dim.INDUSTRY, Op.IN, codes, text), parts)]
+
+
 def _specificity(found: Found) -> int:
     """How narrow an industry condition is: the level of its broadest code (section 1 … class 4)."""
     return min(1 if str(code).isalpha() else len(str(code)) for code in found.condition.value)
@@ -395,14 +429,26 @@ def _dedupe(found: list[Found]) -> list[Found]:
     return out
 
 
-def region_condition(text: str, norm_text: str, measure: MeasureSegment, jurisdiction: Jurisdiction) -> Found | None:
-    """The ``region`` condition of a sub-national measure, spanning the phrase that scopes it."""
+def region_condition(
+    text: str,
+    norm_text: str,
+    measure: MeasureSegment,
+    jurisdiction: Jurisdiction,
+    title_span: tuple[int, int] | None = None,
+) -> Found | None:
+    """The ``region`` condition of a sub-national measure, spanning the phrase that scopes it: the issuer's
+    region, widened to the province or city a self-reference (我省, 本市) in the measure, else in the title, names."""
     if jurisdiction.code == NATIONAL_CODE:
         return None
+    code = scope_by_self_reference(norm_text, measure.start, measure.end, jurisdiction.code, whole=False)
+    if code == jurisdiction.code and title_span is not None:
+        code = scope_by_self_reference(norm_text, *title_span, jurisdiction.code)
     m = _LOCAL_SCOPE.search(norm_text, measure.start, measure.end)
+    if m is None and title_span is not None:
+        m = _LOCAL_SCOPE.search(norm_text, *title_span)
     span = (m.start(), m.end()) if m else jurisdiction.span or (0, 0)
-    phrase = text[span[0] : span[1]] if span[1] > span[0] else load_gazetteer().get(jurisdiction.code).name
-    return Found(span[0], span[1], ConditionSpec(Dim.REGION, Op.IN, [jurisdiction.code], phrase))
+    phrase = text[span[0] : span[1]] if span[1] > span[0] else load_gazetteer().get(code).name
+    return Found(span[0], span[1], ConditionSpec(Dim.REGION, Op.IN, [code], phrase))
 
 
 # --- the extractor -----------------------------------------------------------------------------------------
@@ -421,7 +467,10 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     if not measures:
         return change
     jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)
+    if addressed_level(ctx.norm_text) == PROVINCE and widen(jurisdiction.code, PROVINCE) != jurisdiction.code:
+        jurisdiction = Jurisdiction(widen(jurisdiction.code, PROVINCE), None)
     definitions = find_definitions(ctx.norm_text)
+    sections = find_condition_sections(ctx.norm_text)
     valid_from = document_date(ctx.norm_text, ctx.date_effective or ctx.date_published)
     doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
     title_span = _title_span(ctx.norm_text, ctx.title)
@@ -430,15 +479,16 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         clause_id = _clause_node(change, ctx, measure, number, by_span)
         found = measure_conditions(ctx.norm_text, measure, title_span)
         found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
+        found += section_conditions(ctx.norm_text, measure.start, sections)
         if not any(f.condition.dimension != Dim.REGION for f in found):
             found.append(_unrestricted_check(ctx.norm_text, measure))
-        region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction)
+        region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction, title_span)
         if region is not None:
             found.insert(0, region)
         conditions = [
             replace(
                 f.condition,
-                text=ctx.text[f.start : f.end] if f.end > f.start else f.condition.text,
+                text=_source_text(ctx.text, f),
                 span=(f.start, f.end),
                 fact=f.condition.fact or _fact_of_wording(ctx.norm_text, f, clause_id),
             )

@@ -85,6 +85,7 @@ def test_the_calculator_adds_up_what_the_restaurant_may_expect(services: Service
     calculation = calculate(
         services.matcher, RESTAURANT, as_of=date(2020, 3, 1), verdicts=("eligible", "undetermined")
     ).to_json()
-    # most 2020 measures relieve or defer (减免, 缓缴) with no sum in their text: only three fixed sums are known
-    assert calculation["measures_counted"] >= 50 and calculation["exact_wan"] >= 5
+    # most 2020 measures relieve or defer (减免, 缓缴) with no sum in their text: only a few fixed sums are known
+    # (杨凌's 促销奖励 for 批发企业 is not among them since its industry is read: a restaurant is no wholesaler)
+    assert calculation["measures_counted"] >= 50 and calculation["exact_wan"] >= 3
     assert {"rd_expense_wan", "loan_interest_wan"} <= {q["fact"] for q in calculation["missing"]}
