@@ -34,6 +34,7 @@ from ingest.extractors.condition_rules import (
     find_qualifications,
     find_scale,
     find_target_residuals,
+    restricts,
 )
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
@@ -227,8 +228,15 @@ def _phrase_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[i
 def _title_span(text: str, title: str) -> tuple[int, int] | None:
     if not title:
         return None
-    at = text.find(title[:40])
-    return (at, at + len(title)) if at >= 0 else None
+    # the text may break the title with spaces (政策 降低…) where the stored title has none
+    compact = re.sub(r"\s+", "", title)
+    found = re.search(r"\s*".join(re.escape(ch) for ch in compact[:40]), text)
+    return (found.start(), found.end() + len(compact[40:])) if found else None
+
+
+# facts a document's title can state for all its measures, each with the narrower facts that imply it (a measure
+# for those who pay the demand charge by the contract's maximum demand is for two-part-tariff users already)
+TITLE_FACTS: dict[str, tuple[str, ...]] = {"foreign_trade": (), "two_part_tariff_user": ("max_demand_billing",)}
 
 
 def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tuple[int, int] | None) -> list[Found]:
@@ -254,10 +262,15 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += find_ownership(norm_text, *core)
     found += find_region_limits(norm_text, *core)
     behaviour = [f for a, b in scopes for f in find_behaviour(norm_text, a, b)]
-    if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
-        behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
+    if title_span:  # a document about foreign trade or the two-part tariff is for those firms only
+        stated = {f.condition.fact for f in behaviour}
+        for f in find_behaviour(norm_text, *title_span):
+            implied_by = TITLE_FACTS.get(f.condition.fact or "")
+            if implied_by is not None and not stated.intersection((f.condition.fact, *implied_by)):
+                behaviour.append(f)
     found += behaviour
     taken = [(f.start, f.end) for f in found]
+    taken += [(f.start, f.end) for a, b in scopes for f in find_scale(norm_text, a, b)]  # every scale phrase
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
@@ -298,7 +311,8 @@ def find_definitions(text: str) -> dict[str, list[tuple[int, int]]]:
 def definition_conditions(
     text: str, start: int, end: int, definitions: dict[str, list[tuple[int, int]]]
 ) -> list[Found]:
-    """``other`` conditions (unknown) for the requirements of each defined term a measure uses."""
+    """The conditions of the requirements of each defined term a measure uses: the behaviour cues they state,
+    and an ``other`` condition (unknown) for a requirement the cues do not cover (the term itself aside)."""
     found: list[Found] = []
     for term, spans in definitions.items():
         if term not in text[start:end]:
@@ -306,7 +320,13 @@ def definition_conditions(
         for a, b in spans:
             if start <= a < end:
                 continue  # the measure states it itself
-            found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b].strip())))
+            cues = [f for f in find_behaviour(text, a, b) if f.condition.fact is not None]
+            found += cues
+            taken = [(f.start, f.end) for f in cues] + [
+                (a + m.start(), a + m.end()) for m in re.finditer(re.escape(term), text[a:b])
+            ]
+            if not cues or restricts(text, a, b, taken):
+                found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b].strip())))
     return found
 
 
