@@ -52,6 +52,12 @@ def _facts(text: str) -> dict[str, object]:
         ("因受疫情影响无法按期办理申报的", "late_filing_due_to_epidemic", True),
         ("纳税人按规定享受免征增值税、消费税优惠的", "enjoys_tax_exemption", True),
         ("为区属中小微企业减免房租的", "reduced_rent_for_tenants", True),
+        (
+            "企业和个人直接向承担疫情防治任务的医院捐赠用于应对新型冠状病毒感染的肺炎疫情的物品",
+            "donated_for_epidemic",
+            True,
+        ),
+        ("对企业以发明、实用新型专利权质押方式从金融机构获得贷款发生的专利评估费用", "patent_pledge_loan", True),
     ],
 )
 def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value: object) -> None:
