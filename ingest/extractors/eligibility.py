@@ -43,7 +43,7 @@ from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
-from ontology.reference import NATIONAL_CODE, load_gazetteer, normalise_region_code
+from ontology.reference import NATIONAL_CODE, contains, load_gazetteer, normalise_region_code
 
 _NATIONAL_ISSUER = re.compile(
     r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
@@ -239,8 +239,11 @@ def _title_span(text: str, title: str) -> tuple[int, int] | None:
 TITLE_FACTS: dict[str, tuple[str, ...]] = {"foreign_trade": (), "two_part_tariff_user": ("max_demand_billing",)}
 
 
-def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tuple[int, int] | None) -> list[Found]:
-    """The non-region conditions of one measure, in text order."""
+def measure_conditions(
+    norm_text: str, measure: MeasureSegment, title_span: tuple[int, int] | None, home: str = NATIONAL_CODE
+) -> list[Found]:
+    """The non-region conditions of one measure, in text order; ``home`` is the document's jurisdiction, whose
+    region condition already covers a mention of itself or of a place around it."""
     core = (measure.core_start, measure.end)
     scopes = [*measure.headings, core]
     found: list[Found] = []
@@ -271,9 +274,22 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += behaviour
     taken = [(f.start, f.end) for f in found]
     taken += [(f.start, f.end) for a, b in scopes for f in find_scale(norm_text, a, b)]  # every scale phrase
+    taken += _home_mentions(norm_text, scopes, home)
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
+
+
+def _home_mentions(text: str, scopes: list[tuple[int, int]], home: str) -> list[tuple[int, int]]:
+    """Spans of the places in ``scopes`` that contain the jurisdiction ``home`` (通州区 in a 通州区 document)."""
+    if home == NATIONAL_CODE:
+        return []
+    return [
+        (a + m.start, a + m.end)
+        for a, b in scopes
+        for m in load_gazetteer().find_mentions(text[a:b])
+        if m.region.code != NATIONAL_CODE and contains(m.region.code, home)
+    ]
 
 
 # carve-outs (除湖北省外) and a place as the clause's subject (湖北省可免征…) limit the measure's region
@@ -448,7 +464,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     by_span = {(c.span_start, c.span_end): c for c in ctx.clauses}
     for number, measure in enumerate(measures, start=1):
         clause_id = _clause_node(change, ctx, measure, number, by_span)
-        found = measure_conditions(ctx.norm_text, measure, title_span)
+        found = measure_conditions(ctx.norm_text, measure, title_span, jurisdiction.code)
         found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
         if not any(f.condition.dimension != Dim.REGION for f in found):
             found.append(_unrestricted_check(ctx.norm_text, measure))

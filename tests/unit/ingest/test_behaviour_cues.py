@@ -130,3 +130,35 @@ def test_a_title_about_the_two_part_tariff_binds_its_measures_even_when_the_text
         ["expanded_capacity_for_epidemic", "max_demand_billing"],
         ["two_part_tariff_user", "unable_to_resume_work"],
     ]
+
+
+def _other_wordings(text: str, issuer_region: str) -> list[tuple[str | None, str]]:
+    from ingest.extractors.base import DocumentContext
+    from ingest.extractors.eligibility import extract_conditions
+    from ontology.text import to_simplified
+
+    context = DocumentContext(
+        doc_id="d1",
+        source_id="s1",
+        text=text,
+        norm_text=to_simplified(text),
+        title=text.split("\n", 1)[0],
+        doc_type="政策文件",
+        region_code=issuer_region,
+    )
+    nodes = extract_conditions(context).nodes
+    return [
+        (n.props.get("fact"), n.props["text"])
+        for n in nodes
+        if n.label == "Condition" and n.props["dimension"] in ("behaviour", "other")
+    ]
+
+
+def test_the_jurisdictions_own_name_in_a_restriction_is_covered_by_the_region_condition() -> None:
+    measure = "一、对通州区依法参加失业保险并足额缴费的小微企业，按其上年度实际缴纳失业保险费的50%给予稳岗返还。\n"
+    district = "北京市通州区人力资源和社会保障局关于支持小微企业稳岗扩岗的若干措施\n" + measure
+    assert _other_wordings(district, "110112") == [("unemployment_insured", "依法参加失业保险并足额缴费")]
+    # in a city's document the district is a narrower place than the region condition: still asked
+    city = "北京市人力资源和社会保障局关于支持小微企业稳岗扩岗的若干措施\n" + measure
+    assert ("unemployment_insured", "依法参加失业保险并足额缴费") in _other_wordings(city, "110000")
+    assert any("通州区" in wording for _, wording in _other_wordings(city, "110000"))
