@@ -68,6 +68,8 @@ def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value:
 def test_a_phrase_without_the_cue_names_no_such_fact() -> None:
     assert "epidemic_control_related" not in _facts("简化对生产、经营疫情防控相关物资企业的经营异常名录移出审核程序")
     assert "new_hires_during_epidemic" not in _facts("当年新招用重点扶持对象达到企业现有在职职工人数的比例下调为20%")
+    # the premiums an amount is reckoned on are its input (unemployment_insurance_paid_wan), not a condition
+    assert "unemployment_insured" not in _facts("按其上年度实际缴纳失业保险费的50%给予稳岗返还")
 
 
 def test_every_occurrence_of_a_cue_is_masked_so_a_covered_restriction_is_not_asked_again() -> None:
