@@ -63,12 +63,13 @@ def qualification_rules() -> list[tuple[re.Pattern[str], list[str]]]:
 
 @cache
 def behaviour_cues() -> list[tuple[re.Pattern[str], str, str | None, str, object]]:
-    """(pattern, dimension, fact, operator, value) for behaviour/other cue phrases."""
+    """(pattern, dimension, fact, operator, value) for behaviour/other cue phrases; the value ``None`` (``n`` in
+    the table) stands for the number the phrase states (its group ``n``)."""
     out: list[tuple[re.Pattern[str], str, str | None, str, object]] = []
     for row in _rows("behaviour_cues.tsv"):
         row += [""] * (5 - len(row))
         pattern, dim, fact, op, value = row[:5]
-        parsed: object = True if value in ("", "true") else float(value)
+        parsed: object = True if value in ("", "true") else None if value == "n" else float(value)
         out.append((re.compile(pattern), dim, fact or None, op or Op.EQ.value, parsed))
     return out
 
@@ -407,18 +408,15 @@ def find_ownership(text: str, start: int, end: int) -> list[Found]:
 
 # --- behaviour and other -----------------------------------------------------------------------------------
 def find_behaviour(text: str, start: int, end: int) -> list[Found]:
-    """Behaviour/other cue phrases (first cue wins where two overlap; one condition per fact)."""
+    """Behaviour/other cue phrases, every occurrence (first cue wins where two overlap), so that each is masked
+    from the restrictions left over; the measure keeps one condition per fact (the first)."""
     found: list[Found] = []
-    seen_facts: set[str] = set()
     for pattern, dim, fact, op, value in behaviour_cues():
         for m in pattern.finditer(text, start, end):
             if any(f.start < m.end() and m.start() < f.end for f in found):
                 continue
-            if fact is not None and fact in seen_facts:
-                continue
-            if fact is not None:
-                seen_facts.add(fact)
-            found.append(Found(m.start(), m.end(), ConditionSpec(dim, op, value, m.group(), fact)))
+            stated = float(m.group("n")) if value is None else value  # None: the number the phrase states
+            found.append(Found(m.start(), m.end(), ConditionSpec(dim, op, stated, m.group(), fact)))
     return found
 
 
@@ -434,15 +432,16 @@ _OPENING_BEFORE_OPTION = re.compile(
     r"(?:^|[。；;：:\s）)，,])([^，,。；;：:\s]{4,60})[，,]\s*(?:可选择|可以选择|可按|可|均可|准予|允许)"
 )
 # "X的企业，…" opening a sentence, and "对 X 企业" without 的: X restricts the beneficiary
-_BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构)"
+_BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构|纳税人)"
 _SUBJECT = re.compile(rf"(?:^|[。；：:、）)\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
 _TARGET_NOUN = re.compile(rf"对于?([^。；，,的]{{2,40}}?){_BENEFICIARY}")
 # "鼓励企业 X，并给予…": doing X is the condition of the reward
 _ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")
 # words that restrict nothing by themselves
 _FILLER = re.compile(
-    r"应对|疫情(?!防控)|新型冠状病毒感染的?肺炎|新型冠状病毒感染|新型冠状病毒|新冠肺炎疫情|肺炎疫情|受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|疫情防控期间|疫情期间|新冠肺炎|相关|各类|其他|有关|"
-    r"企业|行业|单位|个体工商户|经营主体|主体|本市|我市|全市|本省|我省|全省|本区|全区|辖区|我区|在|因|的|等|及|和|与|或|已|"
+    r"应对|疫情(?!防控)|新型冠状病毒感染的?肺炎|新型冠状病毒感染|新型冠状病毒|新冠肺炎疫情|肺炎疫情|受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|疫情防控期间|疫情期间|期间|新冠肺炎|相关|各类|其他|有关|"
+    r"疫情原因|原因|导致|造成|确实|取得的?收入|取得|措施|以及|而|但|且|并|年度|须|"
+    r"企业|行业|单位|个体工商户|纳税人|个人|经营主体|主体|本市|我市|全市|本省|我省|全省|本区|全区|辖区|我区|在|因|的|等|及|和|与|或|已|"
     r"均|全部|所有|各|其|对|于|为|中|上述|以下|以上|条件|符合|规定|确|\d+|[、，,（）()“”\s]"
 )
 MIN_RESIDUAL = 2
@@ -461,11 +460,16 @@ def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int
     for a, b in sorted(set(spans)):
         if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):
             continue
-        chars = list(text[a:b])
-        for ta, tb in taken:
-            for k in range(max(ta, a), min(tb, b)):
-                chars[k - a] = " "
-        residual = _FILLER.sub("", "".join(chars))
-        if len(residual) >= MIN_RESIDUAL:
+        if restricts(text, a, b, taken):
             found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b])))
     return found
+
+
+def restricts(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    """Whether ``text[start:end]`` still restricts the beneficiary once the spans ``taken`` by known conditions
+    and the words that restrict nothing by themselves are left out."""
+    chars = list(text[start:end])
+    for ta, tb in taken:
+        for k in range(max(ta, start), min(tb, end)):
+            chars[k - start] = " "
+    return len(_FILLER.sub("", "".join(chars))) >= MIN_RESIDUAL

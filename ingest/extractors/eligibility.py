@@ -34,6 +34,7 @@ from ingest.extractors.condition_rules import (
     find_qualifications,
     find_scale,
     find_target_residuals,
+    restricts,
 )
 from ingest.extractors.condition_sections import find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
@@ -44,7 +45,7 @@ from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
-from ontology.reference import NATIONAL_CODE, load_gazetteer, normalise_region_code
+from ontology.reference import NATIONAL_CODE, contains, load_gazetteer, normalise_region_code
 
 _NATIONAL_ISSUER = re.compile(
     r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
@@ -234,12 +235,22 @@ def _phrase_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[i
 def _title_span(text: str, title: str) -> tuple[int, int] | None:
     if not title:
         return None
-    at = text.find(title[:40])
-    return (at, at + len(title)) if at >= 0 else None
+    # the text may break the title with spaces (政策 降低…) where the stored title has none
+    compact = re.sub(r"\s+", "", title)
+    found = re.search(r"\s*".join(re.escape(ch) for ch in compact[:40]), text)
+    return (found.start(), found.end() + len(compact[40:])) if found else None
 
 
-def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tuple[int, int] | None) -> list[Found]:
-    """The non-region conditions of one measure, in text order."""
+# facts a document's title can state for all its measures, each with the narrower facts that imply it (a measure
+# for those who pay the demand charge by the contract's maximum demand is for two-part-tariff users already)
+TITLE_FACTS: dict[str, tuple[str, ...]] = {"foreign_trade": (), "two_part_tariff_user": ("max_demand_billing",)}
+
+
+def measure_conditions(
+    norm_text: str, measure: MeasureSegment, title_span: tuple[int, int] | None, home: str = NATIONAL_CODE
+) -> list[Found]:
+    """The non-region conditions of one measure, in text order; ``home`` is the document's jurisdiction, whose
+    region condition already covers a mention of itself or of a place around it."""
     core = (measure.core_start, measure.end)
     scopes = [*measure.headings, core]
     found: list[Found] = []
@@ -265,13 +276,31 @@ def measure_conditions(norm_text: str, measure: MeasureSegment, title_span: tupl
     found += find_ownership(norm_text, *core)
     found += find_region_limits(norm_text, *core)
     behaviour = [f for a, b in scopes for f in find_behaviour(norm_text, a, b)]
-    if title_span and not any(f.condition.fact == "foreign_trade" for f in behaviour):
-        behaviour += [f for f in find_behaviour(norm_text, *title_span) if f.condition.fact == "foreign_trade"]
+    if title_span:  # a document about foreign trade or the two-part tariff is for those firms only
+        stated = {f.condition.fact for f in behaviour}
+        for f in find_behaviour(norm_text, *title_span):
+            implied_by = TITLE_FACTS.get(f.condition.fact or "")
+            if implied_by is not None and not stated.intersection((f.condition.fact, *implied_by)):
+                behaviour.append(f)
     found += behaviour
     taken = [part for f in found for part in (f.parts or ((f.start, f.end),))]
+    taken += [(f.start, f.end) for a, b in scopes for f in find_scale(norm_text, a, b)]  # every scale phrase
+    taken += _home_mentions(norm_text, scopes, home)
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
     return _dedupe(found)
+
+
+def _home_mentions(text: str, scopes: list[tuple[int, int]], home: str) -> list[tuple[int, int]]:
+    """Spans of the places in ``scopes`` that contain the jurisdiction ``home`` (通州区 in a 通州区 document)."""
+    if home == NATIONAL_CODE:
+        return []
+    return [
+        (a + m.start, a + m.end)
+        for a, b in scopes
+        for m in load_gazetteer().find_mentions(text[a:b])
+        if m.region.code != NATIONAL_CODE and contains(m.region.code, home)
+    ]
 
 
 # carve-outs (除湖北省外) and a place as the clause's subject (湖北省可免征…) limit the measure's region
@@ -309,7 +338,8 @@ def find_definitions(text: str) -> dict[str, list[tuple[int, int]]]:
 def definition_conditions(
     text: str, start: int, end: int, definitions: dict[str, list[tuple[int, int]]]
 ) -> list[Found]:
-    """``other`` conditions (unknown) for the requirements of each defined term a measure uses."""
+    """The conditions of the requirements of each defined term a measure uses: the behaviour cues they state,
+    and an ``other`` condition (unknown) for a requirement the cues do not cover (the term itself aside)."""
     found: list[Found] = []
     for term, spans in definitions.items():
         if term not in text[start:end]:
@@ -317,7 +347,13 @@ def definition_conditions(
         for a, b in spans:
             if start <= a < end:
                 continue  # the measure states it itself
-            found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b].strip())))
+            cues = [f for f in find_behaviour(text, a, b) if f.condition.fact is not None]
+            found += cues
+            taken = [(f.start, f.end) for f in cues] + [
+                (a + m.start(), a + m.end()) for m in re.finditer(re.escape(term), text[a:b])
+            ]
+            if not cues or restricts(text, a, b, taken):
+                found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b].strip())))
     return found
 
 
@@ -477,7 +513,7 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
     by_span = {(c.span_start, c.span_end): c for c in ctx.clauses}
     for number, measure in enumerate(measures, start=1):
         clause_id = _clause_node(change, ctx, measure, number, by_span)
-        found = measure_conditions(ctx.norm_text, measure, title_span)
+        found = measure_conditions(ctx.norm_text, measure, title_span, jurisdiction.code)
         found += definition_conditions(ctx.norm_text, measure.core_start, measure.end, definitions)
         found += section_conditions(ctx.norm_text, measure.start, sections)
         if not any(f.condition.dimension != Dim.REGION for f in found):

@@ -36,7 +36,7 @@ POLICY = {
         f"{ISSUER}\n2026年11月20日\n"
     ),
 }
-SHARED = "text:通州区依法参加失业保险并足额缴费"
+SHARED = "unemployment_insured"  # the catalogue fact both measures name (是否依法参加失业保险并足额缴费？)
 PROFILE = {
     "id": "tz-1",
     "name": "通州甲科技有限公司",

@@ -22,7 +22,7 @@ POLICY = """北京市通州区人力资源和社会保障局关于支持小微�
 
 四、本措施自2026年1月1日起施行。
 """
-SHARED = "text:通州区依法参加失业保险并足额缴费"
+SHARED = "unemployment_insured"  # the catalogue fact both measures name (是否依法参加失业保险并足额缴费？)
 PROFILE = {"id": "tz-1", "name": "通州甲公司", "region_code": "110112", "industry_code": "I6513", "scale": "小型"}
 
 
@@ -118,10 +118,14 @@ def test_a_free_grant_needs_no_application(client: TestClient, tmp_path: Path) -
     store = client.app.state.services.store  # type: ignore[attr-defined]
     _, official = add_official(store, "通州区人社局", "110112")
     third = measures[2]
+    # a condition known only by its words (no catalogue fact decides it) refuses 免申即享
+    unchecked = {"dimension": "other", "operator": "==", "value": True, "text": "经区人社局认定"}
     refused = client.patch(
-        "/policies/policies/jobs.txt/measures/1", json={"auto_grant": True}, headers=_bearer(official)
+        "/policies/policies/jobs.txt/measures/1",
+        json={"auto_grant": True, "conditions": [unchecked]},
+        headers=_bearer(official),
     )
-    assert refused.status_code == 422 and "auto_grant" in refused.text and "依法参加失业保险" in refused.text
+    assert refused.status_code == 422 and "auto_grant" in refused.text and "经区人社局认定" in refused.text
     patch = client.patch("/policies/policies/jobs.txt/measures/3", json={"auto_grant": True}, headers=_bearer(official))
     assert patch.status_code == 200, patch.text
     (grant,) = client.get("/applications", headers=consumer).json()["items"]

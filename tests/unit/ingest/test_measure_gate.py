@@ -94,7 +94,10 @@ def test_a_defined_terms_requirement_binds_the_measures_that_use_it() -> None:
     )
     definitions = find_definitions(text)
     conditions = definition_conditions(text, 0, text.index("。") + 1, definitions)
-    assert [c.condition.text for c in conditions] == ["困难行业企业2020年度主营业务收入须占收入总额的50%以上"]
+    # the requirement is a catalogue fact with the share it binds (the cue's words are the condition's)
+    assert [(c.condition.text, c.condition.fact, c.condition.value) for c in conditions] == [
+        ("主营业务收入须占收入总额的50%以上", "main_business_share_pct", 50.0)
+    ]
 
 
 @pytest.mark.parametrize(
