@@ -11,6 +11,8 @@ logistic regression (scikit-learn, balanced classes, C chosen by 5-fold cross-va
 is fitted; the probability threshold is the highest one that keeps cross-validated recall of measures at least
 ``--recall`` (a missed measure costs a company a benefit; a wrong one costs its trust, and the rules after the
 classifier still check every condition). ``--evaluate`` prints precision/recall of measures on another set.
+``--gated`` leaves out the units of news, FAQ, report and control-notice documents, which the document gate refuses
+before the classifier reads a clause (README, *Eligibility*, has the cross-fold figures with and without it).
 """
 
 from __future__ import annotations
