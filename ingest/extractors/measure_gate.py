@@ -3,9 +3,10 @@
 A support measure is a provision of an agency's policy document that grants an enterprise a benefit it can
 obtain. Statutes declare policy (their implementing documents grant it), news reports and interviews restate
 it, question-and-answer pages explain it, work reports count it; none of them is a measure. Inside a policy
-document, directives to agencies, banks or localities (各地要…, 金融机构要…, 不得…) and statistics (已减免…万元,
-预计…) are not measures either. Each gate returns the reason it refuses, so the refusal can be shown and tested;
-``None`` lets the text through.
+document, directives to agencies, banks or localities (各地要…, 金融机构要…, 不得…, 鼓励银行…, 对…企业，税务机关要…),
+grants to the financial sector (对…的金融机构，给予补贴) and statistics (已减免…万元, 预计…) are not measures
+either. Each gate returns the reason it refuses, so the refusal can be shown and tested; ``None`` lets the text
+through.
 
 The cues are general wording of the genres (发布会, 记者, 问：, 各地要 …), never phrases of one document.
 """
@@ -99,6 +100,22 @@ _DIRECTIVE = re.compile(
 _STATISTIC = re.compile(
     r"(已|累计|共计|预计|合计|截至|目前已|共为|为[0-9]+家|惠及|涉及)[^。；]{0,24}[0-9]+(\.[0-9]+)?\s*(万|亿)?\s*(元|户|家|人|笔|次|个)"
 )
+# the duty of an agency or a bank after the enterprises it serves (对…的企业，税务机关要加快审核…): a directive, unless
+# a grant comes before it (对…单位，可延期缴纳…，各地税务机关要做好…)
+_AGENCY_DUTY = re.compile(
+    rf"^对[^。；]{{0,80}}?[，,]\s*(?P<who>{_ADDRESSEE}|[^，。；]{{0,6}}(税务机关|部门|机构|银行))[^，。；]{{0,4}}"
+    r"(要(?!求)|应当?|须|必须|不得)"
+)
+# an encouragement of others (鼓励银行…对企业给予…, 鼓励各级财政…): a directive, unless the enterprise itself is
+# encouraged or a later part grants (鼓励X…，对…给予一次性奖励)
+_ENCOURAGED = re.compile(r"^鼓励(?!企业|用人单位|个体工商户|经营主体|市场主体|中小微企业|小微企业|中小企业)")
+_LATER_GRANT = re.compile(r"[，,][^。；]*(给予|予以|补贴|补助|奖励|贴息)")
+_GRANT_BEFORE = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还")
+# a grant whose beneficiary is a bank, insurer or guarantor (对…提供信用贷款的金融机构，按本金的20%予以补贴): an
+# incentive for the financial sector, not a benefit an enterprise it serves can claim
+_FINANCIAL_BENEFICIARY = re.compile(
+    rf"^对[^。；]{{0,60}}?({_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|担保公司|担保机构|证券公司)[，,]"
+)
 _GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
 # scope statements and definitions (以上政策适用于…, 本措施所称…) and provisions for individuals
 _DEFINITION = re.compile(
@@ -112,7 +129,8 @@ _MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）
 
 
 def clause_refusal(clause_text: str) -> str | None:
-    """Why a clause is no support measure (a directive or a statistic), or ``None`` when it may be one."""
+    """Why a clause is no support measure (a statistic, a definition, a provision for individuals or for the
+    financial sector, a directive), or ``None`` when it may be one."""
     text = _MARKER.sub("", clause_text).strip()
     if _STATISTIC.search(text) and not _GRANT_MODAL.search(text):
         return "统计数字"
@@ -122,5 +140,12 @@ def clause_refusal(clause_text: str) -> str | None:
         return "面向个人"
     directive = _DIRECTIVE.search(text)
     if directive and not (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)):
+        return "对机关、金融机构或地方的工作要求"
+    if _FINANCIAL_BENEFICIARY.search(text):
+        return "面向金融机构"
+    if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
+        return "对机关、金融机构或地方的工作要求"
+    duty = _AGENCY_DUTY.search(text)
+    if duty and not _GRANT_BEFORE.search(text, 0, duty.start("who")):
         return "对机关、金融机构或地方的工作要求"
     return None
