@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         description="Weight of the words the mined thesaurus (search/resources/thesaurus.tsv) adds to a lexical "
         "query, relative to the query's own (0 = off; see README, Search figures).",
     )
+    policykg_thesaurus_scope: Literal["all", "articles"] = Field(
+        "all",
+        description="Which units the thesaurus-expanded query scores: all, or only statute articles (every other "
+        "unit keeps the plain query's BM25 score).",
+    )
     policykg_query_feedback: float = Field(
         0.0,
         ge=0,

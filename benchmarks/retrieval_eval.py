@@ -199,8 +199,9 @@ def main() -> None:
     parser.add_argument(
         "--expand",
         default="none",
-        help="query expansions to run each mode with, comma-separated: none, thesaurus, definitions, questions (the "
-        "thesaurus's entries of one source), feedback, both "
+        help="query expansions to run each mode with, comma-separated: none, thesaurus, thesaurus-articles (the "
+        "thesaurus scoring statute articles only), definitions, questions (the thesaurus's entries of one source), "
+        "feedback, both "
         "(search/expansion.py at its default weights, feedback:W / both:W for another feedback weight; the settings' "
         "own are replaced)",
     )
@@ -247,6 +248,7 @@ def main() -> None:
     expansions = {
         "none": (None, None),
         "thesaurus": (thesaurus, None),
+        "thesaurus-articles": (thesaurus, None),
         "definitions": (Thesaurus.load(sources={"definition"}), None),
         "questions": (Thesaurus.load(sources={"question"}), None),
         "feedback": (None, Feedback()),
@@ -285,6 +287,7 @@ def main() -> None:
             service.reranker = None if mode == "fused" else reranker
             name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
             service.thesaurus, service.feedback = expansions[name]
+            service.thesaurus_scope = "articles" if name == "thesaurus-articles" else "all"
             if weight and service.feedback is not None:
                 service.feedback = Feedback(weight=float(weight))
             label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -80,6 +81,7 @@ TITLE_CACHE_SIZE = 200_000
 CACHE_SAVE_EVERY = 8192
 
 Progress = Callable[[str, int, int], None]
+ThesaurusScope = Literal["all", "articles"]
 
 
 class SearchService:
@@ -93,6 +95,9 @@ class SearchService:
         lexical_weight, vector_weight: the CombSUM weights of the two lists.
         reranker: reorders the fused candidates of a hybrid search (``rerank.py``); ``None`` keeps the fused order.
         thesaurus, feedback: query expansion of the lexical side (``expansion.py``); ``None`` = none.
+        thesaurus_scope: which units the thesaurus-expanded query scores: ``all``, or ``articles`` (statute
+            articles get the expanded query's BM25 score, every other unit the unexpanded query's: the thesaurus
+            was mined from statutes and questions answered by them).
         heading_tokens: add the tokens of an article's 编/章/节 headings to its BM25 tokens (on by default).
     """
 
@@ -112,6 +117,7 @@ class SearchService:
         reranker: LinearReranker | None = None,
         thesaurus: Thesaurus | None = None,
         feedback: Feedback | None = None,
+        thesaurus_scope: ThesaurusScope = "all",
         heading_tokens: bool = True,
     ) -> None:
         self.index = index
@@ -126,6 +132,7 @@ class SearchService:
         self.reranker = reranker
         self.thesaurus = thesaurus
         self.feedback = feedback
+        self.thesaurus_scope = thesaurus_scope
         self.heading_tokens = heading_tokens
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
@@ -288,7 +295,20 @@ class SearchService:
         if self.thesaurus is None and self.feedback is None:
             return self.index.lexical_search(tokens, filters, limit)
         weights = self.expanded_query(tokens, filters)
-        return self.index.lexical_search(list(weights), filters, limit, weights)
+        expanded = self.index.lexical_search(list(weights), filters, limit, weights)
+        if self.thesaurus is None or self.thesaurus_scope == "all":
+            return expanded
+        return self._articles_expanded(self.index.lexical_search(tokens, filters, limit), expanded, limit)
+
+    def _articles_expanded(
+        self, plain: list[tuple[str, float]], expanded: list[tuple[str, float]], limit: int
+    ) -> list[tuple[str, float]]:
+        """The best ``limit`` of: the articles among the expanded query's best units, at their expanded scores,
+        and the other units among the plain query's best, at their plain scores."""
+        units = self.index.get_units(list(dict.fromkeys([u for u, _ in plain] + [u for u, _ in expanded])))
+        merged = {u: s for u, s in plain if u in units and units[u].article is None}
+        merged.update((u, s) for u, s in expanded if u in units and units[u].article is not None)
+        return sorted(merged.items(), key=lambda item: -item[1])[:limit]
 
     def _retrieve(self, request: SearchRequest) -> tuple[list[str], dict[str, StoredUnit], list[Candidate]] | None:
         """Query tokens, the candidate units and their fused, boosted candidates best first (``None`` when the
