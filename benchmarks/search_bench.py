@@ -10,6 +10,12 @@ dir's vector cache), times embedding on a sample of articles the cache is not as
 questions in process, BM25-only first (the baseline, same run), then hybrid without the reranker (fused) and
 hybrid as served (fused, then reranked), and reports p50/p99 latency,
 queries per second, peak memory and the index size on disk.
+
+Building the index holds far more than serving it (every unit's tokens, bm25s's build, a second embedder for the
+in-process timing), so the memory of the **serving process** is measured apart: a fresh process opens the
+graph store (read-only, beside this one), the built index and the embedder as ``policykg serve`` does, answers
+the same questions in hybrid mode, and prints its resident memory after each step, its peak and the sizes of
+the arrays the index holds.
 """
 
 from __future__ import annotations
@@ -18,13 +24,15 @@ import argparse
 import json
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from api.bootstrap import SEARCH_DIR_NAME, build_services
+from api.bootstrap import SEARCH_DIR_NAME, build_services, open_embedder, open_graph_store, open_search_service
 from api.settings import Settings
 from search.embedders import build_embedder
 from search.embedders.use import PARALLEL_MIN_TEXTS
@@ -83,6 +91,53 @@ def compare_vector_search(vectors: VectorIndex, queries: np.ndarray) -> None:
     )
 
 
+def resident_mb() -> float:
+    """The process's resident memory now (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def index_arrays_mb(index: EmbeddedIndex) -> dict[str, float]:
+    """MB held by the index's arrays: the vector matrix (memory-mapped), its projection for the first pass, and
+    bm25s's sparse matrix (memory-mapped)."""
+    vectors = index.vectors
+    projected = getattr(vectors, "_projected", None)
+    retriever = getattr(index._live.bm25, "_retriever", None)
+    bm25 = sum(int(a.nbytes) for a in retriever.scores.values()) if retriever is not None else 0  # type: ignore[attr-defined]
+    return {
+        f"vectors ({vectors.matrix.dtype})": vectors.matrix.nbytes / 2**20,
+        "projected vectors": (projected.nbytes if projected is not None else 0) / 2**20,
+        "BM25 matrix": bm25 / 2**20,
+    }
+
+
+def serve_memory(data_dir: Path, scratch: Path, queries: int) -> None:
+    """The serving process's memory (run in a fresh process by ``--serve``): the graph store, the index built
+    into ``scratch`` and the embedder opened as ``policykg serve`` opens them, then ``queries`` hybrid searches."""
+    settings = Settings(policykg_data_dir=data_dir)
+    steps = [("started", resident_mb())]
+    store = open_graph_store(settings, read_only=True)
+    steps.append(("graph store open", resident_mb()))
+    service = open_search_service(settings, scratch, None)
+    steps.append(("index open", resident_mb()))
+    service.embedder = open_embedder(settings)
+    questions = [q["问题"] for q in json.loads(STARD.read_text(encoding="utf-8"))][:queries]
+    service.search(SearchRequest(query=questions[0]))
+    steps.append(("embedder loaded, one query", resident_mb()))
+    for question in questions:
+        service.search(SearchRequest(query=question, top=10, mode="hybrid"))
+    steps.append((f"{len(questions)} hybrid queries", resident_mb()))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("serving process, resident MB: " + "; ".join(f"{label} {mb:.0f}" for label, mb in steps))
+    assert isinstance(service.index, EmbeddedIndex)
+    arrays = "; ".join(f"{name} {mb:.0f}" for name, mb in index_arrays_mb(service.index).items())
+    print(f"serving process peak RSS {peak_mb:.0f} MB; index arrays, MB: {arrays}")
+    service.close()
+    store.close()
+
+
 def folder_size(folder: Path) -> int:
     """Bytes under ``folder``."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
@@ -93,7 +148,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/pkg-eval-stard"))
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the serving-process measurement's child
     args = parser.parse_args()
+    if args.serve is not None:
+        serve_memory(args.data_dir, args.serve, args.queries)
+        return
     services = build_services(Settings(policykg_data_dir=args.data_dir))
     if services.store.counts()["Clause"] == 0:
         raise SystemExit(f"{args.data_dir} holds no graph: run `python benchmarks/retrieval_eval.py stard` first")
@@ -101,7 +160,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         service = SearchService(
-            EmbeddedIndex(scratch / "index"),
+            EmbeddedIndex(scratch / SEARCH_DIR_NAME / "index"),
             analyzer=template.analyzer,
             embedder=template.embedder,
             vector_cache=args.data_dir / SEARCH_DIR_NAME / "vector-cache",
@@ -152,7 +211,10 @@ def main() -> None:
             baseline_p50 = baseline_p50 or p50
             print(f"{label:8} {p50:8.1f} {p99:8.1f} {len(questions) / wall:7.1f}{ratio}")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS {peak_mb:.0f} MB; index on disk {folder_size(scratch / 'index') / 2**20:.0f} MB")
+        index_mb = folder_size(scratch / SEARCH_DIR_NAME / "index") / 2**20
+        print(f"peak RSS {peak_mb:.0f} MB (build and serve in one process); index on disk {index_mb:.0f} MB")
+        serving = [sys.executable, __file__, "--serve", str(scratch), "--data-dir", str(args.data_dir)]
+        subprocess.run([*serving, "--queries", str(args.queries)], check=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         services.close()
