@@ -120,7 +120,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
     else:
         from search.indexes.embedded import EmbeddedIndex
 
-        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index")
+        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index", settings.policykg_vector_dtype)
     return SearchService(
         index,
         embedder=embedder,

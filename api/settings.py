@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
 
     policykg_search_backend: Literal["embedded", "elasticsearch"] = "embedded"
+    policykg_vector_dtype: Literal["float32", "float16"] = Field(
+        "float32",
+        description="How the embedded index stores unit vectors (float16: half the memory; products in float32). "
+        "Applies to the index versions written after it is set.",
+    )
     elasticsearch_url: str | None = None
     elasticsearch_index: str = "policykg-clauses"
     policykg_embedder: Literal["use", "static", "use+static", "sentence-transformers", "none"] = Field(

@@ -14,8 +14,10 @@ queries per second, peak memory and the index size on disk.
 Building the index holds far more than serving it (every unit's tokens, bm25s's build, a second embedder for the
 in-process timing), so the memory of the **serving process** is measured apart: a fresh process opens the
 graph store (read-only, beside this one), the built index and the embedder as ``policykg serve`` does, answers
-the same questions in hybrid mode, and prints its resident memory after each step, its peak and the sizes of
-the arrays the index holds.
+the same questions in hybrid mode, and prints their latency, its resident memory after each step, its peak and
+the sizes of the arrays the index holds. When the index was built with float32 vectors, a copy of it with the
+vectors stored in float16 (what ``POLICYKG_VECTOR_DTYPE=float16`` writes) is served the same way after it, in
+the same run.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from search.service import CANDIDATES, SearchService
 from search.sync import read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks
-from search.vector_index import VectorIndex
+from search.vector_index import MATRIX_FILE, VectorIndex
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 STARD = SHARED / "corpora" / "stard" / "queries.train.json"
@@ -126,16 +128,29 @@ def serve_memory(data_dir: Path, scratch: Path, queries: int) -> None:
     questions = [q["问题"] for q in json.loads(STARD.read_text(encoding="utf-8"))][:queries]
     service.search(SearchRequest(query=questions[0]))
     steps.append(("embedder loaded, one query", resident_mb()))
-    for question in questions:
-        service.search(SearchRequest(query=question, top=10, mode="hybrid"))
+    latencies, _ = time_queries(service, questions, "hybrid")
     steps.append((f"{len(questions)} hybrid queries", resident_mb()))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("serving process, resident MB: " + "; ".join(f"{label} {mb:.0f}" for label, mb in steps))
     assert isinstance(service.index, EmbeddedIndex)
     arrays = "; ".join(f"{name} {mb:.0f}" for name, mb in index_arrays_mb(service.index).items())
-    print(f"serving process peak RSS {peak_mb:.0f} MB; index arrays, MB: {arrays}")
+    print(f"serving process ({service.index.vectors.matrix.dtype} vectors), resident MB: ", end="")
+    print("; ".join(f"{label} {mb:.0f}" for label, mb in steps))
+    print(
+        f"  hybrid p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms; "
+        f"peak RSS {peak_mb:.0f} MB; index arrays, MB: {arrays}"
+    )
     service.close()
     store.close()
+
+
+def float16_copy(scratch: Path) -> Path:
+    """A copy of the search folder in ``scratch`` with its live version's vectors stored in float16."""
+    copy = scratch / "float16"
+    shutil.copytree(scratch / SEARCH_DIR_NAME, copy / SEARCH_DIR_NAME)
+    index = copy / SEARCH_DIR_NAME / "index"
+    matrix_path = index / (index / "CURRENT").read_text(encoding="utf-8").strip() / "vectors" / MATRIX_FILE
+    np.save(matrix_path, np.load(matrix_path).astype(np.float16))
+    return copy
 
 
 def folder_size(folder: Path) -> int:
@@ -160,7 +175,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         service = SearchService(
-            EmbeddedIndex(scratch / SEARCH_DIR_NAME / "index"),
+            EmbeddedIndex(scratch / SEARCH_DIR_NAME / "index", services.settings.policykg_vector_dtype),
             analyzer=template.analyzer,
             embedder=template.embedder,
             vector_cache=args.data_dir / SEARCH_DIR_NAME / "vector-cache",
@@ -213,8 +228,12 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         index_mb = folder_size(scratch / SEARCH_DIR_NAME / "index") / 2**20
         print(f"peak RSS {peak_mb:.0f} MB (build and serve in one process); index on disk {index_mb:.0f} MB")
-        serving = [sys.executable, __file__, "--serve", str(scratch), "--data-dir", str(args.data_dir)]
-        subprocess.run([*serving, "--queries", str(args.queries)], check=True)
+        served = [scratch]
+        if isinstance(service.index, EmbeddedIndex) and service.index.vectors.matrix.dtype == np.float32:
+            served.append(float16_copy(scratch))
+        for folder in served:
+            serving = [sys.executable, __file__, "--serve", str(folder), "--data-dir", str(args.data_dir)]
+            subprocess.run([*serving, "--queries", str(args.queries)], check=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         services.close()
