@@ -46,6 +46,7 @@ from ingest.reference import reference_change
 from ontology.answered import AnsweredQuestion
 from ontology.clock import utc_now
 from search.expansion import Feedback, Thesaurus
+from search.rerank import LinearReranker
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -215,6 +216,11 @@ def main() -> None:
         default="",
         help="run the vector modes once per embedder, comma-separated (use, static, ...; default: POLICYKG_EMBEDDER)",
     )
+    parser.add_argument(
+        "--rerankers",
+        default="",
+        help="then run hybrid once with each of these reranker files, comma-separated (search/rerank.py's format)",
+    )
     parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
     if args.gold is None and (args.learn == "all" or (args.learn == "even" and args.split != "odd")):
@@ -255,11 +261,18 @@ def main() -> None:
         "both": (thesaurus, Feedback()),
     }
     runs: list[tuple[Any, ...]] = [
-        (mode, None, expand) for expand in args.expand.split(",") for mode in args.modes.split(",")
+        (mode, None, expand, None) for expand in args.expand.split(",") for mode in args.modes.split(",")
     ]
-    runs += [("hybrid", tuple(float(w) for w in pair.split(":")), "none") for pair in args.weights.split(",") if pair]
+    runs += [
+        ("hybrid", tuple(float(w) for w in pair.split(":")), "none", None) for pair in args.weights.split(",") if pair
+    ]
+    runs += [
+        ("hybrid", None, expand, Path(p)) for expand in args.expand.split(",") for p in args.rerankers.split(",") if p
+    ]
     if args.headings:
-        runs += [(mode, None, expand, True) for expand in args.expand.split(",") for mode in args.modes.split(",")]
+        runs += [
+            (mode, None, expand, None, True) for expand in args.expand.split(",") for mode in args.modes.split(",")
+        ]
     for position, embedder in enumerate(embedders):
         if position:  # the next embedder: its own index build (vectors from its cache where it has them)
             services.close()
@@ -274,7 +287,7 @@ def main() -> None:
         )
         service = services.search
         reranker = service.reranker
-        for mode, weights, expand, *headings in runs:
+        for mode, weights, expand, reranker_file, *headings in runs:
             if position and mode == "lexical":
                 continue  # BM25 alone does not depend on the embedder
             if headings and not service.heading_tokens:
@@ -285,12 +298,15 @@ def main() -> None:
             if weights is not None:
                 service.lexical_weight, service.vector_weight = weights
             service.reranker = None if mode == "fused" else reranker
+            if reranker_file is not None:
+                service.reranker = LinearReranker.load(reranker_file)
             name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
             service.thesaurus, service.feedback = expansions[name]
             service.thesaurus_scope = "articles" if name == "thesaurus-articles" else "all"
             if weight and service.feedback is not None:
                 service.feedback = Feedback(weight=float(weight))
             label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
+            label += f"[{reranker_file.stem}]" if reranker_file is not None else ""
             label += ("" if expand == "none" else f"+{expand}") + ("+headings" if headings else "")
             label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
             mode = "hybrid" if mode == "fused" else mode

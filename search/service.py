@@ -263,11 +263,20 @@ class SearchService:
         return retrieved[2] if retrieved else []
 
     def query_terms(self, query: str) -> QueryTerms:
-        """The query's words (stopwords dropped) with their synonyms, as the reranker matches them."""
+        """The query's words (stopwords dropped) with their synonyms and the words the thesaurus adds for them,
+        as the reranker matches them."""
         words = self._query_words(query)
         query_norm = normalise(query)
         regions = frozenset(m.region.code for m in self._gazetteer.find_mentions(query_norm))
-        return QueryTerms.of(query_norm, words, self.analyzer.stopwords, self._synonyms_of, regions)
+        thesaurus = self._reranker_thesaurus
+        return QueryTerms.of(
+            query_norm, words, self.analyzer.stopwords, self._synonyms_of, regions, thesaurus.added_words
+        )
+
+    @cached_property
+    def _reranker_thesaurus(self) -> Thesaurus:
+        """The thesaurus the reranker's expanded coverage uses: the one expanding queries, else the shipped one."""
+        return self.thesaurus if self.thesaurus is not None else Thesaurus.load()
 
     def _query_words(self, query: str) -> list[str]:
         """The query's words (plain segmentation), stopwords and punctuation left out."""
