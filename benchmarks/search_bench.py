@@ -179,6 +179,9 @@ def main() -> None:
             analyzer=template.analyzer,
             embedder=template.embedder,
             vector_cache=args.data_dir / SEARCH_DIR_NAME / "vector-cache",
+            thesaurus=template.thesaurus,
+            feedback=template.feedback,
+            thesaurus_scope=template.thesaurus_scope,
         )
         started = time.perf_counter()
         report = service.sync(services.store)

@@ -85,18 +85,20 @@ def test_the_settings_turn_each_expansion_on_with_its_weight(tmp_path: Path) -> 
     from api.settings import Settings
 
     default = open_search_service(Settings(policykg_data_dir=tmp_path), tmp_path, None)  # type: ignore[call-arg]
-    assert default.thesaurus is None and default.feedback is None and default.heading_tokens
-    assert default.thesaurus_scope == "all"
+    assert default.thesaurus is not None and default.thesaurus.weight == 0.3 and default.thesaurus_scope == "articles"
+    assert default.feedback is None and default.heading_tokens
+    off = open_search_service(Settings(policykg_data_dir=tmp_path, policykg_query_thesaurus=0), tmp_path, None)  # type: ignore[call-arg]
+    assert off.thesaurus is None
     settings = Settings(  # type: ignore[call-arg]
         policykg_data_dir=tmp_path,
-        policykg_query_thesaurus=0.3,
-        policykg_thesaurus_scope="articles",
+        policykg_query_thesaurus=0.4,
+        policykg_thesaurus_scope="all",
         policykg_query_feedback=0.2,
         policykg_heading_tokens=False,
     )
     both = open_search_service(settings, tmp_path, None)
-    assert both.thesaurus is not None and both.thesaurus.weight == 0.3 and "毒害" in both.thesaurus.entries
-    assert both.feedback == Feedback(weight=0.2) and not both.heading_tokens and both.thesaurus_scope == "articles"
+    assert both.thesaurus is not None and both.thesaurus.weight == 0.4 and "毒害" in both.thesaurus.entries
+    assert both.feedback == Feedback(weight=0.2) and not both.heading_tokens and both.thesaurus_scope == "all"
 
 
 def test_an_article_carries_its_chapter_and_section_headings_and_can_be_found_by_them(
