@@ -199,12 +199,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--expand",
-        default="none",
-        help="query expansions to run each mode with, comma-separated: none, thesaurus, thesaurus-articles (the "
-        "thesaurus scoring statute articles only), definitions, questions (the thesaurus's entries of one source), "
-        "feedback, both "
-        "(search/expansion.py at its default weights, feedback:W / both:W for another feedback weight; the settings' "
-        "own are replaced)",
+        default="served",
+        help="query expansions to run each mode with, comma-separated: served (the settings' own), none, thesaurus, "
+        "thesaurus-articles (the thesaurus scoring statute articles only), definitions, questions (the thesaurus's "
+        "entries of one source), feedback, both "
+        "(search/expansion.py at its default weights, feedback:W / both:W for another feedback weight; any but "
+        "served replaces the settings' own)",
     )
     parser.add_argument(
         "--headings",
@@ -264,7 +264,7 @@ def main() -> None:
         (mode, None, expand, None) for expand in args.expand.split(",") for mode in args.modes.split(",")
     ]
     runs += [
-        ("hybrid", tuple(float(w) for w in pair.split(":")), "none", None) for pair in args.weights.split(",") if pair
+        ("hybrid", tuple(float(w) for w in pair.split(":")), "served", None) for pair in args.weights.split(",") if pair
     ]
     runs += [
         ("hybrid", None, expand, Path(p)) for expand in args.expand.split(",") for p in args.rerankers.split(",") if p
@@ -287,6 +287,7 @@ def main() -> None:
         )
         service = services.search
         reranker = service.reranker
+        served = (service.thesaurus, service.feedback, service.thesaurus_scope)
         for mode, weights, expand, reranker_file, *headings in runs:
             if position and mode == "lexical":
                 continue  # BM25 alone does not depend on the embedder
@@ -301,13 +302,16 @@ def main() -> None:
             if reranker_file is not None:
                 service.reranker = LinearReranker.load(reranker_file)
             name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
-            service.thesaurus, service.feedback = expansions[name]
-            service.thesaurus_scope = "articles" if name == "thesaurus-articles" else "all"
+            if name == "served":
+                service.thesaurus, service.feedback, service.thesaurus_scope = served
+            else:
+                service.thesaurus, service.feedback = expansions[name]
+                service.thesaurus_scope = "articles" if name == "thesaurus-articles" else "all"
             if weight and service.feedback is not None:
                 service.feedback = Feedback(weight=float(weight))
             label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
             label += f"[{reranker_file.stem}]" if reranker_file is not None else ""
-            label += ("" if expand == "none" else f"+{expand}") + ("+headings" if headings else "")
+            label += ("" if expand == "served" else f"+{expand}") + ("+headings" if headings else "")
             label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
             mode = "hybrid" if mode == "fused" else mode
             run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
