@@ -17,13 +17,15 @@ graph store (read-only, beside this one), the built index and the embedder as ``
 the same questions in hybrid mode, and prints their latency, its resident memory after each step, its peak and
 the sizes of the arrays the index holds. When the index was built with float32 vectors, a copy of it with the
 vectors stored in float16 (what ``POLICYKG_VECTOR_DTYPE=float16`` writes) is served the same way after it, in
-the same run.
+the same run, and, when the query thesaurus is on, the float32 index once more with it off
+(``POLICYKG_QUERY_THESAURUS=0``), as a same-run baseline of its cost.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -107,7 +109,8 @@ def index_arrays_mb(index: EmbeddedIndex) -> dict[str, float]:
     vectors = index.vectors
     projected = getattr(vectors, "_projected", None)
     retriever = getattr(index._live.bm25, "_retriever", None)
-    bm25 = sum(int(a.nbytes) for a in retriever.scores.values()) if retriever is not None else 0  # type: ignore[attr-defined]
+    arrays = retriever.scores.values() if retriever is not None else ()  # type: ignore[attr-defined]
+    bm25 = sum(int(a.nbytes) for a in arrays if isinstance(a, np.ndarray))
     return {
         f"vectors ({vectors.matrix.dtype})": vectors.matrix.nbytes / 2**20,
         "projected vectors": (projected.nbytes if projected is not None else 0) / 2**20,
@@ -231,12 +234,15 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         index_mb = folder_size(scratch / SEARCH_DIR_NAME / "index") / 2**20
         print(f"peak RSS {peak_mb:.0f} MB (build and serve in one process); index on disk {index_mb:.0f} MB")
-        served = [scratch]
+        served: list[tuple[Path, dict[str, str]]] = [(scratch, {})]
+        if template.thesaurus is not None:  # the same index served without the query thesaurus: its cost
+            served.append((scratch, {"POLICYKG_QUERY_THESAURUS": "0"}))
         if isinstance(service.index, EmbeddedIndex) and service.index.vectors.matrix.dtype == np.float32:
-            served.append(float16_copy(scratch))
-        for folder in served:
+            served.append((float16_copy(scratch), {}))
+        for folder, changed in served:
             serving = [sys.executable, __file__, "--serve", str(folder), "--data-dir", str(args.data_dir)]
-            subprocess.run([*serving, "--queries", str(args.queries)], check=True)
+            print(f"serving {folder.name}{''.join(f' {k}={v}' for k, v in changed.items())}:", flush=True)
+            subprocess.run([*serving, "--queries", str(args.queries)], check=True, env={**os.environ, **changed})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         services.close()
