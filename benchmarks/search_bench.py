@@ -95,10 +95,11 @@ def compare_vector_search(vectors: VectorIndex, queries: np.ndarray) -> None:
     )
 
 
-def resident_mb() -> float:
-    """The process's resident memory now (VmRSS), in MB."""
+def resident_mb(field: str = "VmRSS") -> float:
+    """The process's resident memory now (``VmRSS``) or its peak (``VmHWM``: unlike ``ru_maxrss``, not inherited
+    across exec from the process that started it), in MB."""
     for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -133,7 +134,7 @@ def serve_memory(data_dir: Path, scratch: Path, queries: int) -> None:
     steps.append(("embedder loaded, one query", resident_mb()))
     latencies, _ = time_queries(service, questions, "hybrid")
     steps.append((f"{len(questions)} hybrid queries", resident_mb()))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = resident_mb("VmHWM")
     assert isinstance(service.index, EmbeddedIndex)
     arrays = "; ".join(f"{name} {mb:.0f}" for name, mb in index_arrays_mb(service.index).items())
     print(f"serving process ({service.index.vectors.matrix.dtype} vectors), resident MB: ", end="")
