@@ -300,21 +300,26 @@ class SearchService:
             weights = feedback.expand(weights, first_pass, self.index.document_frequencies)
         return weights
 
-    def _lexical(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
+    def _lexical(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[list[tuple[str, float]]]:
+        """The BM25 lists of a query: one, or with the thesaurus on articles only, the expanded query's and the
+        plain query's (``_articles_expanded`` joins them once their units are read)."""
         if self.thesaurus is None and self.feedback is None:
-            return self.index.lexical_search(tokens, filters, limit)
+            return [self.index.lexical_search(tokens, filters, limit)]
         weights = self.expanded_query(tokens, filters)
         expanded = self.index.lexical_search(list(weights), filters, limit, weights)
         if self.thesaurus is None or self.thesaurus_scope == "all":
-            return expanded
-        return self._articles_expanded(self.index.lexical_search(tokens, filters, limit), expanded, limit)
+            return [expanded]
+        return [expanded, self.index.lexical_search(tokens, filters, limit)]
 
+    @staticmethod
     def _articles_expanded(
-        self, plain: list[tuple[str, float]], expanded: list[tuple[str, float]], limit: int
+        lists: list[list[tuple[str, float]]], units: dict[str, StoredUnit], limit: int
     ) -> list[tuple[str, float]]:
-        """The best ``limit`` of: the articles among the expanded query's best units, at their expanded scores,
-        and the other units among the plain query's best, at their plain scores."""
-        units = self.index.get_units(list(dict.fromkeys([u for u, _ in plain] + [u for u, _ in expanded])))
+        """One BM25 list from ``_lexical``'s: the articles among the expanded query's best units, at their
+        expanded scores, and the other units among the plain query's best, at their plain scores."""
+        if len(lists) == 1:
+            return lists[0]
+        expanded, plain = lists
         merged = {u: s for u, s in plain if u in units and units[u].article is None}
         merged.update((u, s) for u, s in expanded if u in units and units[u].article is not None)
         return sorted(merged.items(), key=lambda item: -item[1])[:limit]
@@ -328,13 +333,15 @@ class SearchService:
         if not SEARCHABLE.search(query_norm):
             return None
         limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates_limit, request.top)
-        lexical: list[tuple[str, float]] = []
+        lexical_lists: list[list[tuple[str, float]]] = []
         nearest: list[tuple[str, float]] = []
         if request.mode in ("hybrid", "lexical") and tokens:
-            lexical = self._lexical(tokens, filters, limit)
+            lexical_lists = self._lexical(tokens, filters, limit)
         if request.mode in ("hybrid", "vector") and self.embedder is not None:
             nearest = self.index.vector_search(self.embedder.embed_query(request.query), filters, limit)
-        units = self.index.get_units(list(dict.fromkeys([u for u, _ in lexical] + [u for u, _ in nearest])))
+        found = [u for found_list in lexical_lists for u, _ in found_list] + [u for u, _ in nearest]
+        units = self.index.get_units(list(dict.fromkeys(found)))
+        lexical = self._articles_expanded(lexical_lists, units, limit) if lexical_lists else []
         document_of = {u: s.document.doc_id for u, s in units.items()}
         vector_weight = confidence_scaled(self.vector_weight, lexical, document_of) if lexical else self.vector_weight
         fused = min_max_combsum(
