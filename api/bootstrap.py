@@ -120,7 +120,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
     else:
         from search.indexes.embedded import EmbeddedIndex
 
-        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index")
+        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index", settings.policykg_vector_dtype)
     return SearchService(
         index,
         embedder=embedder,
@@ -130,6 +130,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         reranker=LinearReranker.load() if settings.policykg_rerank else None,
         thesaurus=Thesaurus.load(settings.policykg_query_thesaurus) if settings.policykg_query_thesaurus else None,
         feedback=Feedback(weight=settings.policykg_query_feedback) if settings.policykg_query_feedback else None,
+        thesaurus_scope=settings.policykg_thesaurus_scope,
         heading_tokens=settings.policykg_heading_tokens,
     )
 

@@ -46,6 +46,7 @@ from ingest.reference import reference_change
 from ontology.answered import AnsweredQuestion
 from ontology.clock import utc_now
 from search.expansion import Feedback, Thesaurus
+from search.rerank import LinearReranker
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -198,11 +199,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--expand",
-        default="none",
-        help="query expansions to run each mode with, comma-separated: none, thesaurus, definitions, questions (the "
-        "thesaurus's entries of one source), feedback, both "
-        "(search/expansion.py at its default weights, feedback:W / both:W for another feedback weight; the settings' "
-        "own are replaced)",
+        default="served",
+        help="query expansions to run each mode with, comma-separated: served (the settings' own), none, thesaurus, "
+        "thesaurus-articles (the thesaurus scoring statute articles only), definitions, questions (the thesaurus's "
+        "entries of one source), feedback, both "
+        "(search/expansion.py at its default weights, feedback:W / both:W for another feedback weight; any but "
+        "served replaces the settings' own)",
     )
     parser.add_argument(
         "--headings",
@@ -213,6 +215,11 @@ def main() -> None:
         "--embedders",
         default="",
         help="run the vector modes once per embedder, comma-separated (use, static, ...; default: POLICYKG_EMBEDDER)",
+    )
+    parser.add_argument(
+        "--rerankers",
+        default="",
+        help="then run hybrid once with each of these reranker files, comma-separated (search/rerank.py's format)",
     )
     parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
@@ -247,17 +254,25 @@ def main() -> None:
     expansions = {
         "none": (None, None),
         "thesaurus": (thesaurus, None),
+        "thesaurus-articles": (thesaurus, None),
         "definitions": (Thesaurus.load(sources={"definition"}), None),
         "questions": (Thesaurus.load(sources={"question"}), None),
         "feedback": (None, Feedback()),
         "both": (thesaurus, Feedback()),
     }
     runs: list[tuple[Any, ...]] = [
-        (mode, None, expand) for expand in args.expand.split(",") for mode in args.modes.split(",")
+        (mode, None, expand, None) for expand in args.expand.split(",") for mode in args.modes.split(",")
     ]
-    runs += [("hybrid", tuple(float(w) for w in pair.split(":")), "none") for pair in args.weights.split(",") if pair]
+    runs += [
+        ("hybrid", tuple(float(w) for w in pair.split(":")), "served", None) for pair in args.weights.split(",") if pair
+    ]
+    runs += [
+        ("hybrid", None, expand, Path(p)) for expand in args.expand.split(",") for p in args.rerankers.split(",") if p
+    ]
     if args.headings:
-        runs += [(mode, None, expand, True) for expand in args.expand.split(",") for mode in args.modes.split(",")]
+        runs += [
+            (mode, None, expand, None, True) for expand in args.expand.split(",") for mode in args.modes.split(",")
+        ]
     for position, embedder in enumerate(embedders):
         if position:  # the next embedder: its own index build (vectors from its cache where it has them)
             services.close()
@@ -272,7 +287,8 @@ def main() -> None:
         )
         service = services.search
         reranker = service.reranker
-        for mode, weights, expand, *headings in runs:
+        served = (service.thesaurus, service.feedback, service.thesaurus_scope)
+        for mode, weights, expand, reranker_file, *headings in runs:
             if position and mode == "lexical":
                 continue  # BM25 alone does not depend on the embedder
             if headings and not service.heading_tokens:
@@ -283,12 +299,19 @@ def main() -> None:
             if weights is not None:
                 service.lexical_weight, service.vector_weight = weights
             service.reranker = None if mode == "fused" else reranker
+            if reranker_file is not None:
+                service.reranker = LinearReranker.load(reranker_file)
             name, _, weight = expand.partition(":")  # feedback:0.1 = feedback at that weight
-            service.thesaurus, service.feedback = expansions[name]
+            if name == "served":
+                service.thesaurus, service.feedback, service.thesaurus_scope = served
+            else:
+                service.thesaurus, service.feedback = expansions[name]
+                service.thesaurus_scope = "articles" if name == "thesaurus-articles" else "all"
             if weight and service.feedback is not None:
                 service.feedback = Feedback(weight=float(weight))
             label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
-            label += ("" if expand == "none" else f"+{expand}") + ("+headings" if headings else "")
+            label += f"[{reranker_file.stem}]" if reranker_file is not None else ""
+            label += ("" if expand == "served" else f"+{expand}") + ("+headings" if headings else "")
             label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
             mode = "hybrid" if mode == "fused" else mode
             run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"

@@ -10,21 +10,33 @@ dir's vector cache), times embedding on a sample of articles the cache is not as
 questions in process, BM25-only first (the baseline, same run), then hybrid without the reranker (fused) and
 hybrid as served (fused, then reranked), and reports p50/p99 latency,
 queries per second, peak memory and the index size on disk.
+
+Building the index holds far more than serving it (every unit's tokens, bm25s's build, a second embedder for the
+in-process timing), so the memory of the **serving process** is measured apart: a fresh process opens the
+graph store (read-only, beside this one), the built index and the embedder as ``policykg serve`` does, answers
+the same questions in hybrid mode, and prints their latency, its resident memory after each step, its peak and
+the sizes of the arrays the index holds. When the index was built with float32 vectors, a copy of it with the
+vectors stored in float16 (what ``POLICYKG_VECTOR_DTYPE=float16`` writes) is served the same way after it, in
+the same run, and, when the query thesaurus is on, the float32 index once more with it off
+(``POLICYKG_QUERY_THESAURUS=0``), as a same-run baseline of its cost.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from api.bootstrap import SEARCH_DIR_NAME, build_services
+from api.bootstrap import SEARCH_DIR_NAME, build_services, open_embedder, open_graph_store, open_search_service
 from api.settings import Settings
 from search.embedders import build_embedder
 from search.embedders.use import PARALLEL_MIN_TEXTS
@@ -33,7 +45,7 @@ from search.service import CANDIDATES, SearchService
 from search.sync import read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks
-from search.vector_index import VectorIndex
+from search.vector_index import MATRIX_FILE, VectorIndex
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 STARD = SHARED / "corpora" / "stard" / "queries.train.json"
@@ -83,6 +95,68 @@ def compare_vector_search(vectors: VectorIndex, queries: np.ndarray) -> None:
     )
 
 
+def resident_mb(field: str = "VmRSS") -> float:
+    """The process's resident memory now (``VmRSS``) or its peak (``VmHWM``: unlike ``ru_maxrss``, not inherited
+    across exec from the process that started it), in MB."""
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def index_arrays_mb(index: EmbeddedIndex) -> dict[str, float]:
+    """MB held by the index's arrays: the vector matrix (memory-mapped), its projection for the first pass, and
+    bm25s's sparse matrix (memory-mapped)."""
+    vectors = index.vectors
+    projected = getattr(vectors, "_projected", None)
+    retriever = getattr(index._live.bm25, "_retriever", None)
+    arrays = retriever.scores.values() if retriever is not None else ()  # type: ignore[attr-defined]
+    bm25 = sum(int(a.nbytes) for a in arrays if isinstance(a, np.ndarray))
+    return {
+        f"vectors ({vectors.matrix.dtype})": vectors.matrix.nbytes / 2**20,
+        "projected vectors": (projected.nbytes if projected is not None else 0) / 2**20,
+        "BM25 matrix": bm25 / 2**20,
+    }
+
+
+def serve_memory(data_dir: Path, scratch: Path, queries: int) -> None:
+    """The serving process's memory (run in a fresh process by ``--serve``): the graph store, the index built
+    into ``scratch`` and the embedder opened as ``policykg serve`` opens them, then ``queries`` hybrid searches."""
+    settings = Settings(policykg_data_dir=data_dir)
+    steps = [("started", resident_mb())]
+    store = open_graph_store(settings, read_only=True)
+    steps.append(("graph store open", resident_mb()))
+    service = open_search_service(settings, scratch, None)
+    steps.append(("index open", resident_mb()))
+    service.embedder = open_embedder(settings)
+    questions = [q["问题"] for q in json.loads(STARD.read_text(encoding="utf-8"))][:queries]
+    service.search(SearchRequest(query=questions[0]))
+    steps.append(("embedder loaded, one query", resident_mb()))
+    latencies, _ = time_queries(service, questions, "hybrid")
+    steps.append((f"{len(questions)} hybrid queries", resident_mb()))
+    peak_mb = resident_mb("VmHWM")
+    assert isinstance(service.index, EmbeddedIndex)
+    arrays = "; ".join(f"{name} {mb:.0f}" for name, mb in index_arrays_mb(service.index).items())
+    print(f"serving process ({service.index.vectors.matrix.dtype} vectors), resident MB: ", end="")
+    print("; ".join(f"{label} {mb:.0f}" for label, mb in steps))
+    print(
+        f"  hybrid p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms; "
+        f"peak RSS {peak_mb:.0f} MB; index arrays, MB: {arrays}"
+    )
+    service.close()
+    store.close()
+
+
+def float16_copy(scratch: Path) -> Path:
+    """A copy of the search folder in ``scratch`` with its live version's vectors stored in float16."""
+    copy = scratch / "float16"
+    shutil.copytree(scratch / SEARCH_DIR_NAME, copy / SEARCH_DIR_NAME)
+    index = copy / SEARCH_DIR_NAME / "index"
+    matrix_path = index / (index / "CURRENT").read_text(encoding="utf-8").strip() / "vectors" / MATRIX_FILE
+    np.save(matrix_path, np.load(matrix_path).astype(np.float16))
+    return copy
+
+
 def folder_size(folder: Path) -> int:
     """Bytes under ``folder``."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
@@ -93,7 +167,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/pkg-eval-stard"))
     parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)  # the serving-process measurement's child
     args = parser.parse_args()
+    if args.serve is not None:
+        serve_memory(args.data_dir, args.serve, args.queries)
+        return
     services = build_services(Settings(policykg_data_dir=args.data_dir))
     if services.store.counts()["Clause"] == 0:
         raise SystemExit(f"{args.data_dir} holds no graph: run `python benchmarks/retrieval_eval.py stard` first")
@@ -101,10 +179,13 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="search-bench-"))
     try:
         service = SearchService(
-            EmbeddedIndex(scratch / "index"),
+            EmbeddedIndex(scratch / SEARCH_DIR_NAME / "index", services.settings.policykg_vector_dtype),
             analyzer=template.analyzer,
             embedder=template.embedder,
             vector_cache=args.data_dir / SEARCH_DIR_NAME / "vector-cache",
+            thesaurus=template.thesaurus,
+            feedback=template.feedback,
+            thesaurus_scope=template.thesaurus_scope,
         )
         started = time.perf_counter()
         report = service.sync(services.store)
@@ -152,7 +233,17 @@ def main() -> None:
             baseline_p50 = baseline_p50 or p50
             print(f"{label:8} {p50:8.1f} {p99:8.1f} {len(questions) / wall:7.1f}{ratio}")
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS {peak_mb:.0f} MB; index on disk {folder_size(scratch / 'index') / 2**20:.0f} MB")
+        index_mb = folder_size(scratch / SEARCH_DIR_NAME / "index") / 2**20
+        print(f"peak RSS {peak_mb:.0f} MB (build and serve in one process); index on disk {index_mb:.0f} MB")
+        served: list[tuple[Path, dict[str, str]]] = [(scratch, {})]
+        if template.thesaurus is not None:  # the same index served without the query thesaurus: its cost
+            served.append((scratch, {"POLICYKG_QUERY_THESAURUS": "0"}))
+        if isinstance(service.index, EmbeddedIndex) and service.index.vectors.matrix.dtype == np.float32:
+            served.append((float16_copy(scratch), {}))
+        for folder, changed in served:
+            serving = [sys.executable, __file__, "--serve", str(folder), "--data-dir", str(args.data_dir)]
+            print(f"serving {folder.name}{''.join(f' {k}={v}' for k, v in changed.items())}:", flush=True)
+            subprocess.run([*serving, "--queries", str(args.queries)], check=True, env={**os.environ, **changed})
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         services.close()

@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/train_reranker.py [--sets ncp,stard] [--data-dir ncp=/tmp/pkg-eval-ncp ...]
                                         [--out search/resources/reranker.json] [--c 0.01]
+                                        [--without FEATURE,...] [--candidates-cache /tmp/candidates.npz]
 
 Each set is searched in the data dir ``benchmarks/retrieval_eval.py`` built for it (``/tmp/pkg-eval-<set>``
 unless ``--data-dir SET=PATH`` names another; run that first), with no answered questions stored. Only the
@@ -17,7 +18,9 @@ intercept (scikit-learn, standardised features, L2 strength ``1/C``). It learns 
 question, not what separates relevant candidates of all questions from irrelevant ones (the README gives the
 odd halves' scores of both). One model is fitted on the candidates that are articles (STARD's statutes) and
 one on the passages (NCP's policies); the standardisation is folded into the weights written, its centring into
-the bias.
+the bias. ``--without`` fits without the named features (they weigh 0). The search settings (embedder, query
+expansion) are the environment's, as served. ``--candidates-cache`` keeps the collected features in a file and
+reads them from it on a later run (the same sets and settings), so several fits cost one collection.
 """
 
 from __future__ import annotations
@@ -104,6 +107,20 @@ def fit(features: np.ndarray, labels: np.ndarray, questions: np.ndarray, c: floa
     return LogisticModel(tuple(float(w) for w in weights), bias, trained_on)
 
 
+Collected = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+
+
+def collected(names: list[str], data_dirs: dict[str, Path], cache: Path | None) -> Collected:
+    """Each set's labelled features (``labelled_features``), from ``cache`` when it exists (written when not)."""
+    if cache is not None and cache.exists():
+        with np.load(cache) as stored:
+            return {name: tuple(stored[f"{name}_{i}"] for i in range(4)) for name in names}  # type: ignore[misc]
+    parts = {name: labelled_features(name, data_dirs[name]) for name in names}
+    if cache is not None:
+        np.savez(cache, **{f"{name}_{i}": array for name, part in parts.items() for i, array in enumerate(part)})
+    return parts
+
+
 def main() -> None:
     """Collect features, fit the article and the passage model, print their weights and write them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -111,11 +128,14 @@ def main() -> None:
     parser.add_argument("--data-dir", action="append", default=[], help="SET=PATH, e.g. ncp=/tmp/pkg-eval-ncp")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--c", type=float, default=0.01, help="inverse L2 strength of the logistic regressions")
+    parser.add_argument("--without", default="", help="features to fit without (weight 0), comma-separated")
+    parser.add_argument("--candidates-cache", type=Path, help="read the collected features here, or write them")
     args = parser.parse_args()
     names = args.sets.split(",")
     data_dirs = {name: Path(f"/tmp/pkg-eval-{name}") for name in names}
     data_dirs.update({k: Path(v) for k, _, v in (pair.partition("=") for pair in args.data_dir)})
-    parts = {name: labelled_features(name, data_dirs[name]) for name in names}
+    parts = collected(names, data_dirs, args.candidates_cache)
+    without = [FEATURES.index(f) for f in args.without.split(",") if f]
     features = np.vstack([p[0] for p in parts.values()])
     labels = np.concatenate([p[1] for p in parts.values()])
     articles = np.concatenate([p[2] for p in parts.values()])
@@ -127,7 +147,11 @@ def main() -> None:
             f"{kind} candidates of the even-position questions of {', '.join(sources)}; "
             f"pairwise, benchmarks/train_reranker.py, C={args.c}"
         )
-        models[kind] = fit(features[mask], labels[mask], questions[mask], args.c, trained_on)
+        if without:
+            trained_on += f", without {args.without}"
+        chosen = features[mask].copy()
+        chosen[:, without] = 0.0  # a constant column: its weight is 0
+        models[kind] = fit(chosen, labels[mask], questions[mask], args.c, trained_on)
         print(f"{kind}: {int(mask.sum())} candidates, {int(labels[mask].sum())} relevant", flush=True)
         for feature, weight in zip(FEATURES, models[kind].weights, strict=True):
             print(f"  {feature:18} {weight:+.4f}")

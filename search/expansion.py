@@ -58,6 +58,10 @@ class Thesaurus:
         text = resources.files("search").joinpath("resources", THESAURUS_FILE).read_text(encoding="utf-8")
         return cls.parse(text.splitlines(), weight, sources)
 
+    def added_words(self, word: str) -> frozenset[str]:
+        """The words ``expand`` adds for ``word``."""
+        return frozenset(added for added, _ in self.entries.get(word, ())[:MAX_ADDED_PER_WORD])
+
     def expand(self, weights: dict[str, float]) -> dict[str, float]:
         """``weights`` with the added words of its words (a word already there keeps the larger weight)."""
         out = dict(weights)

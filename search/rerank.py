@@ -8,6 +8,8 @@ subject together. The features of a candidate unit (``FEATURES``):
 - ``fused``: its fused, boosted score over the best candidate's; ``log_rank``: log(1 + its rank);
 - ``lexical`` / ``vector``: its BM25 score and cosine, min-max normalised over the candidates (0 when absent);
 - ``unit_terms``: the share of the query's words (a synonym counts) found in the unit's text;
+- ``unit_expanded_terms``: the same share where a word the mined thesaurus adds for a query word also counts
+  (``search/expansion.py``: 员工 is found in an article saying 劳动者);
 - ``unit_bigrams``: the share of the query's character bigrams (``QueryTerms``) found in the unit's text;
 - ``document_bigrams``: the share of bigrams found in its document's title or any of its candidates' texts;
 - ``title_bigrams``: the share of bigrams found in the document's title;
@@ -20,7 +22,8 @@ The score is ``1 / (1 + exp(-(w · f + b)))``, a linear model fitted pairwise on
 ``benchmarks/train_reranker.py`` (RankNet's logistic loss on the feature differences of a relevant and an
 irrelevant candidate of one question; one weight per feature, standardisation folded in, an average candidate
 scores 0.5), one model for statute articles and one for passages, shipped in ``search/resources/reranker.json``.
-It reorders the first ``RERANK_DEPTH`` candidates of a hybrid search.
+A model file names its features; a feature of ``FEATURES`` it does not name weighs 0 (a model fitted before the
+feature existed scores as it did). It reorders the first ``RERANK_DEPTH`` candidates of a hybrid search.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +49,7 @@ FEATURES = (
     "lexical",
     "vector",
     "unit_terms",
+    "unit_expanded_terms",
     "unit_bigrams",
     "document_bigrams",
     "title_bigrams",
@@ -76,11 +80,13 @@ class Candidate:
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """The query's words, each with its synonyms (any one counts as present), and their character bigrams."""
+    """The query's words, each with its synonyms (any one counts as present), and their character bigrams;
+    ``added``: for each word, the words a thesaurus adds for it (empty when none is given)."""
 
     words: tuple[frozenset[str], ...]
     bigrams: frozenset[str]
     regions: frozenset[str] = frozenset()
+    added: tuple[frozenset[str], ...] = ()
 
     @classmethod
     def of(
@@ -90,18 +96,21 @@ class QueryTerms:
         stopwords: frozenset[str],
         synonyms_of: dict[str, frozenset[str]],
         regions: frozenset[str] = frozenset(),
+        added_of: Callable[[str], frozenset[str]] | None = None,
     ) -> QueryTerms:
         """Terms of a normalised query: its words (stopwords already dropped) with their synonym groups
         (``synonyms_of``), and every pair of adjacent characters of the query that is not a stopword and holds
-        no one-character stopword nor punctuation; ``regions`` are the codes of the regions it names."""
+        no one-character stopword nor punctuation; ``regions`` are the codes of the regions it names;
+        ``added_of`` gives the words a thesaurus adds for a word."""
         unique = list(dict.fromkeys(words))
         alternatives = tuple(synonyms_of.get(w, frozenset()) | {w} for w in unique)
+        added = tuple(added_of(w) for w in unique) if added_of is not None else ()
         bigrams = frozenset(
             pair
             for pair in (query_norm[i : i + 2] for i in range(len(query_norm) - 1))
             if pair not in stopwords and all(SEARCHABLE.match(ch) and ch not in stopwords for ch in pair)
         )
-        return cls(alternatives, bigrams, regions)
+        return cls(alternatives, bigrams, regions, added)
 
 
 @lru_cache(maxsize=MATCH_TEXT_CACHE)
@@ -155,10 +164,12 @@ def feature_matrix(terms: QueryTerms, candidates: Sequence[Candidate], depth: in
             document_bigrams[document] = set(title_bigrams[document])
         document_bigrams[document] |= found
     total = len(terms.bigrams)
+    expanded = tuple(a | b for a, b in zip(terms.words, terms.added, strict=True)) if terms.added else terms.words
     rows = []
     for rank, candidate in enumerate(head):
         document = candidate.document_id
         found_words = sum(any(a in texts[rank] for a in alternatives) for alternatives in terms.words)
+        found_expanded = sum(any(a in texts[rank] for a in alternatives) for alternatives in expanded)
         rows.append(
             (
                 candidate.fused / best,
@@ -166,6 +177,7 @@ def feature_matrix(terms: QueryTerms, candidates: Sequence[Candidate], depth: in
                 lexical[rank],
                 vector[rank],
                 _share(found_words, len(terms.words)),
+                _share(found_expanded, len(terms.words)),
                 _share(len(found_bigrams[rank]), total),
                 _share(len(document_bigrams[document]), total),
                 _share(len(title_bigrams[document]), total),
@@ -222,16 +234,19 @@ class LinearReranker:
         """Models written by ``save``.
 
         Raises:
-            SearchIndexError: the file is missing, unreadable or names other features.
+            SearchIndexError: the file is missing, unreadable or names a feature not in ``FEATURES``.
         """
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if tuple(data["features"]) != FEATURES:
-                raise SearchIndexError(f"reranker {path}: its features {data['features']} are not {list(FEATURES)}")
-            models = {
-                kind: LogisticModel(tuple(float(w) for w in m["weights"]), float(m["bias"]), str(m["trained_on"]))
-                for kind, m in ((k, data[k]) for k in ("article", "passage"))
-            }
+            named = [str(f) for f in data["features"]]
+            if not set(named) <= set(FEATURES) or len(set(named)) != len(named):
+                raise SearchIndexError(f"reranker {path}: its features {named} are not among {list(FEATURES)}")
+            models = {}
+            for kind in ("article", "passage"):
+                stored = data[kind]
+                weight_of = dict(zip(named, (float(w) for w in stored["weights"]), strict=True))
+                weights = tuple(weight_of.get(f, 0.0) for f in FEATURES)
+                models[kind] = LogisticModel(weights, float(stored["bias"]), str(stored["trained_on"]))
             return cls(models["article"], models["passage"])
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise SearchIndexError(f"cannot read the reranker {path}: {e}") from e

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -80,6 +81,7 @@ TITLE_CACHE_SIZE = 200_000
 CACHE_SAVE_EVERY = 8192
 
 Progress = Callable[[str, int, int], None]
+ThesaurusScope = Literal["all", "articles"]
 
 
 class SearchService:
@@ -93,6 +95,9 @@ class SearchService:
         lexical_weight, vector_weight: the CombSUM weights of the two lists.
         reranker: reorders the fused candidates of a hybrid search (``rerank.py``); ``None`` keeps the fused order.
         thesaurus, feedback: query expansion of the lexical side (``expansion.py``); ``None`` = none.
+        thesaurus_scope: which units the thesaurus-expanded query scores: ``all``, or ``articles`` (statute
+            articles get the expanded query's BM25 score, every other unit the unexpanded query's: the thesaurus
+            was mined from statutes and questions answered by them).
         heading_tokens: add the tokens of an article's 编/章/节 headings to its BM25 tokens (on by default).
     """
 
@@ -112,6 +117,7 @@ class SearchService:
         reranker: LinearReranker | None = None,
         thesaurus: Thesaurus | None = None,
         feedback: Feedback | None = None,
+        thesaurus_scope: ThesaurusScope = "all",
         heading_tokens: bool = True,
     ) -> None:
         self.index = index
@@ -126,6 +132,7 @@ class SearchService:
         self.reranker = reranker
         self.thesaurus = thesaurus
         self.feedback = feedback
+        self.thesaurus_scope = thesaurus_scope
         self.heading_tokens = heading_tokens
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
@@ -256,11 +263,20 @@ class SearchService:
         return retrieved[2] if retrieved else []
 
     def query_terms(self, query: str) -> QueryTerms:
-        """The query's words (stopwords dropped) with their synonyms, as the reranker matches them."""
+        """The query's words (stopwords dropped) with their synonyms and the words the thesaurus adds for them,
+        as the reranker matches them."""
         words = self._query_words(query)
         query_norm = normalise(query)
         regions = frozenset(m.region.code for m in self._gazetteer.find_mentions(query_norm))
-        return QueryTerms.of(query_norm, words, self.analyzer.stopwords, self._synonyms_of, regions)
+        thesaurus = self._reranker_thesaurus
+        return QueryTerms.of(
+            query_norm, words, self.analyzer.stopwords, self._synonyms_of, regions, thesaurus.added_words
+        )
+
+    @cached_property
+    def _reranker_thesaurus(self) -> Thesaurus:
+        """The thesaurus the reranker's expanded coverage uses: the one expanding queries, else the shipped one."""
+        return self.thesaurus if self.thesaurus is not None else Thesaurus.load()
 
     def _query_words(self, query: str) -> list[str]:
         """The query's words (plain segmentation), stopwords and punctuation left out."""
@@ -284,11 +300,29 @@ class SearchService:
             weights = feedback.expand(weights, first_pass, self.index.document_frequencies)
         return weights
 
-    def _lexical(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[tuple[str, float]]:
+    def _lexical(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[list[tuple[str, float]]]:
+        """The BM25 lists of a query: one, or with the thesaurus on articles only, the expanded query's and the
+        plain query's (``_articles_expanded`` joins them once their units are read)."""
         if self.thesaurus is None and self.feedback is None:
-            return self.index.lexical_search(tokens, filters, limit)
+            return [self.index.lexical_search(tokens, filters, limit)]
         weights = self.expanded_query(tokens, filters)
-        return self.index.lexical_search(list(weights), filters, limit, weights)
+        expanded = self.index.lexical_search(list(weights), filters, limit, weights)
+        if self.thesaurus is None or self.thesaurus_scope == "all":
+            return [expanded]
+        return [expanded, self.index.lexical_search(tokens, filters, limit)]
+
+    @staticmethod
+    def _articles_expanded(
+        lists: list[list[tuple[str, float]]], units: dict[str, StoredUnit], limit: int
+    ) -> list[tuple[str, float]]:
+        """One BM25 list from ``_lexical``'s: the articles among the expanded query's best units, at their
+        expanded scores, and the other units among the plain query's best, at their plain scores."""
+        if len(lists) == 1:
+            return lists[0]
+        expanded, plain = lists
+        merged = {u: s for u, s in plain if u in units and units[u].article is None}
+        merged.update((u, s) for u, s in expanded if u in units and units[u].article is not None)
+        return sorted(merged.items(), key=lambda item: -item[1])[:limit]
 
     def _retrieve(self, request: SearchRequest) -> tuple[list[str], dict[str, StoredUnit], list[Candidate]] | None:
         """Query tokens, the candidate units and their fused, boosted candidates best first (``None`` when the
@@ -299,13 +333,15 @@ class SearchService:
         if not SEARCHABLE.search(query_norm):
             return None
         limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates_limit, request.top)
-        lexical: list[tuple[str, float]] = []
+        lexical_lists: list[list[tuple[str, float]]] = []
         nearest: list[tuple[str, float]] = []
         if request.mode in ("hybrid", "lexical") and tokens:
-            lexical = self._lexical(tokens, filters, limit)
+            lexical_lists = self._lexical(tokens, filters, limit)
         if request.mode in ("hybrid", "vector") and self.embedder is not None:
             nearest = self.index.vector_search(self.embedder.embed_query(request.query), filters, limit)
-        units = self.index.get_units(list(dict.fromkeys([u for u, _ in lexical] + [u for u, _ in nearest])))
+        found = [u for found_list in lexical_lists for u, _ in found_list] + [u for u, _ in nearest]
+        units = self.index.get_units(list(dict.fromkeys(found)))
+        lexical = self._articles_expanded(lexical_lists, units, limit) if lexical_lists else []
         document_of = {u: s.document.doc_id for u, s in units.items()}
         vector_weight = confidence_scaled(self.vector_weight, lexical, document_of) if lexical else self.vector_weight
         fused = min_max_combsum(

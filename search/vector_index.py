@@ -7,7 +7,9 @@
   exact search's, and how often it returns the exact 200 nearest, are printed by ``benchmarks/search_bench.py``);
 - beyond, an hnswlib graph (approximate, inner product), where a full pass stops fitting the latency goal.
 
-Vectors are L2-normalised, so the dot product is the cosine similarity. A unit may have several vectors (one
+Vectors are L2-normalised, so the dot product is the cosine similarity. The matrix may be stored in float16
+(``build(dtype=…)``, half the memory and disk); it is then read in float32 for every product (in blocks for an
+exact pass), and the projected first pass's matrix stays float32. A unit may have several vectors (one
 per piece of its text, ``units.vector_chunks``): ``owners[i]`` is the unit of vector row ``i`` (non-decreasing,
 every unit at least once) and a unit's similarity is the best of its vectors' (max-pooling with
 ``np.maximum.reduceat`` over each unit's run of rows).
@@ -37,11 +39,13 @@ MATRIX_FILE = "vectors.npy"
 OWNERS_FILE = "owners.npy"
 HNSW_FILE = "vectors.hnsw"
 PROJECTION_FILE = "projection.npy"
+EXACT_BLOCK_ROWS = 4096  # rows of a float16 matrix read into float32 at a time by an exact pass
+VECTOR_DTYPES = {"float32": np.float32, "float16": np.float16}
 
 
 class VectorIndex:
-    """Cosine search over a ``(vectors, dimension)`` float32 matrix whose rows belong to units ``owners``
-    (``None``: row ``i`` is unit ``i``)."""
+    """Cosine search over a ``(vectors, dimension)`` float32 or float16 matrix whose rows belong to units
+    ``owners`` (``None``: row ``i`` is unit ``i``)."""
 
     def __init__(
         self,
@@ -69,8 +73,9 @@ class VectorIndex:
         return self._hnsw is None and self._projected is None
 
     @classmethod
-    def build(cls, matrix: np.ndarray, owners: np.ndarray | None = None) -> VectorIndex:
-        """Index the rows of ``matrix`` (an hnswlib graph is built when there are many).
+    def build(cls, matrix: np.ndarray, owners: np.ndarray | None = None, dtype: str = "float32") -> VectorIndex:
+        """Index the rows of ``matrix`` (an hnswlib graph is built when there are many), held as ``dtype``
+        (``VECTOR_DTYPES``).
 
         Raises:
             SearchIndexError: ``owners`` is not non-decreasing from unit 0 without gaps, one per row.
@@ -85,9 +90,10 @@ class VectorIndex:
                 raise SearchIndexError("vector owners must number the units 0, 1, … in order, one per vector row")
             if len(owners) == 0 or owners[-1] == len(owners) - 1:
                 owners = None  # one vector per unit
+        stored = matrix.astype(VECTOR_DTYPES[dtype], copy=False)
         if matrix.shape[0] > HNSW_THRESHOLD:
-            return cls(matrix, owners, hnsw=_build_hnsw(matrix))
-        return cls(matrix, owners, projection=_principal_axes(matrix) if _prefiltered(matrix) else None)
+            return cls(stored, owners, hnsw=_build_hnsw(matrix))
+        return cls(stored, owners, projection=_principal_axes(matrix) if _prefiltered(matrix) else None)
 
     def search(self, query: np.ndarray, mask: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
         """Row numbers and similarities of the ``limit`` rows nearest ``query`` among those ``mask`` allows."""
@@ -98,7 +104,7 @@ class VectorIndex:
             return self._search_hnsw(query, mask, limit)
         if self._projected is not None:
             return self._search_prefiltered(query, mask, limit)
-        similarities = self.matrix @ query
+        similarities = _products(self.matrix, query)
         if self._starts is not None:
             similarities = np.maximum.reduceat(similarities, self._starts)
         if mask is not None:
@@ -124,7 +130,7 @@ class VectorIndex:
         if count == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         rows = np.sort(np.argpartition(-coarse, count - 1)[:count])
-        exact = self.matrix[rows] @ query
+        exact = np.asarray(self.matrix[rows], dtype=np.float32) @ query
         order = np.argsort(-exact, kind="stable")
         units = (rows if self.owners is None else self.owners[rows])[order]
         _, first = np.unique(units, return_index=True)  # best row of each unit
@@ -186,6 +192,17 @@ class VectorIndex:
         elif _prefiltered(matrix):
             projection = _principal_axes(matrix)
         return cls(matrix, owners, projection=projection)
+
+
+def _products(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``matrix @ query`` in float32 (a float16 matrix read in blocks, so no float32 copy of it is made)."""
+    if matrix.dtype == np.float32:
+        return np.asarray(matrix @ query)
+    blocks = [
+        np.asarray(matrix[start : start + EXACT_BLOCK_ROWS], dtype=np.float32) @ query
+        for start in range(0, matrix.shape[0], EXACT_BLOCK_ROWS)
+    ]
+    return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
 
 def _prefiltered(matrix: np.ndarray) -> bool:

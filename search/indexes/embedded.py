@@ -103,10 +103,13 @@ _NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
 
 
 class EmbeddedIndex(SearchIndex):
-    """Search index kept in a folder of the data dir and held in memory while open."""
+    """Search index kept in a folder of the data dir and held in memory while open; ``vector_dtype`` is how the
+    vectors of the versions it writes are stored (``float32`` or ``float16``; a stored version is read as it was
+    written)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, vector_dtype: str = "float32") -> None:
         self.folder = folder
+        self.vector_dtype = vector_dtype
         self._live = self._load()
 
     # --- loading and saving -------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ class EmbeddedIndex(SearchIndex):
                 f"{matrix.shape[0]} vectors for {len(owner_rows)} pieces of unit text: every piece needs a vector"
             )
         bm25 = Bm25Index.build([line.split(" ") if line else [] for line in tokens])
-        vectors = VectorIndex.build(matrix, owner_rows) if schema.dimension else VectorIndex(matrix)
+        vectors = VectorIndex.build(matrix, owner_rows, self.vector_dtype) if schema.dimension else VectorIndex(matrix)
         version = self._write_version(schema, documents, units, tokens, bm25, vectors)
         self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens)
 

@@ -85,16 +85,20 @@ def test_the_settings_turn_each_expansion_on_with_its_weight(tmp_path: Path) -> 
     from api.settings import Settings
 
     default = open_search_service(Settings(policykg_data_dir=tmp_path), tmp_path, None)  # type: ignore[call-arg]
-    assert default.thesaurus is None and default.feedback is None and default.heading_tokens
+    assert default.thesaurus is not None and default.thesaurus.weight == 0.3 and default.thesaurus_scope == "articles"
+    assert default.feedback is None and default.heading_tokens
+    off = open_search_service(Settings(policykg_data_dir=tmp_path, policykg_query_thesaurus=0), tmp_path, None)  # type: ignore[call-arg]
+    assert off.thesaurus is None
     settings = Settings(  # type: ignore[call-arg]
         policykg_data_dir=tmp_path,
-        policykg_query_thesaurus=0.3,
+        policykg_query_thesaurus=0.4,
+        policykg_thesaurus_scope="all",
         policykg_query_feedback=0.2,
         policykg_heading_tokens=False,
     )
     both = open_search_service(settings, tmp_path, None)
-    assert both.thesaurus is not None and both.thesaurus.weight == 0.3 and "毒害" in both.thesaurus.entries
-    assert both.feedback == Feedback(weight=0.2) and not both.heading_tokens
+    assert both.thesaurus is not None and both.thesaurus.weight == 0.4 and "毒害" in both.thesaurus.entries
+    assert both.feedback == Feedback(weight=0.2) and not both.heading_tokens and both.thesaurus_scope == "all"
 
 
 def test_an_article_carries_its_chapter_and_section_headings_and_can_be_found_by_them(
@@ -122,3 +126,18 @@ def test_an_article_carries_its_chapter_and_section_headings_and_can_be_found_by
     assert SearchService(EmbeddedIndex(tmp_path / "x"), analyzer=analyzer).schema != (
         SearchService(EmbeddedIndex(tmp_path / "y"), analyzer=analyzer, heading_tokens=False).schema
     )
+
+
+def test_the_articles_scope_expands_the_query_for_statute_articles_only(tmp_path: Path, analyzer: Analyzer) -> None:
+    thesaurus = Thesaurus.parse(["毒害\t化学品\t1\tdefinition"])
+    statute = make_document("chem", "危险化学品安全管理条例", ["生产、储存化学品的单位，应当取得安全生产许可证"])
+    notice = make_document("note", "仓储整治通知", ["储存化学品的仓库开展安全检查"])
+    notice = replace(notice, units=tuple(replace(u, article=None) for u in notice.units))  # a passage
+    found = {}
+    for scope in ("all", "articles"):
+        service = SearchService(
+            EmbeddedIndex(tmp_path / scope), analyzer=analyzer, thesaurus=thesaurus, thesaurus_scope=scope
+        )
+        service.index_documents([statute, notice])
+        found[scope] = _found(service, "有毒害的东西")
+    assert found == {"all": ["chem-a0", "note-a0"], "articles": ["chem-a0"]}

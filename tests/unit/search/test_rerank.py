@@ -89,6 +89,15 @@ def test_rerank_puts_the_covering_passage_first_and_keeps_the_tail_below() -> No
     assert scores == sorted(scores, reverse=True)
 
 
+def test_expanded_coverage_counts_a_word_the_thesaurus_adds() -> None:
+    added = {"员工": frozenset({"劳动者"})}
+    terms = QueryTerms.of("员工加班", ["员工", "加班"], STOPWORDS, {}, added_of=lambda w: added.get(w, frozenset()))
+    candidates = [candidate("law", "劳动者加班的，应当支付加班费", 1.0), candidate("other", "员工培训", 0.5)]
+    matrix = feature_matrix(terms, candidates)
+    assert column(matrix, "unit_terms") == [0.5, 0.5]
+    assert column(matrix, "unit_expanded_terms") == [1.0, 0.5]
+
+
 def test_articles_are_scored_by_the_article_model() -> None:
     terms = QueryTerms.of("试用期", ["试用期"], STOPWORDS, {})
     candidates = [candidate("passage", "试用期", 2.0), candidate("article", "工资", 1.0, is_article=True)]
@@ -101,7 +110,16 @@ def test_models_round_trip_and_a_file_for_other_features_is_refused(tmp_path: Pa
     reranker.save(tmp_path / "r.json")
     assert LinearReranker.load(tmp_path / "r.json") == reranker
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    data["features"] = ["fused"]
+    older = {"features": ["fused", "unit_terms"]}  # fitted before the other features existed: they weigh 0
+    older.update(
+        {
+            k: {**data[k], "weights": [data[k]["weights"][FEATURES.index(f)] for f in older["features"]]}
+            for k in ("article", "passage")
+        }
+    )
+    (tmp_path / "older.json").write_text(json.dumps(older), encoding="utf-8")
+    assert LinearReranker.load(tmp_path / "older.json") == reranker
+    data["features"] = ["fused", *FEATURES[1:-1], "unknown"]
     (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(SearchIndexError, match="features"):
         LinearReranker.load(tmp_path / "bad.json")

@@ -71,3 +71,27 @@ def test_the_principal_axes_are_saved_and_fitted_for_an_index_saved_without_them
 
 def test_small_or_narrow_matrices_are_searched_exactly(low_rank_matrix: np.ndarray) -> None:
     assert VectorIndex.build(low_rank_matrix).exact  # 3,000 rows: below the threshold
+
+
+@pytest.mark.parametrize("prefiltered", [False, True])
+def test_float16_vectors_halve_the_matrix_and_find_what_float32_finds(
+    low_rank_matrix: np.ndarray, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefiltered: bool
+) -> None:
+    if prefiltered:
+        monkeypatch.setattr("search.vector_index.PREFILTER_THRESHOLD", 1000)
+        monkeypatch.setattr("search.vector_index.PROJECTION_DIMENSION", 8)
+        monkeypatch.setattr("search.vector_index.PREFILTER_MIN_ROWS", 50)
+    monkeypatch.setattr("search.vector_index.EXACT_BLOCK_ROWS", 700)  # several blocks, the last one short
+    single = VectorIndex.build(low_rank_matrix)
+    half = VectorIndex.build(low_rank_matrix, dtype="float16")
+    assert half.matrix.dtype == np.float16 and half.matrix.nbytes * 2 == single.matrix.nbytes
+    assert half.exact is not prefiltered and (half.projection is not None) is prefiltered
+    half.save(tmp_path / "v")
+    loaded = VectorIndex.load(tmp_path / "v", 48)
+    assert loaded.matrix.dtype == np.float16
+    for row in (0, 17, 2999):
+        rows, similarities = loaded.search(low_rank_matrix[row], None, 10)
+        single_rows, single_similarities = single.search(low_rank_matrix[row], None, 10)
+        assert rows[0] == row and similarities.dtype == np.float32
+        assert similarities == pytest.approx(single_similarities, abs=2e-3)
+        assert len(set(rows.tolist()) & set(single_rows.tolist())) >= 8
