@@ -349,12 +349,15 @@ def _can_be_named(kind: DesignationKind, region: Region) -> bool:
 def _implied_subject(text: str, naming: _Naming, regions: DocumentRegions) -> list[RegionMention]:
     """在…中连续位列第一，先后获评首批…示范市: a clause with nothing before its verb but adverbs names the region the
     document is about (a city or county; never a province, nor a list item, nor a statement whose clause has a
-    subject of its own)."""
+    subject of its own). 经中央依法治国委入选为…: the national office the naming goes through is no subject."""
     region = regions.main
     if region is None or region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
         return []
     clause = text[clause_start(text, naming.verb_start, naming.sentence.start) : naming.verb_start].strip()
-    adverbs = load_resource("cues")["subjectless_adverbs"]
+    cues = load_resource("cues")
+    issuers = "|".join(sorted(map(re.escape, cues["national_issuers"]), key=len, reverse=True))
+    clause = re.sub(rf"^经(?:{issuers})(?:批准|审定|同意)?", "", clause)
+    adverbs = cues["subjectless_adverbs"]
     while clause:
         word = next((a for a in sorted(adverbs, key=len, reverse=True) if clause.startswith(a)), None)
         if word is None:

@@ -372,6 +372,13 @@ def test_a_clause_without_a_subject_names_the_region_the_text_is_about() -> None
     assert designations(extract_demonstrations(make_context(text))) == {("area", "320500", "", 1)}
 
 
+def test_the_national_office_a_naming_goes_through_is_no_subject() -> None:
+    text = "浦东新区为上海市的一个市辖区。2020年6月，经中央依法治国委入选为第一批全国法治政府建设示范地区和项目名单。"
+    assert designations(extract_demonstrations(make_context(text, title="浦东新区"))) == {("area", "310115", "", 1)}
+    other = "2020年6月，经中央依法治国委入选为第一批全国法治政府建设示范地区和项目名单。"
+    assert designations(extract_demonstrations(make_context(other))) == set()
+
+
 def test_a_headline_without_a_batch_is_the_body_s_designation() -> None:
     text = (
         "合肥市获评全国法治政府建设示范市\n近日，中央依法治国办正式印发《关于第二批全国法治政府建设示范地区和项目命名的决定》，"
