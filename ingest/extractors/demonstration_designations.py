@@ -6,8 +6,10 @@ Two shapes of text are read:
   规范化建设”在2020年获评为第一批全国法治政府建设示范项目``, ``我省无锡市入选…示范市（县、区）``; the subject is
   the text between the previous naming (or the sentence start) and the naming verb, which may precede a quoted
   title (被命名为“全国法治政府建设示范市”) or open a list of honours (荣获诸多荣誉：…、首批全国法治政府建设示范项目);
-  a project belongs to the place written just before its quoted name (南通市“领先探索…”、淮安市“…”); a clause with
-  only adverbs before its verb (先后获评…) names the city the text is about. Lists may also follow their kind
+  a project belongs to the place written just before its quoted name (南通市“领先探索…”、淮安市“…”); an unquoted
+  name is the words between its place and the next place or the verb, less the agency, a list's tail and a date
+  (大同市法治引领保障文物保护、忻州市…等17个项目被命名为…); a clause with only adverbs (先后获评…) or the national
+  office (经中央依法治国委入选为…) before its verb names the city the text is about. Lists may also follow their kind
   (具体示范项目包括…) in, or right after, a sentence naming the national programme. Plans are not namings: a
   negative cue (争创, 申报, 力争, 拟 …) near the verb, or no naming verb at all (以创建…为目标), gives nothing.
 - the lists of a naming decision (a heading such as ``一、全国法治政府建设示范地区（50个）`` followed by the
@@ -71,6 +73,11 @@ LIST_HEADING = re.compile(
 MAX_VERB_GAP = 14
 MAX_LIST_ITEMS = 120
 MAX_SUBJECT = 160
+MIN_UNQUOTED_NAME = 4
+UNQUOTED_AGENCY = re.compile(r"^(?:人民政府|政府|[\u4e00-\u9fff]{2,10}?(?:局|厅|委员会|办公室))的?")
+UNQUOTED_TAIL = re.compile(r"(?:等[\d一二三四五六七八九十百]*个?项目|等|的?项目)$")
+UNQUOTED_TIME = re.compile(r"(?:于|在)?(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|近日|日前|今年|去年)$")
+COUNT_WORDS = re.compile(r"^[\d一二三四五六七八九十百两]+个")
 
 
 @dataclass(frozen=True)
@@ -383,8 +390,10 @@ def _facts_of(
         start = naming.target_end + (after.end() if after else 0)
         subject_quotes = [q for q in quotes if q.start == start]
     if not subject_quotes:
-        for mention in subject_regions:
-            facts.append(_fact(naming, mention.region, "", Span(mention.start, naming.target_end), named_by))
+        for i, mention in enumerate(subject_regions):
+            end = subject_regions[i + 1].start if i + 1 < len(subject_regions) else naming.verb_start
+            name = _unquoted_name(text[mention.end : max(mention.end, end)])
+            facts.append(_fact(naming, mention.region, name, Span(mention.start, naming.target_end), named_by))
         return facts
     for quote in subject_quotes:
         before = [m for m in subject_regions if m.end <= quote.start]
@@ -396,6 +405,31 @@ def _facts_of(
         start = min(anchor.start, quote.start) if anchor else quote.start
         facts.append(_fact(naming, region, name, Span(start, max(quote.end, naming.target_end)), named_by))
     return facts
+
+
+def _unquoted_name(between: str) -> str:
+    """大同市法治引领保障文物保护、忻州市…等17个项目被命名为…: the words between a place and the next place (or the
+    naming verb) name its project, less the agency that runs it (司法局, 人民政府), a list's tail (等17个项目), a
+    date or adverbs before the verb; empty when nothing of four characters or more is left, or a clause break lies
+    in between."""
+    cues = load_resource("cues")
+    name = between.strip(" \t、，,和及与")
+    if re.search(r"[。；;：:，,\n]", name):
+        return ""
+    name = UNQUOTED_AGENCY.sub("", name)
+    name = UNQUOTED_TAIL.sub("", name)
+    adverbs = sorted(cues["subjectless_adverbs"], key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for word in adverbs:
+            if name.endswith(word):
+                name, changed = name[: -len(word)], True
+        trimmed = UNQUOTED_TIME.sub("", name)
+        changed = changed or trimmed != name
+        name = trimmed
+    name = name.strip(" \t、，,和及与的")
+    return name if len(name) >= MIN_UNQUOTED_NAME and not COUNT_WORDS.match(name) else ""
 
 
 def _fact(naming: _Naming, region: Region, name: str, span: Span, named_by: str) -> DesignationFact:

@@ -379,6 +379,27 @@ def test_the_national_office_a_naming_goes_through_is_no_subject() -> None:
     assert designations(extract_demonstrations(make_context(other))) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "大同市法治引领保障文物保护、忻州市城市建设管理法治化等17个项目被命名为全国法治政府建设示范项目。",
+            {("project", "140200", "法治引领保障文物保护", None), ("project", "140900", "城市建设管理法治化", None)},
+        ),
+        (
+            "南京市司法局行政复议体制改革入选第二批全国法治政府建设示范项目。",
+            {("project", "320100", "行政复议体制改革", 2)},
+        ),
+        ("通州区在2020年成功获评为第一批全国法治政府建设示范项目。", {("project", "110112", "", 1)}),
+        ("南京市1个项目入选第二批全国法治政府建设示范项目。", {("project", "320100", "", 2)}),
+    ],
+)
+def test_an_unquoted_project_name_is_the_words_between_its_place_and_the_verb(
+    text: str, expected: set[tuple[str, str, str, int | None]]
+) -> None:
+    assert designations(extract_demonstrations(make_context(text))) == expected
+
+
 def test_a_headline_without_a_batch_is_the_body_s_designation() -> None:
     text = (
         "合肥市获评全国法治政府建设示范市\n近日，中央依法治国办正式印发《关于第二批全国法治政府建设示范地区和项目命名的决定》，"
