@@ -1,6 +1,6 @@
 """Designation extraction on a labelled sample of real texts: precision, recall and F1 per split.
 
-The sample (``benchmarks/data/designations_dev/``, see its README) is 32 texts about 法治政府建设 — reports of the
+The sample (``benchmarks/data/designations_dev/``, see its README) is 75 texts about 法治政府建设 — reports of the
 national demonstration namings, 公示 lists, plans, provincial and other programmes — from the search tool's stored
 pages and the seeds, each labelled by hand with the designations it states (batch, kind, region, project name).
 Each text is read as the ingest reads a file: cleaned, given its Simplified twin and its metadata (title, type,
