@@ -29,7 +29,9 @@ _HEADING = re.compile(
 )
 # a title on a line of its own, its item's marker (if any) on the line before ("一、\n支持对象\n对在我市登记注册…"):
 # its section ends at the next such bare heading (支持时间, 支持标准) or the next marked item
-_OWN_LINE = re.compile(rf"(?m)^{_SPACE}(?:(?:{'|'.join(_MARKERS.values())}){_SPACE}\n)?{_SPACE}(?=[^\n]{{0,14}}$){_TITLE}")
+_OWN_LINE = re.compile(
+    rf"(?m)^{_SPACE}(?:(?:{'|'.join(_MARKERS.values())}){_SPACE}\n)?{_SPACE}(?=[^\n]{{0,14}}$){_TITLE}"
+)
 _NEXT_OWN_LINE = re.compile(
     rf"(?m)^{_SPACE}(?:[^\n，,。；;：:、（）()]{{2,12}}|(?:{'|'.join(_MARKERS.values())})[^\n]*){_SPACE}$"
 )
