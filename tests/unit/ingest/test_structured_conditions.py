@@ -193,3 +193,9 @@ def test_a_requirement_section_titled_on_its_own_line_applies_to_the_measures_af
     conditions = [n.props for n in extract_conditions(context).nodes if n.label == "Condition"]
     assert any(c["dimension"] == "qualification" and c["value_json"] == '"对外贸易经营资格"' for c in conditions)
     assert any(c["dimension"] == "other" and "已缴纳保费" in c["text"] for c in conditions)
+
+
+def test_industries_a_policy_already_covered_are_no_beneficiaries_of_its_extension() -> None:
+    text = "在已实施制造业等6个行业增值税留抵退税政策基础上,将批发和零售业等7个行业企业纳入全额退还增量留抵税额政策范围"
+    (found,) = find_industries(text, 0, len(text))
+    assert "C" not in found.condition.value and "F" in found.condition.value
