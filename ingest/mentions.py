@@ -58,6 +58,8 @@ def _region_matcher() -> tuple[Gazetteer, ahocorasick.Automaton]:
         for name in (region.name, region.full_name, _REGION_SUFFIXES.sub("", region.name)):
             if len(name) >= 2 and gazetteer.candidates(name):
                 automaton.add_word(name, name)
+    for alias in gazetteer.aliases:  # zones without a code of their own (杨凌示范区)
+        automaton.add_word(alias, alias)
     automaton.make_automaton()
     return gazetteer, automaton
 

@@ -41,10 +41,12 @@ _DOC_NUMBER = re.compile(
 )
 _ORDER_NUMBER = re.compile(r"(?P<n>(?:[\u4e00-\u9fff]{1,16})令(?:（?\d{4}年?）?)?第\s*\d{1,5}\s*号)")
 _NEWS_SOURCE = re.compile(r"^\(?\s*(?P<date>\d{4}-\d{2}-\d{2})\s*\)?\s*稿件来源[:：]\s*(?P<source>[^\s|]+)", re.M)
-# a news page's byline; an empty 作者: field of a site's page header (来源: 作者: 时间:…) names no author
+# a news page's byline; an empty 作者: field of a site's page header (来源: 作者: 时间:…) names no author, and one
+# naming an agency (作者:佳县人社局) names the page's publisher
 _NEWS_CUES = re.compile(
     r"本报记者|本报讯|记者\s*[\u4e00-\u9fff]{2,3}|稿件来源|责任编辑|新华社|[网报]记者|"
-    r"作者[:：][ \t\u3000]*(?!时间|日期|来源|发布|浏览|点击|字号)[\u4e00-\u9fffA-Za-z]"
+    r"作者[:：][ \t\u3000]*(?!时间|日期|来源|发布|浏览|点击|字号)"
+    r"(?![\u4e00-\u9fff]{1,14}(局|厅|委|办|办公室|中心|政府|站|署)(?![\u4e00-\u9fff]))[\u4e00-\u9fffA-Za-z]"
 )
 _REPLY_CUES = re.compile(r"复函|答复|办理简述|建议正文|提案正文")
 _REPORT_CUES = re.compile(r"工作报告|年度报告|情况报告|主要工作情况如下|工作情况报告|推进法治政府建设的主要举措")
@@ -338,7 +340,7 @@ def _home_region(
     title_regions = find_regions(_simplified(meta.title))
     if title_regions and title_regions[0].start == 0:
         region = g.get(title_regions[0].value)
-        if title_regions[0].surface in (region.name, region.full_name):
+        if title_regions[0].surface in (region.name, region.full_name, *g.aliases):
             return region
     statute = meta.doc_type in (
         DocumentType.LAW,

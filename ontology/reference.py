@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -50,9 +50,13 @@ class RegionMention:
 
 
 class Gazetteer:
-    """Regions by code and by name, with containment by code prefix and name resolution in context."""
+    """Regions by code and by name, with containment by code prefix and name resolution in context.
 
-    def __init__(self, regions: Iterable[Region]) -> None:
+    ``aliases`` maps further names to codes: zones without a code of their own that administer a division
+    (杨凌示范区 → 杨陵区 610403).
+    """
+
+    def __init__(self, regions: Iterable[Region], aliases: Mapping[str, str] | None = None) -> None:
         self.by_code: dict[str, Region] = {}
         self._by_name: dict[str, list[Region]] = {}
         for region in regions:
@@ -60,6 +64,9 @@ class Gazetteer:
         for region in self.by_code.values():
             for name in self._names_of(region):
                 self._by_name.setdefault(name, []).append(region)
+        self.aliases: dict[str, str] = dict(aliases or {})
+        for alias, code in self.aliases.items():
+            self._by_name.setdefault(alias, []).append(self.get(code))
         for candidates in self._by_name.values():
             candidates.sort(key=lambda r: (_LEVEL_RANK[r.level], r.code))
         self._mention_names = {
@@ -240,8 +247,10 @@ def _iter_regions() -> Iterator[Region]:
 
 @cache
 def load_gazetteer() -> Gazetteer:
-    """The region gazetteer built from the shipped 统计用区划代码 tables (cached)."""
-    return Gazetteer(_iter_regions())
+    """The region gazetteer built from the shipped 统计用区划代码 tables and the alias table of zones without a
+    code of their own (``region_aliases.csv``) (cached)."""
+    aliases = {row["alias"]: row["code"] for row in _read_csv("region_aliases.csv")}
+    return Gazetteer(_iter_regions(), aliases)
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,11 @@ _BENEFICIARY_NEXT = re.compile(
 )
 
 
+# the industries a policy already covered, named as its context (在已实施制造业等6个行业…政策基础上): not the
+# beneficiaries of the measure extending it
+_ALREADY_COVERED_BEFORE = re.compile(r"在(已经?|前期|此前|现有)[^。；，,]{0,8}$")
+
+
 def find_industries(text: str, start: int, end: int, strict: bool = False) -> list[Found]:
     """Industry enumerations naming the beneficiary in ``text[start:end]``, as one ``in`` condition each;
     ``strict``: only those followed at once by the beneficiary (住宿餐饮企业, 文旅行业), as a title needs."""
@@ -176,6 +181,7 @@ def find_industries(text: str, start: int, end: int, strict: bool = False) -> li
         and not _DESIGNATION_BEFORE.search(text, max(0, m.start() - 7), m.start())
         and not _DESIGNATION_AFTER.match(text, m.end())
         and not inside_citation(text, m.start())
+        and not _ALREADY_COVERED_BEFORE.search(text, max(0, m.start() - 12), m.start())
     ]
     found: list[Found] = []
     i = 0

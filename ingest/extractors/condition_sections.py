@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.extractors.condition_rules import Found, find_behaviour
+from ingest.extractors.condition_rules import Found, find_behaviour, find_qualifications
 from ontology.eligibility import ConditionSpec
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
@@ -23,9 +23,17 @@ _MARKERS = {
     "number": r"\d{1,2}[.、．]",
 }
 _SPACE = r"[ \t\u3000]*"
+_TITLE = rf"(?P<title>[^\n。；;]{{0,24}}?(?:条件|对象|申报要求|申请要求)){_SPACE}[:：]?{_SPACE}$"
 _HEADING = re.compile(
-    rf"(?m)^{_SPACE}(?:{'|'.join(f'(?P<{kind}>{marker})' for kind, marker in _MARKERS.items())}){_SPACE}"
-    rf"(?P<title>[^\n。；;]{{0,24}}?(?:条件|对象|申报要求|申请要求)){_SPACE}[:：]?{_SPACE}$"
+    rf"(?m)^{_SPACE}(?:{'|'.join(f'(?P<{kind}>{marker})' for kind, marker in _MARKERS.items())}){_SPACE}{_TITLE}"
+)
+# a title on a line of its own, its item's marker (if any) on the line before ("一、\n支持对象\n对在我市登记注册…"):
+# its section ends at the next such bare heading (支持时间, 支持标准) or the next marked item
+_OWN_LINE = re.compile(
+    rf"(?m)^{_SPACE}(?:(?:{'|'.join(_MARKERS.values())}){_SPACE}\n)?{_SPACE}(?=[^\n]{{0,14}}$){_TITLE}"
+)
+_NEXT_OWN_LINE = re.compile(
+    rf"(?m)^{_SPACE}(?:[^\n，,。；;：:、（）()]{{2,12}}|(?:{'|'.join(_MARKERS.values())})[^\n]*){_SPACE}$"
 )
 _UNIT = re.compile(r"[^。；;\n]+")
 _FORMULA = re.compile(r"[=＝÷×]")
@@ -42,22 +50,35 @@ class ConditionSection:
 
 
 def find_condition_sections(text: str) -> list[ConditionSection]:
-    """The requirement sections of a document (headed 条件/对象 …, ending at the next heading of their level)."""
+    """The requirement sections of a document (headed 条件/对象 …, ending at the next heading of their level, or
+    for a title on its own line at the next bare heading)."""
     sections: list[ConditionSection] = []
+    starts: set[int] = set()
     for heading in _HEADING.finditer(text):
         kind = next(k for k in _MARKERS if heading.group(k))
         next_heading = re.compile(rf"(?m)^{_SPACE}{_MARKERS[kind]}")
         limit = min(len(text), heading.end() + SECTION_REACH)
         following = next_heading.search(text, heading.end(), limit)
-        end = following.start() if following else limit
-        units = tuple(
-            (m.start(), m.end())
-            for m in _UNIT.finditer(text, heading.end(), end)
-            if len(re.findall(r"[\u4e00-\u9fff]", m.group())) >= MIN_UNIT_LETTERS and not _FORMULA.search(m.group())
-        )
-        if units:
-            sections.append(ConditionSection(end, units))
-    return sections
+        starts.add(heading.start("title"))
+        _add_section(sections, text, heading.end(), following.start() if following else limit)
+    for heading in _OWN_LINE.finditer(text):
+        if heading.start("title") in starts:
+            continue
+        limit = min(len(text), heading.end() + SECTION_REACH)
+        following = _NEXT_OWN_LINE.search(text, heading.end() + 1, limit)
+        _add_section(sections, text, heading.end(), following.start() if following else limit)
+    return sorted(sections, key=lambda s: s.end)
+
+
+def _add_section(sections: list[ConditionSection], text: str, start: int, end: int) -> None:
+    """A section of the requirements between ``start`` and ``end``, when it states some."""
+    units = tuple(
+        (m.start(), m.end())
+        for m in _UNIT.finditer(text, start, end)
+        if len(re.findall(r"[\u4e00-\u9fff]", m.group())) >= MIN_UNIT_LETTERS and not _FORMULA.search(m.group())
+    )
+    if units:
+        sections.append(ConditionSection(end, units))
 
 
 def section_conditions(text: str, start: int, sections: list[ConditionSection]) -> list[Found]:
@@ -67,6 +88,7 @@ def section_conditions(text: str, start: int, sections: list[ConditionSection]) 
         return []
     found: list[Found] = []
     for a, b in before[-1].requirements:
+        found += find_qualifications(text, a, b)  # 具有对外贸易经营资格: a qualification to hold as well
         cues = find_behaviour(text, a, b)
         if cues:
             found += cues

@@ -88,7 +88,7 @@ _GRANTS_ENTERPRISE = re.compile(
 # talk, not something an enterprise can claim
 BENEFICIARY = re.compile(
     r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户|用户|农户|主体|承租|出租人|用人单位|参保|雇主|"
-    r"经营者|业户|厂|公司|合作社|园区|项目|车主|店"
+    r"经营者|业户|厂|公司|合作社|园区|项目|车主|店|车间|工坊|(人力资源服务|职业介绍|职介|中介|培训|托育|养老)机构"
 )
 _DIRECTIVE = re.compile(
     rf"^{_ADDRESSEE}[^。；]{{0,40}}(要|应|确定|结合|会同|继续|通过|应当|须|必须|务必|不得|积极|加大|做好|加强|落实|督促|指导|确保|认真|切实|主动|"
@@ -98,7 +98,8 @@ _DIRECTIVE = re.compile(
 )
 # numbers achieved, counted or estimated: a total, not what one enterprise obtains
 _STATISTIC = re.compile(
-    r"(已|累计|共计|预计|合计|截至|目前已|共为|为[0-9]+家|惠及|涉及)[^。；]{0,24}[0-9]+(\.[0-9]+)?\s*(万|亿)?\s*(元|户|家|人|笔|次|个)"
+    r"(已|累计|共计|预计|合计|截至|目前已|共为|为[0-9]+家|惠及|涉及)[^。；]{0,24}[0-9]+(\.[0-9]+)?\s*(万|亿)?\s*"
+    r"(元|户|家|人|笔|次|个(?!行业|领域|方面|产业|门类|类))"  # 6个行业 counts kinds of firm, not firms served
 )
 # the duty of an agency or a bank after the enterprises it serves (对…的企业，税务机关要加快审核…): a directive, unless
 # a grant comes before it (对…单位，可延期缴纳…，各地税务机关要做好…)
@@ -108,6 +109,12 @@ _AGENCY_DUTY = re.compile(
 )
 # an encouragement of others (鼓励银行…对企业给予…, 鼓励各级财政…): a directive, unless the enterprise itself is
 # encouraged or a later part grants (鼓励X…，对…给予一次性奖励)
+# an opening 认真落实/落实… that names the enterprise and the relief it gets (认真落实…小规模纳税人…免征增值税政策): a
+# measure restated, not a duty of an agency
+_IMPLEMENTS_GRANT = re.compile(
+    r"^(认真|切实|严格|全面)?(落实|执行)[^。；]{0,80}(企业|纳税人|个体工商户|经营主体|市场主体|缴费人|商户)[^。；]{0,60}"
+    r"(免征|减免|减征|减半|退还|返还|缓缴|补贴|补助|贴息)[^。；]{0,20}政策"
+)
 _ENCOURAGED = re.compile(r"^鼓励(?!企业|用人单位|个体工商户|经营主体|市场主体|中小微企业|小微企业|中小企业)")
 _LATER_GRANT = re.compile(r"[，,][^。；]*(给予|予以|补贴|补助|奖励|贴息)")
 _GRANT_BEFORE = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还")
@@ -139,7 +146,8 @@ def clause_refusal(clause_text: str) -> str | None:
     if (_INDIVIDUAL.search(text) and not _ENTERPRISE.search(text)) or _INDIVIDUAL_SUBJECT.search(text):
         return "面向个人"
     directive = _DIRECTIVE.search(text)
-    if directive and not (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)):
+    grants = (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)) or _IMPLEMENTS_GRANT.match(text)
+    if directive and not grants:
         return "对机关、金融机构或地方的工作要求"
     if _FINANCIAL_BENEFICIARY.search(text):
         return "面向金融机构"

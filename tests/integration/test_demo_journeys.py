@@ -85,7 +85,13 @@ def test_the_calculator_adds_up_what_the_restaurant_may_expect(services: Service
     calculation = calculate(
         services.matcher, RESTAURANT, as_of=date(2020, 3, 1), verdicts=("eligible", "undetermined")
     ).to_json()
-    # most 2020 measures relieve or defer (减免, 缓缴) with no sum in their text: only a few fixed sums are known
-    # (杨凌's 促销奖励 for 批发企业 is not among them since its industry is read: a restaurant is no wholesaler)
-    assert calculation["measures_counted"] >= 50 and calculation["exact_wan"] >= 3
+    # most 2020 measures relieve or defer (减免, 缓缴) with no sum in their text; 杨凌示范区's 促销奖励 (fixed sums)
+    # are for firms of 杨凌 (杨陵区 610403), not for a 重庆 restaurant
+    assert calculation["measures_counted"] >= 50
+    assert not any("杨凌" in m["source_id"] for m in calculation["measures"])
     assert {"rd_expense_wan", "loan_interest_wan"} <= {q["fact"] for q in calculation["missing"]}
+    yangling = RESTAURANT.model_copy(update={"id": "yl", "name": "杨凌某餐饮店", "region_code": "610403"})
+    local = calculate(services.matcher, yangling, as_of=date(2022, 2, 20), verdicts=("eligible", "undetermined"))
+    # 住宿餐饮企业 may get 1万元 or 2万元 by their growth
+    assert local.to_json()["exact_wan"] >= 3
+    assert any("杨凌" in m["source_id"] for m in local.to_json()["measures"])

@@ -158,3 +158,47 @@ def test_a_request_to_the_agencies_addressed_is_a_directive() -> None:
 
     text = "二、请各单位按照《中小企业划型标准规定》文件精神，根据企业提供的纳税申报记录，对企业规模进行认定。"
     assert clause_refusal(text) == "对机关、金融机构或地方的工作要求"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        # a restated relief naming the enterprise it is for, not a duty of an agency
+        "3.认真落实月销售额15万元以下的小规模纳税人,公交和长途客运、轮客渡、出租车等公共交通运输服务免征增值税政策。",
+        # a count of kinds of firm is no statistic
+        "按照国家部署,在已实施制造业等6个行业增值税留抵退税政策基础上,落实将批发和零售业等7个行业企业纳入按月全额退还增量留抵税额政策范围",
+    ],
+)
+def test_restated_reliefs_and_counts_of_industries_may_be_measures(clause: str) -> None:
+    from ingest.extractors.measure_gate import clause_refusal
+
+    assert clause_refusal(clause) is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "reason"),
+    [
+        ("认真落实各项政策，确保政策落地见效。", "对机关、金融机构或地方的工作要求"),
+        ("全市已为1200家企业减免税费3.5亿元。", "统计数字"),
+    ],
+)
+def test_duties_and_totals_stay_refused(clause: str, reason: str) -> None:
+    from ingest.extractors.measure_gate import clause_refusal
+
+    assert clause_refusal(clause) == reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3.就业帮扶车间吸纳脱贫劳动力就业奖补。\n就业帮扶车间每吸纳1名脱贫劳动力按其工资额的15%,给予吸纳就业奖励。",
+        "4、季节性用工职业介绍补贴。\n职介机构介绍脱贫劳动力到季节性用工岗位就业,就业期不少于3个月的,补贴标准为每人200元。",
+        "(一)对于投保“一般企业类”保险产品的企业,按照实际缴纳保险费给予不超过30%的资助;",
+    ],
+)
+def test_workshops_job_agencies_and_grants_called_zizhu_are_measures(text: str) -> None:
+    from ingest.extractors.eligibility import _grants
+    from ingest.extractors.measure_segments import find_measures
+
+    measures = find_measures(text)
+    assert measures and all(_grants(text, m) for m in measures)

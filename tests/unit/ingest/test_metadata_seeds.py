@@ -111,6 +111,7 @@ def test_administrative_regulation_order_number(shared_dir: Path) -> None:
     [
         ("来源: 作者: 时间:2026-01-06", DocumentType.POLICY_DOCUMENT),  # a site's empty author field
         ("来源：县人社局 作者：张明 时间：2026-01-06", DocumentType.NEWS_REPORT),  # a byline
+        ("来源:原创 发布时间:2022-03-23 作者:佳县人社局", DocumentType.POLICY_DOCUMENT),  # the publishing agency
     ],
 )
 def test_an_empty_author_field_is_no_byline(tmp_path: Path, header: str, expected: DocumentType) -> None:
@@ -118,3 +119,13 @@ def test_an_empty_author_field_is_no_byline(tmp_path: Path, header: str, expecte
     body = "一次性扩岗补助政策。对招用离校两年内未就业高校毕业生的企业，可按每招用1人不超过1500元的标准发放补助。"
     page.write_text(f"<html><body><h1>就业政策宣传</h1><p>{header}</p><p>{body}</p></body></html>", encoding="utf-8")
     assert metadata_of(page).doc_type is expected
+
+
+def test_a_zone_without_a_code_of_its_own_is_the_home_of_its_policy(tmp_path: Path) -> None:
+    page = tmp_path / "yangling.txt"
+    page.write_text(
+        "杨凌示范区进一步激发消费活力促进一季度消费增长若干措施\n"
+        "一、批发企业新增量达到300万元且增速达到20%以上的,给予1万元促销奖励。\n",
+        encoding="utf-8",
+    )
+    assert metadata_of(page).region_code == "610403"  # 杨陵区, which the zone administers

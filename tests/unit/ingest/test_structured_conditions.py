@@ -180,3 +180,22 @@ def test_the_requirements_of_a_conditions_section_apply_to_the_measures_after_it
     assert any("产业结构调整和环保政策" in t for t in texts)
     assert not any("裁员率=" in t for t in texts)  # a formula defines a term, it requires nothing
     assert any(c["dimension"] == "scale" for c in conditions)
+
+
+def test_a_requirement_section_titled_on_its_own_line_applies_to_the_measures_after_it() -> None:
+    text = (
+        "中山市商务局关于印发促进投保出口信用保险项目申报指南的通知\n一、\n支持对象\n"
+        "在我市登记注册,具有对外贸易经营资格,投保短期出口信用保险并已缴纳保费的企业。\n"
+        "支持时间\n2020年1月1日至2020年12月31日期间所发生的项目。\n支持标准\n"
+        "(一)对于投保“一般企业类”保险产品的企业,按照实际缴纳保险费给予不超过30%的资助;\n"
+    )
+    context = DocumentContext("d1", "s1", text, to_simplified(text), text.split("\n", 1)[0], "政策文件", None)
+    conditions = [n.props for n in extract_conditions(context).nodes if n.label == "Condition"]
+    assert any(c["dimension"] == "qualification" and c["value_json"] == '"对外贸易经营资格"' for c in conditions)
+    assert any(c["dimension"] == "other" and "已缴纳保费" in c["text"] for c in conditions)
+
+
+def test_industries_a_policy_already_covered_are_no_beneficiaries_of_its_extension() -> None:
+    text = "在已实施制造业等6个行业增值税留抵退税政策基础上,将批发和零售业等7个行业企业纳入全额退还增量留抵税额政策范围"
+    (found,) = find_industries(text, 0, len(text))
+    assert "C" not in found.condition.value and "F" in found.condition.value

@@ -24,6 +24,8 @@ INDUSTRIES = load_industries()
         ("广西", (), "450000"),
         ("江津区", (), "500116"),
         ("东莞市", (), "441900"),
+        ("杨凌示范区", (), "610403"),  # a zone without a code of its own (region_aliases.csv): 杨陵区
+        ("杨凌农业高新技术产业示范区", (), "610403"),
     ],
 )
 def test_names_resolve_to_codes(name: str, context: tuple[str, ...], code: str) -> None:
