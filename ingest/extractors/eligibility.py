@@ -39,7 +39,13 @@ from ingest.extractors.condition_rules import (
 from ingest.extractors.condition_sections import find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
-from ingest.extractors.scope_levels import PROVINCE, addressed_level, scope_by_self_reference, widen
+from ingest.extractors.scope_levels import (
+    PROVINCE,
+    addressed_level,
+    region_level,
+    scope_by_self_reference,
+    widen,
+)
 from ingest.structure import chinese_number
 from ontology.eligibility import BenefitSpec, ConditionSpec, text_fact_key
 from ontology.model import ClauseKind
@@ -95,11 +101,6 @@ def _head(text: str, title: str) -> str:
     return _DATELINE.sub(lambda m: " " * len(m.group()), head)
 
 
-def _specificity_of(code: str) -> int:
-    """2 for a county, 1 for a prefecture, 0 for a province."""
-    return 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
-
-
 def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Jurisdiction:
     """The jurisdiction of the issuing authority: from the issuer/title, then the signature, then the body.
 
@@ -117,7 +118,7 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
     for part, most_specific in ((issuer_part, True), (issuer_named, True), (head, False)):
         mentions = [m for m in gazetteer.find_mentions(part) if m.region.code != NATIONAL_CODE]
         if mentions:
-            chosen = max(mentions, key=lambda m: _specificity_of(m.region.code)) if most_specific else mentions[0]
+            chosen = max(mentions, key=lambda m: region_level(m.region.code)) if most_specific else mentions[0]
             return Jurisdiction(chosen.region.code, _locate(text, chosen.surface))
         if part and _NATIONAL_ISSUER.match(part.strip()):
             return Jurisdiction(NATIONAL_CODE, None)

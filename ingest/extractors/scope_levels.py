@@ -20,20 +20,19 @@ _PROVINCE_ADDRESSEES = re.compile(r"各(省辖市|设区的?市|地级市|市[�
 ADDRESSEE_REACH = 400
 
 
-def _level(code: str) -> int:
+def region_level(code: str) -> int:
     """1 for a province, 2 for a prefecture, 3 for a county (from the statistical code)."""
     return PROVINCE if code.endswith("0000") else CITY if code.endswith("00") else 3
 
 
 def widen(code: str, level: int) -> str:
     """The region containing ``code`` at ``level`` (province 1, city 2); ``code`` itself when it is not below it."""
-    if code == NATIONAL_CODE or len(code) != 6 or not code.isdigit() or _level(code) <= level:
+    if code == NATIONAL_CODE or len(code) != 6 or not code.isdigit() or region_level(code) <= level:
         return code
     gazetteer = load_gazetteer()
-    region = gazetteer.by_code.get(code)
-    while region is not None and _level(region.code) > level:
-        region = gazetteer.by_code.get(region.parent_code) if region.parent_code else None
-    return region.code if region is not None else code
+    if code not in gazetteer:
+        return code
+    return next((r.code for r in gazetteer.ancestors(code) if region_level(r.code) <= level), code)
 
 
 def self_reference_level(word: str, code: str) -> int | None:
