@@ -107,14 +107,14 @@ _AGENCY_DUTY = re.compile(
     rf"^对[^。；]{{0,80}}?[，,]\s*(?P<who>{_ADDRESSEE}|[^，。；]{{0,6}}(税务机关|部门|机构|银行))[^，。；]{{0,4}}"
     r"(要(?!求)|应当?|须|必须|不得)"
 )
-# an encouragement of others (鼓励银行…对企业给予…, 鼓励各级财政…): a directive, unless the enterprise itself is
-# encouraged or a later part grants (鼓励X…，对…给予一次性奖励)
 # an opening 认真落实/落实… that names the enterprise and the relief it gets (认真落实…小规模纳税人…免征增值税政策): a
 # measure restated, not a duty of an agency
 _IMPLEMENTS_GRANT = re.compile(
     r"^(认真|切实|严格|全面)?(落实|执行)[^。；]{0,80}(企业|纳税人|个体工商户|经营主体|市场主体|缴费人|商户)[^。；]{0,60}"
     r"(免征|减免|减征|减半|退还|返还|缓缴|补贴|补助|贴息)[^。；]{0,20}政策"
 )
+# an encouragement of others (鼓励银行…对企业给予…, 鼓励各级财政…): a directive, unless the enterprise itself is
+# encouraged or a later part grants (鼓励X…，对…给予一次性奖励)
 _ENCOURAGED = re.compile(r"^鼓励(?!企业|用人单位|个体工商户|经营主体|市场主体|中小微企业|小微企业|中小企业)")
 _LATER_GRANT = re.compile(r"[，,][^。；]*(给予|予以|补贴|补助|奖励|贴息)")
 _GRANT_BEFORE = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还")
@@ -123,6 +123,7 @@ _GRANT_BEFORE = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴�
 _FINANCIAL_BENEFICIARY = re.compile(
     rf"^对[^。；]{{0,60}}?({_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|担保公司|担保机构|证券公司)[，,]"
 )
+_DIRECTIVE_REASON = "对机关、金融机构或地方的工作要求"
 _GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
 # scope statements and definitions (以上政策适用于…, 本措施所称…) and provisions for individuals
 _DEFINITION = re.compile(
@@ -148,12 +149,12 @@ def clause_refusal(clause_text: str) -> str | None:
     directive = _DIRECTIVE.search(text)
     grants = (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)) or _IMPLEMENTS_GRANT.match(text)
     if directive and not grants:
-        return "对机关、金融机构或地方的工作要求"
+        return _DIRECTIVE_REASON
     if _FINANCIAL_BENEFICIARY.search(text):
         return "面向金融机构"
     if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
-        return "对机关、金融机构或地方的工作要求"
+        return _DIRECTIVE_REASON
     duty = _AGENCY_DUTY.search(text)
     if duty and not _GRANT_BEFORE.search(text, 0, duty.start("who")):
-        return "对机关、金融机构或地方的工作要求"
+        return _DIRECTIVE_REASON
     return None
