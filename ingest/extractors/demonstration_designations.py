@@ -77,6 +77,7 @@ MIN_UNQUOTED_NAME = 4
 UNQUOTED_AGENCY = re.compile(r"^(?:人民政府|政府|[\u4e00-\u9fff]{2,10}?(?:局|厅|委员会|办公室))的?")
 UNQUOTED_TAIL = re.compile(r"(?:等[\d一二三四五六七八九十百]*个?项目|等|的?项目)$")
 UNQUOTED_TIME = re.compile(r"(?:于|在)?(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|近日|日前|今年|去年)$")
+CLAUSE_TIME = re.compile(r"(?:自|于|在)?(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
 COUNT_WORDS = re.compile(r"^[\d一二三四五六七八九十百两]+个")
 
 
@@ -354,9 +355,10 @@ def _can_be_named(kind: DesignationKind, region: Region) -> bool:
 
 
 def _implied_subject(text: str, naming: _Naming, regions: DocumentRegions) -> list[RegionMention]:
-    """在…中连续位列第一，先后获评首批…示范市: a clause with nothing before its verb but adverbs names the region the
-    document is about (a city or county; never a province, nor a list item, nor a statement whose clause has a
-    subject of its own). 经中央依法治国委入选为…: the national office the naming goes through is no subject."""
+    """在…中连续位列第一，先后获评首批…示范市 (自2022年创成…): a clause with nothing before its verb but adverbs and
+    dates names the region the document is about (a city or county; never a province, nor a list item, nor a
+    statement whose clause has a subject of its own). 经中央依法治国委入选为…: the national office the naming goes
+    through is no subject."""
     region = regions.main
     if region is None or region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
         return []
@@ -366,8 +368,13 @@ def _implied_subject(text: str, naming: _Naming, regions: DocumentRegions) -> li
     clause = re.sub(rf"^经(?:{issuers})(?:批准|审定|同意)?", "", clause)
     adverbs = cues["subjectless_adverbs"]
     while clause:
-        word = next((a for a in sorted(adverbs, key=len, reverse=True) if clause.startswith(a)), None)
-        if word is None:
+        time = CLAUSE_TIME.match(clause)  # 自2022年创成“全国法治政府建设示范市”以来，湘潭市…
+        word = (
+            time.group(0)
+            if time
+            else next((a for a in sorted(adverbs, key=len, reverse=True) if clause.startswith(a)), None)
+        )
+        if not word:
             return []
         clause = clause[len(word) :]
     return [RegionMention(naming.verb_start, naming.verb_start, "", region)]

@@ -372,6 +372,14 @@ def test_a_clause_without_a_subject_names_the_region_the_text_is_about() -> None
     assert designations(extract_demonstrations(make_context(text))) == {("area", "320500", "", 1)}
 
 
+def test_a_dated_clause_without_a_subject_names_the_region_the_text_is_about() -> None:
+    # 创成 (成功创建) is a naming verb; before it only a date, so the naming is 株洲's, whose name follows the clause
+    text = "株洲市召开法治政府建设新闻发布会。\n自2022年创成“全国法治政府建设示范市”以来，株洲市坚持依法行政。"
+    assert designations(extract_demonstrations(make_context(text))) == {("area", "430200", "", None)}
+    plan = "自2022年争创“全国法治政府建设示范市”以来，株洲市坚持依法行政。"
+    assert designations(extract_demonstrations(make_context(plan))) == set()
+
+
 def test_the_national_office_a_naming_goes_through_is_no_subject() -> None:
     text = "浦东新区为上海市的一个市辖区。2020年6月，经中央依法治国委入选为第一批全国法治政府建设示范地区和项目名单。"
     assert designations(extract_demonstrations(make_context(text, title="浦东新区"))) == {("area", "310115", "", 1)}

@@ -73,7 +73,7 @@ def test_a_header_without_the_columns_is_refused() -> None:
 
 
 def test_a_naming_list_takes_its_year_from_the_decision_not_the_batch_table() -> None:
-    # the batch table holds 2023 for batch 2 (reported in January 2023); a list signed in 2022 says 2022
+    # the batch table holds 2022 for batch 2 (named in November 2022); a list signed in 2023 says 2023
     decision = (
         "中央全面依法治国委员会办公室关于命名第二批全国法治政府建设示范地区和项目的决定\n"
         "经评估，决定命名下列地区和项目为第二批全国法治政府建设示范地区和项目。\n"
@@ -82,14 +82,14 @@ def test_a_naming_list_takes_its_year_from_the_decision_not_the_batch_table() ->
         "二、全国法治政府建设示范项目\n"
         "北京市通州区“行政复议规范化建设”\n"
         "中央全面依法治国委员会办公室\n"
-        "2022年12月28日\n"
+        "2023年1月5日\n"
     )
     title = decision.splitlines()[0]
     found = nodes(extract_demonstrations(make_context(decision, title=title)), "DemonstrationDesignation")
     assert {(d["kind"], d["region_code"], d["batch"], d["year"]) for d in found} == {
-        ("area", "110102", 2, 2022),
-        ("project", "110112", 2, 2022),
+        ("area", "110102", 2, 2023),
+        ("project", "110112", 2, 2023),
     }
     unsigned = "\n".join(decision.splitlines()[:-2])
     found = nodes(extract_demonstrations(make_context(unsigned, title=title)), "DemonstrationDesignation")
-    assert {d["year"] for d in found} == {2023}  # the text names the batch only: the year the decisions named it
+    assert {d["year"] for d in found} == {2022}  # the text names the batch only: the year the decisions named it
