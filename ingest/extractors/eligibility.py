@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from graph.base import GraphChange, NodeRecord, RelRecord
 from graph.records import MeasureDates, measure_records
@@ -36,7 +37,7 @@ from ingest.extractors.condition_rules import (
     find_target_residuals,
     restricts,
 )
-from ingest.extractors.condition_sections import find_condition_sections, section_conditions
+from ingest.extractors.condition_sections import ConditionSection, find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
 from ingest.extractors.scope_levels import (
@@ -422,7 +423,16 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
         if not classifier.is_measure(norm_text[a:b] + "，" + core):
             return False
     scopes = [norm_text[a:b] for a, b in measure.headings] + [norm_text[measure.start : measure.end]]
+    # a notice that states who qualifies in a section of its own (一、补贴对象：对…中小微企业…) before the benefit
+    before = [s for s in _sections(norm_text) if s.end <= measure.start]
+    scopes += [norm_text[a:b] for a, b in before[-1].requirements] if before else []
     return any(BENEFICIARY.search(text) for text in scopes)
+
+
+@lru_cache(maxsize=8)
+def _sections(norm_text: str) -> tuple[ConditionSection, ...]:
+    """The requirement sections of a text, found once for all its measures."""
+    return tuple(find_condition_sections(norm_text))
 
 
 def _source_text(text: str, found: Found) -> str:

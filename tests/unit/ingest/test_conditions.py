@@ -178,3 +178,21 @@ def test_a_taxpayer_class_is_a_qualification_and_the_activity_beside_it_stays_a_
     conditions = [n.props for n in extract_conditions(_context(text)).nodes if n.label == "Condition"]
     assert ("qualification", "增值税一般纳税人") in {(c["dimension"], c["text"]) for c in conditions}
     assert any(c["dimension"] == "other" and "抗癌药品" in c["text"] for c in conditions)
+
+
+def test_a_benefit_under_its_own_heading_takes_the_beneficiary_of_the_target_section() -> None:
+    text = (
+        "某区人社局关于扩大补贴范围的通知\n一、补贴对象\n对重点行业的中小微企业招用重点群体并缴纳社会保险费。\n"
+        "二、补贴标准\n按照缴费总额的25%给予补贴，补贴期限最长不超过12个月。\n"
+    )
+    texts = [n.props["text"] for n in extract_conditions(_context(text)).nodes if n.label == "Clause"]
+    assert any("25%给予补贴" in t for t in texts)
+
+
+def test_travel_agencies_and_scenic_areas_are_beneficiaries() -> None:
+    text = (
+        "某省人民政府办公厅关于促进旅游消费的通知 一、对4A级及以上旅游景区新增贷款产生的利息，"
+        "省财政按年化利率2%给予贴息。对组织专列、包机引客入省的旅行社给予一定奖励。"
+    )
+    texts = [n.props["text"] for n in extract_conditions(_context(text)).nodes if n.label == "Clause"]
+    assert any("给予贴息" in t for t in texts)
