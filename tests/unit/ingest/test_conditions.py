@@ -196,3 +196,19 @@ def test_travel_agencies_and_scenic_areas_are_beneficiaries() -> None:
     )
     texts = [n.props["text"] for n in extract_conditions(_context(text)).nodes if n.label == "Clause"]
     assert any("给予贴息" in t for t in texts)
+
+
+def test_a_traditional_title_is_read_beside_the_simplified_text() -> None:
+    text = (
+        "嘉興市貫徹落實《浙江省促進民營經濟發展若干措施》實施方案 各縣(市、區)人民政府: "
+        "一、加強支持\n(一)對首次認定的國家高新技術企業,給予一次性獎勵20萬元;對重新認定的,給予10萬元獎勵。"
+    )
+    context = DocumentContext(
+        doc_id="d1", source_id="s1", text=text, norm_text=to_simplified(text),
+        title=text.split(" ", 1)[0], doc_type="政策文件", region_code=None,
+    )  # fmt: skip
+    regions = [
+        json.loads(n.props["value_json"]) for n in extract_conditions(context).nodes
+        if n.label == "Condition" and n.props["dimension"] == "region"
+    ]  # fmt: skip
+    assert regions and all(value == ["330400"] for value in regions)
