@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from graph.base import GraphChange, NodeRecord, RelRecord
 from graph.records import MeasureDates, measure_records
@@ -36,7 +37,7 @@ from ingest.extractors.condition_rules import (
     find_target_residuals,
     restricts,
 )
-from ingest.extractors.condition_sections import find_condition_sections, section_conditions
+from ingest.extractors.condition_sections import ConditionSection, find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
 from ingest.extractors.scope_levels import (
@@ -52,6 +53,7 @@ from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
 from ontology.reference import NATIONAL_CODE, contains, load_gazetteer, normalise_region_code
+from ontology.text import to_simplified
 
 _NATIONAL_ISSUER = re.compile(
     r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
@@ -422,7 +424,16 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
         if not classifier.is_measure(norm_text[a:b] + "，" + core):
             return False
     scopes = [norm_text[a:b] for a, b in measure.headings] + [norm_text[measure.start : measure.end]]
+    # a notice that states who qualifies in a section of its own (一、补贴对象：对…中小微企业…) before the benefit
+    before = [s for s in _sections(norm_text) if s.end <= measure.start]
+    scopes += [norm_text[a:b] for a, b in before[-1].requirements] if before else []
     return any(BENEFICIARY.search(text) for text in scopes)
+
+
+@lru_cache(maxsize=8)
+def _sections(norm_text: str) -> tuple[ConditionSection, ...]:
+    """The requirement sections of a text, found once for all its measures."""
+    return tuple(find_condition_sections(norm_text))
 
 
 def _source_text(text: str, found: Found) -> str:
@@ -497,20 +508,21 @@ def _enclosing(clauses: tuple[ClauseSpan, ...], start: int, end: int) -> ClauseS
 def extract_conditions(ctx: DocumentContext) -> GraphChange:
     """Clause (when new), Condition and Benefit nodes for every support measure of the document."""
     change = GraphChange()
-    if document_refusal(ctx.doc_type, ctx.title, ctx.norm_text) is not None:
+    title = to_simplified(ctx.title)  # read beside the Simplified text (a Traditional copy's title: 嘉興市…)
+    if document_refusal(ctx.doc_type, title, ctx.norm_text) is not None:
         return change
     found_measures = [m for m in with_leads(ctx.norm_text, find_measures(ctx.norm_text)) if _grants(ctx.norm_text, m)]
     measures = [tier for m in found_measures for tier in split_tiers(ctx.norm_text, m)]
     if not measures:
         return change
-    jurisdiction = infer_jurisdiction(ctx.norm_text, ctx.title, ctx.region_code)
+    jurisdiction = infer_jurisdiction(ctx.norm_text, title, ctx.region_code)
     if addressed_level(ctx.norm_text) == PROVINCE and widen(jurisdiction.code, PROVINCE) != jurisdiction.code:
         jurisdiction = Jurisdiction(widen(jurisdiction.code, PROVINCE), None)
     definitions = find_definitions(ctx.norm_text)
     sections = find_condition_sections(ctx.norm_text)
     valid_from = document_date(ctx.norm_text, ctx.date_effective or ctx.date_published)
     doc_valid_to = _document_validity_end(ctx.norm_text, valid_from)
-    title_span = _title_span(ctx.norm_text, ctx.title)
+    title_span = _title_span(ctx.norm_text, title)
     by_span = {(c.span_start, c.span_end): c for c in ctx.clauses}
     for number, measure in enumerate(measures, start=1):
         clause_id = _clause_node(change, ctx, measure, number, by_span)

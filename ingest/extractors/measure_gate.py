@@ -43,6 +43,11 @@ _HEADLINE = re.compile(r"[？?！!]|^【[^】]{1,10}】|^[^：:，。]{2,10}[：
 _SPEAKER = re.compile(
     r"(局长|主任|处长|科长|负责人|市长|书记|发言人|经理|董事长)[^，。；“”]{0,8}(介绍|表示|说|指出|透露)"
 )
+# the promulgation formula of an agency's own document (现将…印发给你们, 特制定以下措施, 特此公告): a page that carries
+# it under a title ending like an agency document is the document reposted, whatever byline its header shows
+_PROMULGATION = re.compile(
+    r"印发给你们|现予印发|特制定(以下|如下|本)|制定(如下|以下)(政策)?措施|现提出(如下|以下)|特此公告"
+)
 _QA_TITLE = re.compile(r"问答|解答|答疑|问题解答|知识|有问必答|你问我答|权威解答")
 _QA_TURN = re.compile(r"(^|\s)(问[:：]|答[:：]|[0-9]{1,2}[、.．]\s*[^。？?\n]{4,60}[？?])")
 
@@ -52,6 +57,8 @@ def document_refusal(doc_type: str, title: str, norm_text: str) -> str | None:
     agency_title = bool(_DOCUMENT_TITLE.search(title.strip()))
     if doc_type == DocumentType.WORK_REPORT and agency_title:
         doc_type = DocumentType.POLICY_DOCUMENT  # an agency's notice that the metadata took for a report
+    if doc_type == DocumentType.NEWS_REPORT and agency_title and _PROMULGATION.search(norm_text[:3000]):
+        doc_type = DocumentType.POLICY_DOCUMENT  # an agency's document reposted on a page with a byline
     if doc_type in _NON_GRANTING_TYPES:
         return f"{doc_type}不直接授予企业扶持（由实施文件授予）" if doc_type != DocumentType.NEWS_REPORT else "新闻报道"
     head = norm_text[:400]
@@ -88,7 +95,8 @@ _GRANTS_ENTERPRISE = re.compile(
 # talk, not something an enterprise can claim
 BENEFICIARY = re.compile(
     r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户|用户|农户|主体|承租|出租人|用人单位|参保|雇主|"
-    r"经营者|业户|厂|公司|合作社|园区|项目|车主|店|车间|工坊|(人力资源服务|职业介绍|职介|中介|培训|托育|养老)机构"
+    r"经营者|业户|厂|公司|合作社|园区|项目|车主|店|车间|工坊|(人力资源服务|职业介绍|职介|中介|培训|托育|养老)机构|"
+    r"旅行社|景区|酒店|宾馆|饭店|民宿"
 )
 _DIRECTIVE = re.compile(
     rf"^{_ADDRESSEE}[^。；]{{0,40}}(要|应|确定|结合|会同|继续|通过|应当|须|必须|务必|不得|积极|加大|做好|加强|落实|督促|指导|确保|认真|切实|主动|"
@@ -124,12 +132,16 @@ _FINANCIAL_BENEFICIARY = re.compile(
     rf"^对[^。；]{{0,60}}?({_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|担保公司|担保机构|证券公司)[，,]"
 )
 _DIRECTIVE_REASON = "对机关、金融机构或地方的工作要求"
+# a preface that announces what follows (现就…申报工作的有关事项通知如下：, 现将有关事项公告如下：)
+_PREFACE = re.compile(r"(通知|公告|通告|明确|规定|说明)如下\s*[:：]?\s*$")
 _GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
 # scope statements and definitions (以上政策适用于…, 本措施所称…) and provisions for individuals
 _DEFINITION = re.compile(
     r"^(附则\s*)?(以上|上述|本)(政策|措施|条款|通知|意见|办法|细则)[^。；]{0,6}(适用|所称|所指|特指|中的)"
 )
-_PERSON = r"(个人|职工|居民|患者|医务人员|医护人员|劳动者|求职者|毕业生|农民工)"
+# 个人 in a contribution or a tax (个人缴费, 个人基本养老保险费, 个人所得税) names what is paid, not who benefits
+_PAID_BY_PERSON = r"所得税|缴费|缴纳|应缴|负担|基本养老|基本医疗|养老保险|医疗保险|失业保险|社会保险|社保"
+_PERSON = rf"(个人(?!{_PAID_BY_PERSON})|职工|居民|患者|医务人员|医护人员|劳动者|求职者|毕业生|农民工)"
 _INDIVIDUAL = re.compile(rf"^[^。；，,]{{0,12}}{_PERSON}")
 _INDIVIDUAL_SUBJECT = re.compile(rf"^(对|向|为)?{_PERSON}(?![和与及、]企业)")
 _ENTERPRISE = re.compile(r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户")
@@ -144,6 +156,8 @@ def clause_refusal(clause_text: str) -> str | None:
         return "统计数字"
     if _DEFINITION.search(text):
         return "适用范围或定义"
+    if _PREFACE.search(text):
+        return "引言"
     if (_INDIVIDUAL.search(text) and not _ENTERPRISE.search(text)) or _INDIVIDUAL_SUBJECT.search(text):
         return "面向个人"
     directive = _DIRECTIVE.search(text)

@@ -120,7 +120,7 @@ def test_set_c_labels_every_unit_of_the_first_characters_of_each_document() -> N
             assert len(re.sub(r"[\W_]", "", fragment)) < 6, (docid, fragment)
 
 
-NEWER_SETS = ("newer", "newer_b")
+NEWER_SETS = ("newer", "newer_b", "newer_c")
 DOC_KEYS = {"docid", "title", "issuer", "doc_number", "published", "url", "text"}
 
 
@@ -135,15 +135,17 @@ def test_newer_sets_label_exact_spans_of_their_own_documents(name: str) -> None:
     assert labelled <= set(texts)
 
 
-def test_newer_b_shares_no_document_with_the_newer_set() -> None:
-    """Set newer_b is unseen: no URL or normalised title of it is in newer_docs.jsonl."""
+@pytest.mark.parametrize(("name", "earlier"), [("newer_b", ("newer",)), ("newer_c", ("newer", "newer_b"))])
+def test_later_newer_sets_share_no_document_with_the_earlier_ones(name: str, earlier: tuple[str, ...]) -> None:
+    """Sets newer_b and newer_c are unseen: no URL or normalised title of theirs is in an earlier newer set."""
 
     def norm(title: str) -> str:
         return re.sub(r"[\W_]", "", title)
 
-    def docs(name: str) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in (DEV / f"{name}_docs.jsonl").open(encoding="utf-8") if line.strip()]
+    def docs(set_name: str) -> list[dict[str, Any]]:
+        path = DEV / f"{set_name}_docs.jsonl"
+        return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
-    seen = {d["url"] for d in docs("newer")} | {norm(d["title"]) for d in docs("newer")}
-    for doc in docs("newer_b"):
+    seen = {d["url"] for e in earlier for d in docs(e)} | {norm(d["title"]) for e in earlier for d in docs(e)}
+    for doc in docs(name):
         assert doc["url"] not in seen and norm(doc["title"]) not in seen, doc["docid"]

@@ -178,3 +178,37 @@ def test_a_taxpayer_class_is_a_qualification_and_the_activity_beside_it_stays_a_
     conditions = [n.props for n in extract_conditions(_context(text)).nodes if n.label == "Condition"]
     assert ("qualification", "增值税一般纳税人") in {(c["dimension"], c["text"]) for c in conditions}
     assert any(c["dimension"] == "other" and "抗癌药品" in c["text"] for c in conditions)
+
+
+def test_a_benefit_under_its_own_heading_takes_the_beneficiary_of_the_target_section() -> None:
+    text = (
+        "某区人社局关于扩大补贴范围的通知\n一、补贴对象\n对重点行业的中小微企业招用重点群体并缴纳社会保险费。\n"
+        "二、补贴标准\n按照缴费总额的25%给予补贴，补贴期限最长不超过12个月。\n"
+    )
+    texts = [n.props["text"] for n in extract_conditions(_context(text)).nodes if n.label == "Clause"]
+    assert any("25%给予补贴" in t for t in texts)
+
+
+def test_travel_agencies_and_scenic_areas_are_beneficiaries() -> None:
+    text = (
+        "某省人民政府办公厅关于促进旅游消费的通知 一、对4A级及以上旅游景区新增贷款产生的利息，"
+        "省财政按年化利率2%给予贴息。对组织专列、包机引客入省的旅行社给予一定奖励。"
+    )
+    texts = [n.props["text"] for n in extract_conditions(_context(text)).nodes if n.label == "Clause"]
+    assert any("给予贴息" in t for t in texts)
+
+
+def test_a_traditional_title_is_read_beside_the_simplified_text() -> None:
+    text = (
+        "嘉興市貫徹落實《浙江省促進民營經濟發展若干措施》實施方案 各縣(市、區)人民政府: "
+        "一、加強支持\n(一)對首次認定的國家高新技術企業,給予一次性獎勵20萬元;對重新認定的,給予10萬元獎勵。"
+    )
+    context = DocumentContext(
+        doc_id="d1", source_id="s1", text=text, norm_text=to_simplified(text),
+        title=text.split(" ", 1)[0], doc_type="政策文件", region_code=None,
+    )  # fmt: skip
+    regions = [
+        json.loads(n.props["value_json"]) for n in extract_conditions(context).nodes
+        if n.label == "Condition" and n.props["dimension"] == "region"
+    ]  # fmt: skip
+    assert regions and all(value == ["330400"] for value in regions)

@@ -202,3 +202,34 @@ def test_workshops_job_agencies_and_grants_called_zizhu_are_measures(text: str) 
 
     measures = find_measures(text)
     assert measures and all(_grants(text, m) for m in measures)
+
+
+def test_an_agency_document_reposted_under_a_byline_may_grant() -> None:
+    title = "某市人民政府办公室关于印发某市支持企业发展若干措施的通知"
+    text = f"{title} 来源:某某网 作者:某某网 现将《某市支持企业发展若干措施》印发给你们，请认真贯彻执行。"
+    assert document_refusal(DocumentType.NEWS_REPORT, title, text) is None
+    report = f"{title} 作者:张某 记者从市政府获悉，对企业给予补贴。"
+    assert document_refusal(DocumentType.NEWS_REPORT, title, report) == "新闻报道"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "现就开展2023年度企业房租补贴申报工作的有关事项通知如下：",
+        "为贯彻落实有关要求，现将有关事项公告如下:",
+    ],
+)
+def test_a_preface_announcing_what_follows_is_no_measure(clause: str) -> None:
+    assert clause_refusal(clause) == "引言"
+
+
+@pytest.mark.parametrize(
+    ("clause", "reason"),
+    [
+        ("按照个人基本养老保险费、失业保险费缴费总额的25%给予补贴。", None),
+        ("对个人所得税应纳税额减半征收的企业，给予奖励。", None),
+        ("对个人给予一次性求职补贴。", "面向个人"),
+    ],
+)
+def test_a_personal_contribution_or_tax_names_no_individual_beneficiary(clause: str, reason: str | None) -> None:
+    assert clause_refusal(clause) == reason
