@@ -58,6 +58,25 @@ def _facts(text: str) -> dict[str, object]:
             True,
         ),
         ("对企业以发明、实用新型专利权质押方式从金融机构获得贷款发生的专利评估费用", "patent_pledge_loan", True),
+        ("对行政复议申请人因受疫情影响耽误法定申请期限的", "missed_deadline_due_to_epidemic", True),
+        ("对因疫情影响不能在承诺期限内补齐“承诺制”容缺办理税务注销登记资料的", "missed_deadline_due_to_epidemic", True),
+        ("在疫情防控期间已经开具增值税专用发票，按规定应当开具对应红字发票而未及时开具的", "red_invoice_pending", True),
+        ("已将适用免税政策的销售额，按照征税销售额、销售数量进行增值税申报的", "tax_paid_on_exempt_sales", True),
+        ("对生产、销售和运输疫情防控重点保障物资的企业", "epidemic_control_related", True),
+        ("对“菜篮子”供应、保障民生的农产品生产、加工等环节融资担保需求", "supplies_daily_necessities", True),
+        ("对已发放个人创业担保贷款，借款人患新冠肺炎的，可以申请展期还款", "infected_with_covid", True),
+        ("对已发放个人创业担保贷款，借款人患新冠肺炎的，可以申请展期还款", "holds_startup_guarantee_loan", True),
+        ("对药品、疫苗研发生产型科技企业的融资需求", "epidemic_research", True),
+        ("对疫情防控期间积极协助企业解决招工难问题的人力资源服务机构", "helps_firms_recruit", True),
+        ("推出针对园区小微企业的“租金保”特色产品", "located_in_park", True),
+        ("对疫情防控做出突出贡献的企业，在续保时提供优惠担保费率", "made_outstanding_contribution", True),
+        ("对涉及防疫物资生产、销售、运输等相关企业因疫情防控产生的紧急融资需求", "epidemic_control_related", True),
+        ("对在疫情期间迎难而上、克服困难，积极复工复产的企业", "resumed_work", True),
+        (
+            "受疫情影响不能按时缴纳企业职工基本养老保险、基本医疗保险（含生育保险）、失业保险、工伤保险以及住房公积金的企业",
+            "payment_difficulty",
+            True,
+        ),
     ],
 )
 def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value: object) -> None:
@@ -68,6 +87,14 @@ def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value:
 def test_a_phrase_without_the_cue_names_no_such_fact() -> None:
     assert "epidemic_control_related" not in _facts("简化对生产、经营疫情防控相关物资企业的经营异常名录移出审核程序")
     assert "new_hires_during_epidemic" not in _facts("当年新招用重点扶持对象达到企业现有在职职工人数的比例下调为20%")
+    # the supplies a tax office surveys name no beneficiary
+    assert "supplies_daily_necessities" not in _facts("各级税务机关要加强对本地区生活物资供应纳税人情况的了解")
+    # a firm that sells or carries the supplies need not make them: not asked whether it produces them
+    assert "produces_epidemic_supplies" not in _facts("对生产、销售和运输疫情防控重点保障物资的企业")
+    # research a measure supports as its aim is not research the beneficiary must do
+    assert "epidemic_research" not in _facts(
+        "全力支持疫情防控所需疫苗药品、医疗器械的科研攻关，辅导有关企业落实好税收政策"
+    )
     # the premiums an amount is reckoned on are its input (unemployment_insurance_paid_wan), not a condition
     assert "unemployment_insured" not in _facts("按其上年度实际缴纳失业保险费的50%给予稳岗返还")
 
