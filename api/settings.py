@@ -80,6 +80,18 @@ class Settings(BaseSettings):
         description="Index an article's 编/章/节 headings with its BM25 tokens (the index is rebuilt when changed; "
         "STARD odd half, BM25: R@100 0.7101 -> 0.7166, NCP unchanged).",
     )
+    policykg_bm25_fields: bool = Field(
+        False,
+        description="Per-field BM25: an article's text, its law's short title and its 编/章/节 headings in three "
+        "BM25 fields, a unit scoring the text's BM25 plus the others' times their weights (the index is rebuilt "
+        "when changed; see README, Search figures). Off: one field holding all three.",
+    )
+    policykg_title_field_weight: float = Field(
+        1.0, ge=0, description="Weight of the short-title field's BM25 score (with POLICYKG_BM25_FIELDS)."
+    )
+    policykg_heading_field_weight: float = Field(
+        1.0, ge=0, description="Weight of the headings field's BM25 score (with POLICYKG_BM25_FIELDS)."
+    )
     policykg_blas_threads: int = Field(
         1,
         ge=0,

@@ -47,11 +47,18 @@ class SearchIndex(ABC):
 
     @abstractmethod
     def lexical_search(
-        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
+        self,
+        tokens: Sequence[str],
+        filters: Filters,
+        limit: int,
+        weights: Mapping[str, float] | None = None,
+        field_weights: Mapping[str, float] | None = None,
     ) -> list[tuple[str, float]]:
         """Unit ids and BM25 scores of the best ``limit`` units for the tokens, best first. With ``weights``
         (token → weight: an expanded query) the score is the weighted sum of the tokens' BM25 scores and
-        ``tokens`` is ignored."""
+        ``tokens`` is ignored. With ``field_weights`` (field name → weight) a unit's score is its main field's
+        BM25 score plus each extra field's (``PreparedDocument.fields``) times its weight; a back-end that keeps
+        one field (Elasticsearch: the fields' tokens join the main field's) ignores them."""
 
     @abstractmethod
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:

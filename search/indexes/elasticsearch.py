@@ -133,7 +133,9 @@ def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
     meta["effective_date"] = effective_date(document)
     vectors = prepared.vectors
     row = 0
-    for unit, tokens in zip(document.units, prepared.tokens, strict=True):
+    fields = list(prepared.fields.values())
+    for number, (unit, tokens) in enumerate(zip(document.units, prepared.tokens, strict=True)):
+        tokens = tokens + tuple(t for field in fields for t in field[number])
         record = {
             **meta,
             "unit_id": unit.id,
@@ -230,10 +232,16 @@ class ElasticsearchIndex(SearchIndex):
         self._call("bulk", helpers.bulk, self.client, documents, chunk_size=BULK_CHUNK, refresh="wait_for")
 
     def lexical_search(
-        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
+        self,
+        tokens: Sequence[str],
+        filters: Filters,
+        limit: int,
+        weights: Mapping[str, float] | None = None,
+        field_weights: Mapping[str, float] | None = None,
     ) -> list[tuple[str, float]]:
         """BM25 ``match`` on the token field (OR of the tokens) within the filters; with ``weights``, a ``should``
-        of one boosted ``term`` query per token."""
+        of one boosted ``term`` query per token. ``field_weights`` are ignored: the extra fields' tokens are
+        stored in the one token field."""
         if weights is not None:
             must: dict[str, Any] = {
                 "bool": {

@@ -7,6 +7,8 @@ Layout of the index folder::
     v-<ns>/units.json       [unit_id, document number, clause_id, article, text] per unit
     v-<ns>/tokens.txt       one line of space-joined BM25 tokens per unit (to rebuild BM25 on change)
     v-<ns>/bm25/            the bm25s index
+    v-<ns>/tokens.<f>.txt   the tokens of an extra BM25 field ``f`` (per-field BM25: title, headings), if any
+    v-<ns>/bm25-<f>/        its bm25s index (its own IDF and length normalisation)
     v-<ns>/vectors/         the vector matrix (and hnswlib graph beyond 100k units)
 
 ``apply`` writes a whole new version folder and then switches ``CURRENT``: a crash leaves the old version live
@@ -53,6 +55,8 @@ class _Live:
     vectors: VectorIndex
     version: Path | None
     tokens: list[str] | None  # None: read from the version's tokens.txt when the index next changes
+    fields: dict[str, Bm25Index] = field(default_factory=dict)  # extra BM25 fields by name
+    field_tokens: dict[str, list[str]] = field(default_factory=dict)  # read from tokens.<f>.txt when absent
     row_of: dict[str, int] = field(init=False)
     masks: dict[Filters, np.ndarray] = field(init=False, default_factory=dict)
 
@@ -76,6 +80,8 @@ class _Live:
         vectors: VectorIndex,
         version: Path | None,
         tokens: list[str] | None,
+        fields: dict[str, Bm25Index] | None = None,
+        field_tokens: dict[str, list[str]] | None = None,
     ) -> _Live:
         """A version from its ``[unit_id, document number, clause_id, article, text]`` rows."""
         return cls(
@@ -88,6 +94,8 @@ class _Live:
             vectors,
             version,
             tokens,
+            fields or {},
+            field_tokens or {},
         )
 
     def stored_tokens(self) -> list[str]:
@@ -97,6 +105,30 @@ class _Live:
             text = (self.version / "tokens.txt").read_text(encoding="utf-8")
             self.tokens = text.split("\n")[: len(self.unit_ids)]
         return self.tokens
+
+    def stored_field_tokens(self, name: str) -> list[str]:
+        """The tokens of every unit in the extra field ``name``, read from the version folder on first use."""
+        if name not in self.field_tokens:
+            assert self.version is not None
+            text = (self.version / f"tokens.{name}.txt").read_text(encoding="utf-8")
+            self.field_tokens[name] = text.split("\n")[: len(self.unit_ids)]
+        return self.field_tokens[name]
+
+    def scores(
+        self, tokens: Sequence[str], weights: Mapping[str, float] | None, field_weights: Mapping[str, float]
+    ) -> np.ndarray:
+        """Every unit's BM25 score: the main field's plus each extra field's times its weight (a weighted sum of
+        per-field BM25 scores, each field with its own IDF and length normalisation)."""
+
+        def of(bm25: Bm25Index) -> np.ndarray:
+            return bm25.weighted_scores(weights) if weights is not None else bm25.scores(tokens)
+
+        scores = of(self.bm25)
+        for name, weight in field_weights.items():
+            bm25 = self.fields.get(name)
+            if bm25 is not None and weight:
+                scores = scores + np.float32(weight) * of(bm25)
+        return scores
 
 
 _NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
@@ -130,8 +162,9 @@ class EmbeddedIndex(SearchIndex):
             for d in manifest["documents"]
         ]
         bm25 = Bm25Index.load(version / "bm25", len(units))
+        fields = {name: Bm25Index.load(version / f"bm25-{name}", len(units)) for name in manifest.get("fields", [])}
         vectors = VectorIndex.load(version / "vectors", schema.dimension if schema else 0)
-        return _Live.of_units(schema, documents, units, bm25, vectors, version, None)
+        return _Live.of_units(schema, documents, units, bm25, vectors, version, None, fields)
 
     @property
     def vectors(self) -> VectorIndex:
@@ -155,9 +188,12 @@ class EmbeddedIndex(SearchIndex):
         documents: list[IndexDocument] = []
         units: list[list[Any]] = []
         tokens: list[str] = []
+        names = sorted({name for p in upserts for name in p.fields} | (set(live.fields) if keep_all else set()))
+        field_tokens: dict[str, list[str]] = {name: [] for name in names}
         kept_rows: list[int] = []
         if keep_all and live.unit_ids:
             stored_tokens = live.stored_tokens()
+            stored_fields = {name: live.stored_field_tokens(name) for name in live.fields}
             new_number = {}
             for number, document in enumerate(live.documents):
                 if document.doc_id not in dropped:
@@ -169,16 +205,21 @@ class EmbeddedIndex(SearchIndex):
                     clause_id, article, text = live.unit_rows[row]
                     units.append([unit_id, new_number[number], clause_id, article, text])
                     tokens.append(stored_tokens[row])
+                    for name in names:
+                        field_tokens[name].append(stored_fields[name][row] if name in stored_fields else "")
                     kept_rows.append(row)
         parts, owners = _kept_vectors(live, kept_rows) if kept_rows and schema.dimension else ([], [])
         for prepared in upserts:
             number = len(documents)
             documents.append(replace(prepared.document, units=()))
-            for unit, unit_tokens in zip(prepared.document.units, prepared.tokens, strict=True):
+            for position, (unit, unit_tokens) in enumerate(zip(prepared.document.units, prepared.tokens, strict=True)):
                 if schema.dimension:
                     owners.append(np.full(len(vector_chunks(unit.vector_text)), len(units), dtype=np.int64))
                 units.append([unit.id, number, unit.clause_id, unit.article, unit.text])
-                tokens.append(" ".join(t.replace(" ", "_") for t in unit_tokens))
+                tokens.append(_line(unit_tokens))
+                for name in names:
+                    field = prepared.fields.get(name)
+                    field_tokens[name].append(_line(field[position]) if field is not None else "")
             if prepared.vectors is not None:
                 parts.append(np.asarray(prepared.vectors, dtype=np.float32))
         matrix = np.vstack(parts) if parts else np.zeros((0, schema.dimension), dtype=np.float32)
@@ -187,28 +228,37 @@ class EmbeddedIndex(SearchIndex):
             raise SearchIndexError(
                 f"{matrix.shape[0]} vectors for {len(owner_rows)} pieces of unit text: every piece needs a vector"
             )
-        bm25 = Bm25Index.build([line.split(" ") if line else [] for line in tokens])
+        bm25 = _bm25_of(tokens)
+        fields = {name: _bm25_of(lines) for name, lines in field_tokens.items()}
         vectors = VectorIndex.build(matrix, owner_rows, self.vector_dtype) if schema.dimension else VectorIndex(matrix)
-        version = self._write_version(schema, documents, units, tokens, bm25, vectors)
-        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens)
+        version = self._write_version(schema, documents, units, (tokens, field_tokens), (bm25, fields), vectors)
+        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens, fields, field_tokens)
 
     def _write_version(
         self,
         schema: IndexSchema,
         documents: list[IndexDocument],
         units: list[list[Any]],
-        tokens: list[str],
-        bm25: Bm25Index,
+        tokens: tuple[list[str], dict[str, list[str]]],
+        bm25: tuple[Bm25Index, dict[str, Bm25Index]],
         vectors: VectorIndex,
     ) -> Path:
         version = self.folder / f"v-{time.time_ns()}"
+        (main_tokens, field_tokens), (main_bm25, fields) = tokens, bm25
         try:
             version.mkdir(parents=True)
-            manifest = {"schema": asdict(schema), "documents": [_document_row(d) for d in documents]}
+            manifest = {
+                "schema": asdict(schema),
+                "documents": [_document_row(d) for d in documents],
+                "fields": sorted(fields),
+            }
             (version / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             (version / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
-            (version / "tokens.txt").write_text("\n".join(tokens), encoding="utf-8")
-            bm25.save(version / "bm25")
+            (version / "tokens.txt").write_text("\n".join(main_tokens), encoding="utf-8")
+            main_bm25.save(version / "bm25")
+            for name, field_bm25 in fields.items():
+                (version / f"tokens.{name}.txt").write_text("\n".join(field_tokens[name]), encoding="utf-8")
+                field_bm25.save(version / f"bm25-{name}")
             vectors.save(version / "vectors")
             pointer = self.folder / f".{CURRENT_FILE}.{os.getpid()}.tmp"
             pointer.write_text(version.name, encoding="utf-8")
@@ -222,11 +272,17 @@ class EmbeddedIndex(SearchIndex):
         return version
 
     def lexical_search(
-        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
+        self,
+        tokens: Sequence[str],
+        filters: Filters,
+        limit: int,
+        weights: Mapping[str, float] | None = None,
+        field_weights: Mapping[str, float] | None = None,
     ) -> list[tuple[str, float]]:
-        """Best units by BM25 among those the filters allow (units scoring 0 are left out)."""
+        """Best units by BM25 (per field with ``field_weights``) among those the filters allow (units scoring 0
+        are left out)."""
         live = self._live
-        scores = live.bm25.weighted_scores(weights) if weights is not None else live.bm25.scores(tokens)
+        scores = live.scores(tokens, weights, field_weights or {})
         mask = _mask(live, filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
@@ -262,6 +318,16 @@ class EmbeddedIndex(SearchIndex):
                 document = live.documents[int(live.unit_doc[row])]
                 found[unit_id] = StoredUnit(unit_id, document, clause_id, article, text)
         return found
+
+
+def _line(tokens: Sequence[str]) -> str:
+    """One unit's tokens as a line of ``tokens.txt`` (a space inside a token becomes ``_``)."""
+    return " ".join(t.replace(" ", "_") for t in tokens)
+
+
+def _bm25_of(lines: Sequence[str]) -> Bm25Index:
+    """The BM25 index of ``tokens.txt``-style lines."""
+    return Bm25Index.build([line.split(" ") if line else [] for line in lines])
 
 
 def _mask(live: _Live, filters: Filters) -> np.ndarray | None:
