@@ -100,10 +100,10 @@ class SearchService:
             articles get the expanded query's BM25 score, every other unit the unexpanded query's: the thesaurus
             was mined from statutes and questions answered by them).
         heading_tokens: add the tokens of an article's 编/章/节 headings to its BM25 tokens (on by default).
-        field_weights: per-field BM25 when not ``None``: a unit's text (and answered questions) is the main BM25
-            field, its document's short title and its headings are the extra fields ``title`` and ``headings``
-           , and a unit scores the main field's BM25 plus each extra field's times its weight here
-            (``heading_tokens`` then only says whether headings are indexed at all). ``None``: one field.
+        field_weights: per-field BM25 (BM25F, ``bm25.py``) when not ``None``: a unit's text (and answered
+            questions) is the main field, at weight 1; its document's short title and its headings are the fields
+            ``title`` and ``headings``, at these weights, fixed in the index's schema (a change rebuilds the index;
+            ``heading_tokens`` then says whether headings are indexed at all). ``None``: one field of them all.
     """
 
     def __init__(
@@ -151,10 +151,10 @@ class SearchService:
     def schema(self) -> IndexSchema:
         """The schema this service's analyzer and embedder produce."""
         analysis = f"{self.analyzer.fingerprint}-{UNITS_VERSION}" + ("-h" if self.heading_tokens else "")
-        analysis += "-fields" if self.field_weights is not None else ""
+        fields = tuple(sorted(self.field_weights.items())) if self.field_weights is not None else ()
         if self.embedder is None:
-            return IndexSchema(analysis, "none", 0)
-        return IndexSchema(analysis, self.embedder.identity, self.embedder.dimension)
+            return IndexSchema(analysis, "none", 0, fields)
+        return IndexSchema(analysis, self.embedder.identity, self.embedder.dimension, fields)
 
     # --- indexing -----------------------------------------------------------------------------------------
     def prepare(self, documents: Sequence[IndexDocument], progress: Progress | None = None) -> list[PreparedDocument]:
@@ -307,9 +307,7 @@ class SearchService:
             weights = self.thesaurus.expand(weights)
         if self.feedback is not None and weights:
             feedback = self.feedback
-            first = self.index.lexical_search(
-                list(weights), filters or Filters(), feedback.units, weights, self.field_weights
-            )
+            first = self.index.lexical_search(list(weights), filters or Filters(), feedback.units, weights)
             units = self.index.get_units([u for u, _ in first])
             first_pass = [(self.analyzer.tokens(units[u].text), score) for u, score in first if u in units]
             weights = feedback.expand(weights, first_pass, self.index.document_frequencies)
@@ -318,14 +316,13 @@ class SearchService:
     def _lexical(self, tokens: Sequence[str], filters: Filters, limit: int) -> list[list[tuple[str, float]]]:
         """The BM25 lists of a query: one, or with the thesaurus on articles only, the expanded query's and the
         plain query's (``_articles_expanded`` joins them once their units are read)."""
-        fields = self.field_weights
         if self.thesaurus is None and self.feedback is None:
-            return [self.index.lexical_search(tokens, filters, limit, field_weights=fields)]
+            return [self.index.lexical_search(tokens, filters, limit)]
         weights = self.expanded_query(tokens, filters)
-        expanded = self.index.lexical_search(list(weights), filters, limit, weights, fields)
+        expanded = self.index.lexical_search(list(weights), filters, limit, weights)
         if self.thesaurus is None or self.thesaurus_scope == "all":
             return [expanded]
-        return [expanded, self.index.lexical_search(tokens, filters, limit, field_weights=fields)]
+        return [expanded, self.index.lexical_search(tokens, filters, limit)]
 
     @staticmethod
     def _articles_expanded(

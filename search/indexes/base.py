@@ -17,11 +17,18 @@ from search.types import Filters, PreparedDocument, StoredUnit
 
 @dataclass(frozen=True)
 class IndexSchema:
-    """What the stored tokens and vectors were made with; an index made otherwise must be rebuilt."""
+    """What the stored tokens and vectors were made with; an index made otherwise must be rebuilt. ``fields``
+    are the extra BM25 fields of ``PreparedDocument.fields`` with their BM25F weights (the main field's is 1);
+    a back-end that keeps one field (Elasticsearch) stores their tokens in it."""
 
     analyzer: str
     embedder: str
     dimension: int
+    fields: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        # read back from JSON the pairs are lists; as tuples a stored schema equals the one it was made from
+        object.__setattr__(self, "fields", tuple((str(name), float(weight)) for name, weight in self.fields))
 
 
 class SearchIndex(ABC):
@@ -47,18 +54,11 @@ class SearchIndex(ABC):
 
     @abstractmethod
     def lexical_search(
-        self,
-        tokens: Sequence[str],
-        filters: Filters,
-        limit: int,
-        weights: Mapping[str, float] | None = None,
-        field_weights: Mapping[str, float] | None = None,
+        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
     ) -> list[tuple[str, float]]:
         """Unit ids and BM25 scores of the best ``limit`` units for the tokens, best first. With ``weights``
         (token → weight: an expanded query) the score is the weighted sum of the tokens' BM25 scores and
-        ``tokens`` is ignored. With ``field_weights`` (field name → weight) a unit's score is its main field's
-        BM25 score plus each extra field's (``PreparedDocument.fields``) times its weight; a back-end that keeps
-        one field (Elasticsearch: the fields' tokens join the main field's) ignores them."""
+        ``tokens`` is ignored."""
 
     @abstractmethod
     def vector_search(self, vector: np.ndarray, filters: Filters, limit: int) -> list[tuple[str, float]]:

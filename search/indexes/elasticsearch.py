@@ -126,7 +126,8 @@ def _escape_wildcard(value: str) -> str:
 
 
 def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
-    """The unit index records of one prepared document."""
+    """The unit index records of one prepared document (the extra BM25 fields' tokens join the unit's tokens:
+    Elasticsearch keeps one field, without the schema's field weights)."""
     document = prepared.document
     meta = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
     meta.update({name: list(getattr(document, name)) for name in DOCUMENT_LIST_FIELDS})
@@ -134,8 +135,8 @@ def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
     vectors = prepared.vectors
     row = 0
     fields = list(prepared.fields.values())
-    for number, (unit, tokens) in enumerate(zip(document.units, prepared.tokens, strict=True)):
-        tokens = tokens + tuple(t for field in fields for t in field[number])
+    for number, (unit, unit_tokens) in enumerate(zip(document.units, prepared.tokens, strict=True)):
+        tokens = unit_tokens + tuple(t for field in fields for t in field[number])
         record = {
             **meta,
             "unit_id": unit.id,
@@ -232,16 +233,10 @@ class ElasticsearchIndex(SearchIndex):
         self._call("bulk", helpers.bulk, self.client, documents, chunk_size=BULK_CHUNK, refresh="wait_for")
 
     def lexical_search(
-        self,
-        tokens: Sequence[str],
-        filters: Filters,
-        limit: int,
-        weights: Mapping[str, float] | None = None,
-        field_weights: Mapping[str, float] | None = None,
+        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
     ) -> list[tuple[str, float]]:
         """BM25 ``match`` on the token field (OR of the tokens) within the filters; with ``weights``, a ``should``
-        of one boosted ``term`` query per token. ``field_weights`` are ignored: the extra fields' tokens are
-        stored in the one token field."""
+        of one boosted ``term`` query per token."""
         if weights is not None:
             must: dict[str, Any] = {
                 "bool": {

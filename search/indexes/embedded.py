@@ -6,9 +6,8 @@ Layout of the index folder::
     v-<ns>/manifest.json    schema and the documents' metadata
     v-<ns>/units.json       [unit_id, document number, clause_id, article, text] per unit
     v-<ns>/tokens.txt       one line of space-joined BM25 tokens per unit (to rebuild BM25 on change)
-    v-<ns>/bm25/            the bm25s index
-    v-<ns>/tokens.<f>.txt   the tokens of an extra BM25 field ``f`` (per-field BM25: title, headings), if any
-    v-<ns>/bm25-<f>/        its bm25s index (its own IDF and length normalisation)
+    v-<ns>/tokens.<f>.txt   the tokens of each extra BM25 field ``f`` of the schema (title, headings), if any
+    v-<ns>/bm25/            the bm25s index (BM25F over the fields when the schema has extra fields)
     v-<ns>/vectors/         the vector matrix (and hnswlib graph beyond 100k units)
 
 ``apply`` writes a whole new version folder and then switches ``CURRENT``: a crash leaves the old version live
@@ -55,7 +54,6 @@ class _Live:
     vectors: VectorIndex
     version: Path | None
     tokens: list[str] | None  # None: read from the version's tokens.txt when the index next changes
-    fields: dict[str, Bm25Index] = field(default_factory=dict)  # extra BM25 fields by name
     field_tokens: dict[str, list[str]] = field(default_factory=dict)  # read from tokens.<f>.txt when absent
     row_of: dict[str, int] = field(init=False)
     masks: dict[Filters, np.ndarray] = field(init=False, default_factory=dict)
@@ -80,7 +78,6 @@ class _Live:
         vectors: VectorIndex,
         version: Path | None,
         tokens: list[str] | None,
-        fields: dict[str, Bm25Index] | None = None,
         field_tokens: dict[str, list[str]] | None = None,
     ) -> _Live:
         """A version from its ``[unit_id, document number, clause_id, article, text]`` rows."""
@@ -94,7 +91,6 @@ class _Live:
             vectors,
             version,
             tokens,
-            fields or {},
             field_tokens or {},
         )
 
@@ -113,22 +109,6 @@ class _Live:
             text = (self.version / f"tokens.{name}.txt").read_text(encoding="utf-8")
             self.field_tokens[name] = text.split("\n")[: len(self.unit_ids)]
         return self.field_tokens[name]
-
-    def scores(
-        self, tokens: Sequence[str], weights: Mapping[str, float] | None, field_weights: Mapping[str, float]
-    ) -> np.ndarray:
-        """Every unit's BM25 score: the main field's plus each extra field's times its weight (a weighted sum of
-        per-field BM25 scores, each field with its own IDF and length normalisation)."""
-
-        def of(bm25: Bm25Index) -> np.ndarray:
-            return bm25.weighted_scores(weights) if weights is not None else bm25.scores(tokens)
-
-        scores = of(self.bm25)
-        for name, weight in field_weights.items():
-            bm25 = self.fields.get(name)
-            if bm25 is not None and weight:
-                scores = scores + np.float32(weight) * of(bm25)
-        return scores
 
 
 _NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
@@ -162,9 +142,8 @@ class EmbeddedIndex(SearchIndex):
             for d in manifest["documents"]
         ]
         bm25 = Bm25Index.load(version / "bm25", len(units))
-        fields = {name: Bm25Index.load(version / f"bm25-{name}", len(units)) for name in manifest.get("fields", [])}
         vectors = VectorIndex.load(version / "vectors", schema.dimension if schema else 0)
-        return _Live.of_units(schema, documents, units, bm25, vectors, version, None, fields)
+        return _Live.of_units(schema, documents, units, bm25, vectors, version, None)
 
     @property
     def vectors(self) -> VectorIndex:
@@ -188,12 +167,12 @@ class EmbeddedIndex(SearchIndex):
         documents: list[IndexDocument] = []
         units: list[list[Any]] = []
         tokens: list[str] = []
-        names = sorted({name for p in upserts for name in p.fields} | (set(live.fields) if keep_all else set()))
+        names = [name for name, _ in schema.fields]
         field_tokens: dict[str, list[str]] = {name: [] for name in names}
         kept_rows: list[int] = []
         if keep_all and live.unit_ids:
             stored_tokens = live.stored_tokens()
-            stored_fields = {name: live.stored_field_tokens(name) for name in live.fields}
+            stored_fields = {name: live.stored_field_tokens(name) for name in names}
             new_number = {}
             for number, document in enumerate(live.documents):
                 if document.doc_id not in dropped:
@@ -206,7 +185,7 @@ class EmbeddedIndex(SearchIndex):
                     units.append([unit_id, new_number[number], clause_id, article, text])
                     tokens.append(stored_tokens[row])
                     for name in names:
-                        field_tokens[name].append(stored_fields[name][row] if name in stored_fields else "")
+                        field_tokens[name].append(stored_fields[name][row])
                     kept_rows.append(row)
         parts, owners = _kept_vectors(live, kept_rows) if kept_rows and schema.dimension else ([], [])
         for prepared in upserts:
@@ -228,11 +207,15 @@ class EmbeddedIndex(SearchIndex):
             raise SearchIndexError(
                 f"{matrix.shape[0]} vectors for {len(owner_rows)} pieces of unit text: every piece needs a vector"
             )
-        bm25 = _bm25_of(tokens)
-        fields = {name: _bm25_of(lines) for name, lines in field_tokens.items()}
+        weights = [1.0] + [weight for _, weight in schema.fields]
+        bm25 = (
+            Bm25Index.build_fields([_split(tokens)] + [_split(field_tokens[name]) for name in names], weights)
+            if names
+            else Bm25Index.build(_split(tokens))
+        )
         vectors = VectorIndex.build(matrix, owner_rows, self.vector_dtype) if schema.dimension else VectorIndex(matrix)
-        version = self._write_version(schema, documents, units, (tokens, field_tokens), (bm25, fields), vectors)
-        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens, fields, field_tokens)
+        version = self._write_version(schema, documents, units, (tokens, field_tokens), bm25, vectors)
+        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens, field_tokens)
 
     def _write_version(
         self,
@@ -240,25 +223,19 @@ class EmbeddedIndex(SearchIndex):
         documents: list[IndexDocument],
         units: list[list[Any]],
         tokens: tuple[list[str], dict[str, list[str]]],
-        bm25: tuple[Bm25Index, dict[str, Bm25Index]],
+        bm25: Bm25Index,
         vectors: VectorIndex,
     ) -> Path:
         version = self.folder / f"v-{time.time_ns()}"
-        (main_tokens, field_tokens), (main_bm25, fields) = tokens, bm25
         try:
             version.mkdir(parents=True)
-            manifest = {
-                "schema": asdict(schema),
-                "documents": [_document_row(d) for d in documents],
-                "fields": sorted(fields),
-            }
+            manifest = {"schema": asdict(schema), "documents": [_document_row(d) for d in documents]}
             (version / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             (version / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
-            (version / "tokens.txt").write_text("\n".join(main_tokens), encoding="utf-8")
-            main_bm25.save(version / "bm25")
-            for name, field_bm25 in fields.items():
-                (version / f"tokens.{name}.txt").write_text("\n".join(field_tokens[name]), encoding="utf-8")
-                field_bm25.save(version / f"bm25-{name}")
+            (version / "tokens.txt").write_text("\n".join(tokens[0]), encoding="utf-8")
+            for name, lines in tokens[1].items():
+                (version / f"tokens.{name}.txt").write_text("\n".join(lines), encoding="utf-8")
+            bm25.save(version / "bm25")
             vectors.save(version / "vectors")
             pointer = self.folder / f".{CURRENT_FILE}.{os.getpid()}.tmp"
             pointer.write_text(version.name, encoding="utf-8")
@@ -272,17 +249,11 @@ class EmbeddedIndex(SearchIndex):
         return version
 
     def lexical_search(
-        self,
-        tokens: Sequence[str],
-        filters: Filters,
-        limit: int,
-        weights: Mapping[str, float] | None = None,
-        field_weights: Mapping[str, float] | None = None,
+        self, tokens: Sequence[str], filters: Filters, limit: int, weights: Mapping[str, float] | None = None
     ) -> list[tuple[str, float]]:
-        """Best units by BM25 (per field with ``field_weights``) among those the filters allow (units scoring 0
-        are left out)."""
+        """Best units by BM25 among those the filters allow (units scoring 0 are left out)."""
         live = self._live
-        scores = live.scores(tokens, weights, field_weights or {})
+        scores = live.bm25.weighted_scores(weights) if weights is not None else live.bm25.scores(tokens)
         mask = _mask(live, filters)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
@@ -325,9 +296,9 @@ def _line(tokens: Sequence[str]) -> str:
     return " ".join(t.replace(" ", "_") for t in tokens)
 
 
-def _bm25_of(lines: Sequence[str]) -> Bm25Index:
-    """The BM25 index of ``tokens.txt``-style lines."""
-    return Bm25Index.build([line.split(" ") if line else [] for line in lines])
+def _split(lines: Sequence[str]) -> list[list[str]]:
+    """``tokens.txt``-style lines as token lists."""
+    return [line.split(" ") if line else [] for line in lines]
 
 
 def _mask(live: _Live, filters: Filters) -> np.ndarray | None:
