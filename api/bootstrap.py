@@ -132,6 +132,11 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         feedback=Feedback(weight=settings.policykg_query_feedback) if settings.policykg_query_feedback else None,
         thesaurus_scope=settings.policykg_thesaurus_scope,
         heading_tokens=settings.policykg_heading_tokens,
+        field_weights=(
+            {"title": settings.policykg_title_field_weight, "headings": settings.policykg_heading_field_weight}
+            if settings.policykg_bm25_fields
+            else None
+        ),
     )
 
 

@@ -80,6 +80,19 @@ class Settings(BaseSettings):
         description="Index an article's 编/章/节 headings with its BM25 tokens (the index is rebuilt when changed; "
         "STARD odd half, BM25: R@100 0.7101 -> 0.7166, NCP unchanged).",
     )
+    policykg_bm25_fields: bool = Field(
+        False,
+        description="Per-field BM25 (BM25F): an article's text, its law's short title and its 编/章/节 headings "
+        "as three fields of the BM25 index, the title's and the headings' term frequencies and lengths weighted "
+        "by the two weights below against the text's 1 (the index is rebuilt when any of the three changes; see "
+        "README, Search figures). Off: one field holding all three.",
+    )
+    policykg_title_field_weight: float = Field(
+        1.0, ge=0, description="BM25F weight of the short-title field (with POLICYKG_BM25_FIELDS)."
+    )
+    policykg_heading_field_weight: float = Field(
+        1.0, ge=0, description="BM25F weight of the headings field (with POLICYKG_BM25_FIELDS)."
+    )
     policykg_blas_threads: int = Field(
         1,
         ge=0,

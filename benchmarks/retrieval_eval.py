@@ -212,6 +212,12 @@ def main() -> None:
         help="then rebuild the index with articles' 编/章/节 headings in their BM25 tokens and run it all again",
     )
     parser.add_argument(
+        "--fields",
+        default="",
+        help="then run every mode once per title:headings BM25F field weight pair, comma-separated, e.g. "
+        "0.5:0.5,1:1 (per-field BM25: text; title; headings; each pair rebuilds the index)",
+    )
+    parser.add_argument(
         "--embedders",
         default="",
         help="run the vector modes once per embedder, comma-separated (use, static, ...; default: POLICYKG_EMBEDDER)",
@@ -260,19 +266,34 @@ def main() -> None:
         "feedback": (None, Feedback()),
         "both": (thesaurus, Feedback()),
     }
+    # (mode, lexical:vector weights, expansion, reranker file, headings rebuild, title:headings field weights)
     runs: list[tuple[Any, ...]] = [
-        (mode, None, expand, None) for expand in args.expand.split(",") for mode in args.modes.split(",")
+        (mode, None, expand, None, False, None) for expand in args.expand.split(",") for mode in args.modes.split(",")
     ]
     runs += [
-        ("hybrid", tuple(float(w) for w in pair.split(":")), "served", None) for pair in args.weights.split(",") if pair
+        ("hybrid", tuple(float(w) for w in pair.split(":")), "served", None, False, None)
+        for pair in args.weights.split(",")
+        if pair
     ]
     runs += [
-        ("hybrid", None, expand, Path(p)) for expand in args.expand.split(",") for p in args.rerankers.split(",") if p
+        ("hybrid", None, expand, Path(p), False, None)
+        for expand in args.expand.split(",")
+        for p in args.rerankers.split(",")
+        if p
     ]
     if args.headings:
         runs += [
-            (mode, None, expand, None, True) for expand in args.expand.split(",") for mode in args.modes.split(",")
+            (mode, None, expand, None, True, None)
+            for expand in args.expand.split(",")
+            for mode in args.modes.split(",")
         ]
+    runs += [
+        (mode, None, expand, None, False, tuple(float(w) for w in pair.split(":")))
+        for pair in args.fields.split(",")
+        if pair
+        for expand in args.expand.split(",")
+        for mode in args.modes.split(",")
+    ]
     for position, embedder in enumerate(embedders):
         if position:  # the next embedder: its own index build (vectors from its cache where it has them)
             services.close()
@@ -288,7 +309,7 @@ def main() -> None:
         service = services.search
         reranker = service.reranker
         served = (service.thesaurus, service.feedback, service.thesaurus_scope)
-        for mode, weights, expand, reranker_file, *headings in runs:
+        for mode, weights, expand, reranker_file, headings, fields in runs:
             if position and mode == "lexical":
                 continue  # BM25 alone does not depend on the embedder
             if headings and not service.heading_tokens:
@@ -296,6 +317,12 @@ def main() -> None:
                 started = time.perf_counter()
                 rebuilt = service.sync(store)
                 print(f"sync with headings: {rebuilt.units} units in {time.perf_counter() - started:.1f} s", flush=True)
+            if fields is not None and service.field_weights != {"title": fields[0], "headings": fields[1]}:
+                service.field_weights = {"title": fields[0], "headings": fields[1]}  # a new schema: rebuilt
+                started = time.perf_counter()
+                rebuilt = service.sync(store)
+                elapsed = time.perf_counter() - started
+                print(f"sync with fields {fields}: {rebuilt.units} units in {elapsed:.1f} s", flush=True)
             if weights is not None:
                 service.lexical_weight, service.vector_weight = weights
             service.reranker = None if mode == "fused" else reranker
@@ -312,6 +339,7 @@ def main() -> None:
             label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
             label += f"[{reranker_file.stem}]" if reranker_file is not None else ""
             label += ("" if expand == "served" else f"+{expand}") + ("+headings" if headings else "")
+            label += f"+fields{fields[0]:g}_{fields[1]:g}" if fields is not None else ""
             label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
             mode = "hybrid" if mode == "fused" else mode
             run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"

@@ -2,6 +2,13 @@
 
 It sees only token lists: segmentation, stopwords and synonyms happen in ``analysis.py``. bm25s stores the
 per-(token, unit) BM25 weights in a sparse CSC matrix, so a query is a sum of a few columns over all units.
+
+``build_fields`` makes the same matrix for units of several fields (an article's text, its law's title, its
+headings) by BM25F: a token's frequency in a unit is the weighted sum of its frequencies in the fields, the
+unit's length the weighted sum of theirs, and the sum is saturated once (Robertson & Zaragoza's simple BM25F,
+one ``b``). bm25s has no fields, so its vocabulary and IDF (units holding the token in any field) are kept and
+the matrix's weights are recomputed. The weights are fixed when the index is built; a query costs what it costs
+over one field, and with every weight 1 the scores are those of one field holding all the tokens.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse
 
 from search.errors import SearchIndexError
 
@@ -35,6 +43,44 @@ class Bm25Index:
         # a unit without tokens still needs a row; bm25s drops empty vocabularies, so give it a blank token
         retriever.index([list(tokens) or [""] for tokens in token_lists], show_progress=False)
         return cls(retriever, len(token_lists))
+
+    @classmethod
+    def build_fields(
+        cls, fields: Sequence[Sequence[Sequence[str]]], weights: Sequence[float], *, k1: float = K1, b: float = B
+    ) -> Bm25Index:
+        """Index units of several fields by BM25F (the module docstring): ``fields[f][unit]`` is a unit's token
+        list in field ``f``, ``weights[f]`` that field's weight."""
+        size = len(fields[0]) if fields else 0
+        index = cls.build([[t for field in fields for t in field[row]] for row in range(size)], k1=k1, b=b)
+        retriever = index._retriever
+        if retriever is None:
+            return index
+        vocab: dict[str, int] = retriever.vocab_dict  # type: ignore[attr-defined]
+        rows, columns, counts = [], [], []
+        lengths = np.zeros(size, dtype=np.float64)
+        for field, weight in zip(fields, weights, strict=True):
+            sizes = np.fromiter((len(tokens) for tokens in field), dtype=np.int64, count=size)
+            lengths += weight * sizes
+            if weight:
+                rows.append(np.repeat(np.arange(size, dtype=np.int64), sizes))
+                columns.append(np.fromiter((vocab[t] for tokens in field for t in tokens), dtype=np.int64))
+                counts.append(np.full(int(sizes.sum()), weight, dtype=np.float64))
+        lengths[lengths == 0] = 1.0  # an empty unit holds bm25s's one blank token
+        frequency = scipy.sparse.csc_matrix(
+            (np.concatenate(counts), (np.concatenate(rows), np.concatenate(columns))), shape=(size, len(vocab))
+        )  # duplicates (a token twice in a unit) are summed
+        frequency.sum_duplicates()
+        frequency.eliminate_zeros()
+        scores: dict[str, np.ndarray] = retriever.scores  # type: ignore[attr-defined]
+        holding = np.diff(scores["indptr"]).astype(np.float64)  # units holding each token, in any field
+        idf = np.log(1.0 + (size - holding + 0.5) / (holding + 0.5))  # Lucene's IDF, as bm25s's method="lucene"
+        column_of = np.repeat(np.arange(len(vocab)), np.diff(frequency.indptr))
+        norm = k1 * (1.0 - b + b * lengths[frequency.indices] / lengths.mean())
+        tf = frequency.data
+        scores["data"] = (idf[column_of] * tf / (tf + norm)).astype(np.float32)
+        scores["indices"] = frequency.indices.astype(scores["indices"].dtype)
+        scores["indptr"] = frequency.indptr.astype(scores["indptr"].dtype)
+        return index
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every unit for the query (zeros when no token is known)."""

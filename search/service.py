@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -81,6 +81,7 @@ TITLE_CACHE_SIZE = 200_000
 CACHE_SAVE_EVERY = 8192
 
 Progress = Callable[[str, int, int], None]
+UnitTokens = tuple[tuple[str, ...], ...]  # one token tuple per unit of a document
 ThesaurusScope = Literal["all", "articles"]
 
 
@@ -99,6 +100,10 @@ class SearchService:
             articles get the expanded query's BM25 score, every other unit the unexpanded query's: the thesaurus
             was mined from statutes and questions answered by them).
         heading_tokens: add the tokens of an article's 编/章/节 headings to its BM25 tokens (on by default).
+        field_weights: per-field BM25 (BM25F, ``bm25.py``) when not ``None``: a unit's text (and answered
+            questions) is the main field, at weight 1; its document's short title and its headings are the fields
+            ``title`` and ``headings``, at these weights, fixed in the index's schema (a change rebuilds the index;
+            ``heading_tokens`` then says whether headings are indexed at all). ``None``: one field of them all.
     """
 
     def __init__(
@@ -119,6 +124,7 @@ class SearchService:
         feedback: Feedback | None = None,
         thesaurus_scope: ThesaurusScope = "all",
         heading_tokens: bool = True,
+        field_weights: Mapping[str, float] | None = None,
     ) -> None:
         self.index = index
         self.analyzer = analyzer or _default_analyzer()
@@ -134,6 +140,7 @@ class SearchService:
         self.feedback = feedback
         self.thesaurus_scope = thesaurus_scope
         self.heading_tokens = heading_tokens
+        self.field_weights = field_weights
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
@@ -144,9 +151,10 @@ class SearchService:
     def schema(self) -> IndexSchema:
         """The schema this service's analyzer and embedder produce."""
         analysis = f"{self.analyzer.fingerprint}-{UNITS_VERSION}" + ("-h" if self.heading_tokens else "")
+        fields = tuple(sorted(self.field_weights.items())) if self.field_weights is not None else ()
         if self.embedder is None:
-            return IndexSchema(analysis, "none", 0)
-        return IndexSchema(analysis, self.embedder.identity, self.embedder.dimension)
+            return IndexSchema(analysis, "none", 0, fields)
+        return IndexSchema(analysis, self.embedder.identity, self.embedder.dimension, fields)
 
     # --- indexing -----------------------------------------------------------------------------------------
     def prepare(self, documents: Sequence[IndexDocument], progress: Progress | None = None) -> list[PreparedDocument]:
@@ -156,28 +164,33 @@ class SearchService:
         documents = [self.answered.attach(d) for d in documents]
         tokens = [self._unit_tokens(d) for d in documents]
         if self.embedder is None:
-            return [PreparedDocument(d, t, None) for d, t in zip(documents, tokens, strict=True)]
+            return [PreparedDocument(d, t, None, f) for d, (t, f) in zip(documents, tokens, strict=True)]
         pieces = [[p for u in d.units for p in vector_chunks(u.vector_text)] for d in documents]
         vectors = self._vectors_for([p for document_pieces in pieces for p in document_pieces], progress)
         prepared, offset = [], 0
-        for document, unit_tokens, document_pieces in zip(documents, tokens, pieces, strict=True):
+        for document, (unit_tokens, fields), document_pieces in zip(documents, tokens, pieces, strict=True):
             count = len(document_pieces)
-            prepared.append(PreparedDocument(document, unit_tokens, vectors[offset : offset + count]))
+            prepared.append(PreparedDocument(document, unit_tokens, vectors[offset : offset + count], fields))
             offset += count
         return prepared
 
-    def _unit_tokens(self, document: IndexDocument) -> tuple[tuple[str, ...], ...]:
+    def _unit_tokens(self, document: IndexDocument) -> tuple[UnitTokens, dict[str, UnitTokens]]:
         """BM25 tokens of each unit: the document's short title, then the unit's text. A passage or article
         rarely repeats who issued it for where, and questions name both (陕西省 … 医保基金). The unit's answered
-        questions follow, and its headings' tokens when ``heading_tokens`` is set."""
+        questions follow, and its headings' tokens when ``heading_tokens`` is set. With ``field_weights`` the
+        title and the headings are the extra fields ``title`` and ``headings`` instead."""
         title = tuple(self.analyzer.tokens(short_title(document.title)))
-        return tuple(
-            (() if u.id.endswith(DOCUMENT_ENTRY_SUFFIX) else title)
-            + (tuple(self.analyzer.tokens(u.heading)) if self.heading_tokens and u.heading else ())
-            + tuple(self.analyzer.tokens(u.text))
-            + tuple(t for question in u.questions for t in self.analyzer.tokens(question))
+        titles = tuple(() if u.id.endswith(DOCUMENT_ENTRY_SUFFIX) else title for u in document.units)
+        headings = tuple(
+            tuple(self.analyzer.tokens(u.heading)) if self.heading_tokens and u.heading else () for u in document.units
+        )
+        own = tuple(
+            tuple(self.analyzer.tokens(u.text)) + tuple(t for q in u.questions for t in self.analyzer.tokens(q))
             for u in document.units
         )
+        if self.field_weights is not None:
+            return own, {"title": titles, "headings": headings}
+        return tuple(t + h + o for t, h, o in zip(titles, headings, own, strict=True)), {}
 
     def _vectors_for(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
         assert self.embedder is not None

@@ -6,6 +6,7 @@ CLI options build the same model); the indexed document and unit records are pla
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -137,11 +138,14 @@ DOCUMENT_LIST_FIELDS = ("issuers", "duplicate_source_ids")  # IndexDocument's tu
 
 @dataclass(frozen=True)
 class PreparedDocument:
-    """A document with each unit's BM25 tokens and vector, ready for any back-end to store."""
+    """A document with each unit's BM25 tokens and vector, ready for any back-end to store. ``fields`` are extra
+    BM25 fields (per-field BM25: ``title``, ``headings``), each unit's tokens per field name; empty when every
+    token is in ``tokens``."""
 
     document: IndexDocument
     tokens: tuple[tuple[str, ...], ...]
     vectors: object  # numpy float32 array (len(units), dimension), or None when no embedder is configured
+    fields: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

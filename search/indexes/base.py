@@ -17,11 +17,18 @@ from search.types import Filters, PreparedDocument, StoredUnit
 
 @dataclass(frozen=True)
 class IndexSchema:
-    """What the stored tokens and vectors were made with; an index made otherwise must be rebuilt."""
+    """What the stored tokens and vectors were made with; an index made otherwise must be rebuilt. ``fields``
+    are the extra BM25 fields of ``PreparedDocument.fields`` with their BM25F weights (the main field's is 1);
+    a back-end that keeps one field (Elasticsearch) stores their tokens in it."""
 
     analyzer: str
     embedder: str
     dimension: int
+    fields: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        # read back from JSON the pairs are lists; as tuples a stored schema equals the one it was made from
+        object.__setattr__(self, "fields", tuple((str(name), float(weight)) for name, weight in self.fields))
 
 
 class SearchIndex(ABC):

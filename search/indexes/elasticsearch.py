@@ -126,14 +126,17 @@ def _escape_wildcard(value: str) -> str:
 
 
 def unit_records(prepared: PreparedDocument) -> Iterator[dict[str, Any]]:
-    """The unit index records of one prepared document."""
+    """The unit index records of one prepared document (the extra BM25 fields' tokens join the unit's tokens:
+    Elasticsearch keeps one field, without the schema's field weights)."""
     document = prepared.document
     meta = {name: getattr(document, name) for name in DOCUMENT_FIELDS}
     meta.update({name: list(getattr(document, name)) for name in DOCUMENT_LIST_FIELDS})
     meta["effective_date"] = effective_date(document)
     vectors = prepared.vectors
     row = 0
-    for unit, tokens in zip(document.units, prepared.tokens, strict=True):
+    fields = list(prepared.fields.values())
+    for number, (unit, unit_tokens) in enumerate(zip(document.units, prepared.tokens, strict=True)):
+        tokens = unit_tokens + tuple(t for field in fields for t in field[number])
         record = {
             **meta,
             "unit_id": unit.id,

@@ -6,7 +6,8 @@ Layout of the index folder::
     v-<ns>/manifest.json    schema and the documents' metadata
     v-<ns>/units.json       [unit_id, document number, clause_id, article, text] per unit
     v-<ns>/tokens.txt       one line of space-joined BM25 tokens per unit (to rebuild BM25 on change)
-    v-<ns>/bm25/            the bm25s index
+    v-<ns>/tokens.<f>.txt   the tokens of each extra BM25 field ``f`` of the schema (title, headings), if any
+    v-<ns>/bm25/            the bm25s index (BM25F over the fields when the schema has extra fields)
     v-<ns>/vectors/         the vector matrix (and hnswlib graph beyond 100k units)
 
 ``apply`` writes a whole new version folder and then switches ``CURRENT``: a crash leaves the old version live
@@ -53,6 +54,7 @@ class _Live:
     vectors: VectorIndex
     version: Path | None
     tokens: list[str] | None  # None: read from the version's tokens.txt when the index next changes
+    field_tokens: dict[str, list[str]] = field(default_factory=dict)  # read from tokens.<f>.txt when absent
     row_of: dict[str, int] = field(init=False)
     masks: dict[Filters, np.ndarray] = field(init=False, default_factory=dict)
 
@@ -76,6 +78,7 @@ class _Live:
         vectors: VectorIndex,
         version: Path | None,
         tokens: list[str] | None,
+        field_tokens: dict[str, list[str]] | None = None,
     ) -> _Live:
         """A version from its ``[unit_id, document number, clause_id, article, text]`` rows."""
         return cls(
@@ -88,6 +91,7 @@ class _Live:
             vectors,
             version,
             tokens,
+            field_tokens or {},
         )
 
     def stored_tokens(self) -> list[str]:
@@ -97,6 +101,14 @@ class _Live:
             text = (self.version / "tokens.txt").read_text(encoding="utf-8")
             self.tokens = text.split("\n")[: len(self.unit_ids)]
         return self.tokens
+
+    def stored_field_tokens(self, name: str) -> list[str]:
+        """The tokens of every unit in the extra field ``name``, read from the version folder on first use."""
+        if name not in self.field_tokens:
+            assert self.version is not None
+            text = (self.version / f"tokens.{name}.txt").read_text(encoding="utf-8")
+            self.field_tokens[name] = text.split("\n")[: len(self.unit_ids)]
+        return self.field_tokens[name]
 
 
 _NO_VECTORS = np.zeros((0, 0), dtype=np.float32)
@@ -155,9 +167,12 @@ class EmbeddedIndex(SearchIndex):
         documents: list[IndexDocument] = []
         units: list[list[Any]] = []
         tokens: list[str] = []
+        names = [name for name, _ in schema.fields]
+        field_tokens: dict[str, list[str]] = {name: [] for name in names}
         kept_rows: list[int] = []
         if keep_all and live.unit_ids:
             stored_tokens = live.stored_tokens()
+            stored_fields = {name: live.stored_field_tokens(name) for name in names}
             new_number = {}
             for number, document in enumerate(live.documents):
                 if document.doc_id not in dropped:
@@ -169,16 +184,21 @@ class EmbeddedIndex(SearchIndex):
                     clause_id, article, text = live.unit_rows[row]
                     units.append([unit_id, new_number[number], clause_id, article, text])
                     tokens.append(stored_tokens[row])
+                    for name in names:
+                        field_tokens[name].append(stored_fields[name][row])
                     kept_rows.append(row)
         parts, owners = _kept_vectors(live, kept_rows) if kept_rows and schema.dimension else ([], [])
         for prepared in upserts:
             number = len(documents)
             documents.append(replace(prepared.document, units=()))
-            for unit, unit_tokens in zip(prepared.document.units, prepared.tokens, strict=True):
+            for position, (unit, unit_tokens) in enumerate(zip(prepared.document.units, prepared.tokens, strict=True)):
                 if schema.dimension:
                     owners.append(np.full(len(vector_chunks(unit.vector_text)), len(units), dtype=np.int64))
                 units.append([unit.id, number, unit.clause_id, unit.article, unit.text])
-                tokens.append(" ".join(t.replace(" ", "_") for t in unit_tokens))
+                tokens.append(_line(unit_tokens))
+                for name in names:
+                    field = prepared.fields.get(name)
+                    field_tokens[name].append(_line(field[position]) if field is not None else "")
             if prepared.vectors is not None:
                 parts.append(np.asarray(prepared.vectors, dtype=np.float32))
         matrix = np.vstack(parts) if parts else np.zeros((0, schema.dimension), dtype=np.float32)
@@ -187,17 +207,22 @@ class EmbeddedIndex(SearchIndex):
             raise SearchIndexError(
                 f"{matrix.shape[0]} vectors for {len(owner_rows)} pieces of unit text: every piece needs a vector"
             )
-        bm25 = Bm25Index.build([line.split(" ") if line else [] for line in tokens])
+        weights = [1.0] + [weight for _, weight in schema.fields]
+        bm25 = (
+            Bm25Index.build_fields([_split(tokens)] + [_split(field_tokens[name]) for name in names], weights)
+            if names
+            else Bm25Index.build(_split(tokens))
+        )
         vectors = VectorIndex.build(matrix, owner_rows, self.vector_dtype) if schema.dimension else VectorIndex(matrix)
-        version = self._write_version(schema, documents, units, tokens, bm25, vectors)
-        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens)
+        version = self._write_version(schema, documents, units, (tokens, field_tokens), bm25, vectors)
+        self._live = _Live.of_units(schema, documents, units, bm25, vectors, version, tokens, field_tokens)
 
     def _write_version(
         self,
         schema: IndexSchema,
         documents: list[IndexDocument],
         units: list[list[Any]],
-        tokens: list[str],
+        tokens: tuple[list[str], dict[str, list[str]]],
         bm25: Bm25Index,
         vectors: VectorIndex,
     ) -> Path:
@@ -207,7 +232,9 @@ class EmbeddedIndex(SearchIndex):
             manifest = {"schema": asdict(schema), "documents": [_document_row(d) for d in documents]}
             (version / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             (version / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
-            (version / "tokens.txt").write_text("\n".join(tokens), encoding="utf-8")
+            (version / "tokens.txt").write_text("\n".join(tokens[0]), encoding="utf-8")
+            for name, lines in tokens[1].items():
+                (version / f"tokens.{name}.txt").write_text("\n".join(lines), encoding="utf-8")
             bm25.save(version / "bm25")
             vectors.save(version / "vectors")
             pointer = self.folder / f".{CURRENT_FILE}.{os.getpid()}.tmp"
@@ -262,6 +289,16 @@ class EmbeddedIndex(SearchIndex):
                 document = live.documents[int(live.unit_doc[row])]
                 found[unit_id] = StoredUnit(unit_id, document, clause_id, article, text)
         return found
+
+
+def _line(tokens: Sequence[str]) -> str:
+    """One unit's tokens as a line of ``tokens.txt`` (a space inside a token becomes ``_``)."""
+    return " ".join(t.replace(" ", "_") for t in tokens)
+
+
+def _split(lines: Sequence[str]) -> list[list[str]]:
+    """``tokens.txt``-style lines as token lists."""
+    return [line.split(" ") if line else [] for line in lines]
 
 
 def _mask(live: _Live, filters: Filters) -> np.ndarray | None:

@@ -128,7 +128,12 @@ def test_mapping_segments_on_whitespace_and_stores_unit_vectors() -> None:
         "type": "nested",
         "properties": {"vector": {"type": "dense_vector", "dims": 64, "index": True, "similarity": "dot_product"}},
     }
-    assert mapping["mappings"]["_meta"]["schema"] == {"analyzer": "fp", "embedder": "fake", "dimension": 64}
+    assert mapping["mappings"]["_meta"]["schema"] == {
+        "analyzer": "fp",
+        "embedder": "fake",
+        "dimension": 64,
+        "fields": (),
+    }
     assert "vectors" not in unit_mapping(IndexSchema("fp", "none", 0))["mappings"]["properties"]
 
 
