@@ -100,9 +100,12 @@ _SCALE_PATTERNS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
     (re.compile(r"(?<![其中、])小型企业"), ["小型"]),
     (re.compile(r"(?<![其中小、])微型企业"), ["微型"]),
 )
-# a scale that names something else: a park or base for such firms (小微企业园, 小微企业创业创新示范基地), or the
+# a scale that names something else: a park or base for such firms (小微企业园, 小微企业创业创新示范基地), an
+# institution or fund named after them (全国中小企业股份转让系统, 中小企业发展专项资金, 中小企业服务中心), or the
 # firms a beneficiary serves (为承租的中小企业减免租金的园区, 为小微企业提供担保的机构)
-_SCALE_NOT_BENEFICIARY_AFTER = re.compile(r"(园|创业创新|创新创业|孵化|示范基地|服务平台|公共服务|融资|贷款|信贷)")
+_SCALE_NOT_BENEFICIARY_AFTER = re.compile(
+    r"(园|创业创新|创新创业|孵化|示范基地|服务平台|服务中心|公共服务|融资|贷款|信贷|股份转让|发展专项|专项资金|发展基金)"
+)
 _SERVES = re.compile(r"(?<![认作成])为(?!了)[^，,。；;：:]{0,12}$")
 _SERVED_CLAUSE = re.compile(r"[^，,。；;]{0,30}的")
 

@@ -83,6 +83,13 @@ def test_a_scale_that_names_a_park_a_citation_a_qualification_or_served_firms_is
     assert _scale("对在疫情期间为承租的中小企业减免租金的创业园、科技企业孵化器,优先予以政策扶持。") == []
 
 
+def test_a_scale_inside_an_institutions_or_funds_name_is_no_condition() -> None:
+    assert _scale("对首次在全国中小企业股份转让系统挂牌进入基础层的企业给予20万元补助") == []
+    assert _scale("从省级中小企业发展专项资金给予不超过10万元的一次性奖补") == []
+    assert _scale("对中小企业服务中心认定的优质服务机构") == []
+    assert _scale("对首次挂牌的中小企业给予20万元补助") == [["中型", "小型", "微型"]]
+
+
 def _regions(text: str, title: str) -> list[object]:
     context = DocumentContext("d1", "s1", text, to_simplified(text), title, "政策文件", None)
     nodes = extract_conditions(context).nodes
