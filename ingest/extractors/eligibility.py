@@ -86,6 +86,12 @@ _NATIONAL_DOC_NUMBER = re.compile(  # not after a place's abbreviation (黔发�
     r"发改|工信部|商建发|商办|交运发|交办|农办|国卫|医保发|市监|国市监)[^〔\[（(]{0,6}[〔\[（(]20\d\d[〕\]）)]"
 )
 
+# a national authority's numbered announcement as the document's own number: on a line of its own or in its
+# title's brackets (财政部 税务总局公告2023年第12号), never where it is cited
+_NATIONAL_ANNOUNCEMENT = re.compile(
+    rf"(?:^|[（(])(?:{_NATIONAL_ISSUER.pattern.removeprefix('^')}[\s、]*)+公告\s*20\d\d年第\d+号(?:[)）]|$)",
+    re.MULTILINE,
+)
 # a number right after a 《title》 is the cited document's (按照《…的通知》（国发电〔2020〕2号）), not this one's
 _CITED_NUMBER = re.compile(r"》\s*[（(]\s*$")
 
@@ -108,7 +114,7 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
 
     A title starting with a national authority (国务院, 财政部 …) and naming no region is national (100000); so
     is a document addressed to every province (各省、自治区、直辖市…：) or numbered by a national authority
-    (银发〔2020〕…).
+    (银发〔2020〕…, 财政部公告2023年第8号 as its own number).
     An issuer naming nested places (北京市海淀区人民政府) is the most specific of them.
     """
     gazetteer = load_gazetteer()
@@ -125,6 +131,8 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
         if part and _NATIONAL_ISSUER.match(part.strip()):
             return Jurisdiction(NATIONAL_CODE, None)
     opening = text[:400]
+    if _NATIONAL_ANNOUNCEMENT.search(title) or _NATIONAL_ANNOUNCEMENT.search(opening):
+        return Jurisdiction(NATIONAL_CODE, None)
     if _NATIONAL_ADDRESSEES.search(opening) or any(
         not _CITED_NUMBER.search(opening, 0, m.start()) for m in _NATIONAL_DOC_NUMBER.finditer(opening)
     ):

@@ -150,6 +150,16 @@ def test_service_sector_and_trades_named_by_their_own_noun_are_industry_conditio
     assert "市场监管" not in "".join(found)
 
 
+def test_a_national_announcement_number_of_its_own_makes_a_repost_national() -> None:
+    # a repost on a site named after a region (中国西藏网) of 财政部's numbered announcement
+    text = "中国西藏网 > 即时新闻\n关于延续实施残疾人就业保障金优惠政策的公告\n财政部公告2023年第8号\n为促进小微企业…"
+    assert infer_jurisdiction(text, "关于延续实施残疾人就业保障金优惠政策的公告").code == "100000"
+    cited = "中国西藏网 > 即时新闻\n关于做好援企稳岗工作的通知\n根据财政部公告2023年第8号，现将有关事项通知如下"
+    assert infer_jurisdiction(cited, "关于做好援企稳岗工作的通知").code == "540000"
+    provincial = "国家税务总局江苏省税务局公告2020年第1号\n为支持企业复工复产…"
+    assert infer_jurisdiction(provincial, "关于延长申报期限的公告").code == "320000"
+
+
 def test_a_provincial_number_is_not_national_and_a_level_only_issuer_is_its_province() -> None:
     title = "省发展改革委印发《关于全力支持服务业市场主体积极应对疫情若干政策措施》的通知（黔发改服务〔2020〕111号）"
     text = title + " 各市、自治州人民政府：经省人民政府同意，现印发给你们。贵阳市的服务业市场主体……"
