@@ -222,3 +222,13 @@ def test_a_traditional_title_is_read_beside_the_simplified_text() -> None:
         if n.label == "Condition" and n.props["dimension"] == "region"
     ]  # fmt: skip
     assert regions and all(value == ["330400"] for value in regions)
+
+
+def test_paying_a_share_of_what_is_due_is_a_fee_reduction() -> None:
+    text = (
+        "财政部关于延续实施残疾人就业保障金优惠政策的公告 为减轻用人单位负担，现公告如下： "
+        "一、用人单位安排残疾人就业比例在1%以下的，按规定应缴费额的90%缴纳残疾人就业保障金。"
+    )
+    change = extract_conditions(_context(text))
+    benefits = [n.props["type"] for n in change.nodes if n.label == "Benefit"]
+    assert benefits == ["税费减免"]
