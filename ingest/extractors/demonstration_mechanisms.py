@@ -226,6 +226,11 @@ def _unquoted_candidates(text: str, cues: dict[str, Any], directive: bool) -> li
                 name = name[name.rfind(joiner) + 1 :]
                 name_start = m.end() - len(name)
                 cut = True
+        # 实行预检分诊制度和首诊负责制: a cue word and a conjunction end the first of two names
+        joined = list(re.finditer(rf"(?:{cue_alternatives})[和及与]", name))
+        if joined:
+            name = name[joined[-1].end() :]
+            name_start = m.end() - len(name)
         # after 的 only a qualified kind is left (…的良好运行机制, …的沟通对接机制): a description, not a name
         too_short_or_long = len(name) - len(m.group()) < (5 if cut else 3) or len(name) > MAX_UNQUOTED
         if too_short_or_long or _is_generic(name, cues) or _is_list(name, cues):
