@@ -274,7 +274,7 @@ def test_named_mechanisms_are_still_found(text: str, doc_type: str, name: str) -
 
 def test_mechanism_sample_precision_and_recall() -> None:
     """The labelled sample of benchmarks/data/mechanisms_dev (both halves, both rounds): precision ≥ 0.9, recall
-    not below the 0.598 of the extractor before the rules for practices without a cue word (8f6f053)."""
+    not below the 0.683 it has now (0.598 before the rules for practices without a cue word, 8f6f053)."""
     spec = importlib.util.spec_from_file_location("mechanisms_dev", BENCHMARKS / "mechanisms_dev.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
@@ -283,7 +283,7 @@ def test_mechanism_sample_precision_and_recall() -> None:
     result = bench.score(bench.load_sample(), "all")
     assert result.labelled == 82
     assert result.precision >= 0.9, result.precision
-    assert result.recall >= 0.598, result.recall
+    assert result.recall >= 0.68, result.recall
 
 
 @pytest.mark.parametrize(
