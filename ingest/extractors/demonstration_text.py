@@ -168,6 +168,8 @@ _LEAD = re.compile(
 _DEBRIS = re.compile(
     r"【[^】\n]{0,12}】|(?:责任编辑|编辑|来源|作者|原标题)[:：]\s*[^\s。，|]{0,30}\s*\|?"
     r"|时间[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\|?|[□■◆●]"
+    # a scraped page's menu bars: lone | between line breaks or spaces (|\n要闻\n|\n|)
+    r"|(?<![^\s\u3000])\|(?![^\s\u3000])"
 )
 _CAPTION = re.compile(r"^\s*(?:图为|图片来源|\(图|（图|摄影)")
 
