@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.scores import Counts  # noqa: E402
 from ingest.extractors.base import DocumentContext  # noqa: E402
 from ingest.extractors.demonstration_text import load_resource, name_key  # noqa: E402
 from ingest.extractors.demonstrations import extract_demonstrations  # noqa: E402
@@ -38,33 +39,14 @@ SHARED = ROOT.parent / "shared"
 
 
 @dataclass
-class Score:
+class Score(Counts):
     """Counts of one split and the errors behind them."""
 
     texts: int = 0
-    found: int = 0
-    right: int = 0
-    labelled: int = 0
     years_right: int = 0
     years_checked: int = 0
     false_positives: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        """Right / found (1.0 when nothing was found)."""
-        return self.right / self.found if self.found else 1.0
-
-    @property
-    def recall(self) -> float:
-        """Right / labelled."""
-        return self.right / self.labelled if self.labelled else 1.0
-
-    @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def load_sample() -> list[dict[str, object]]:

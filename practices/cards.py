@@ -5,11 +5,13 @@ every back-end.
 
 One fact, many sources: a designation is one graph node with a STATED_IN per document that reports it (and per
 imported list naming it: ``ingest.designation_lists``, the row's line as span), listed with all of them
-(``sources``). A mechanism is stored once per document that describes it; the records of one
-practice are merged when read (``practice_groups``): the same name key, or one key inside the other (一意见一报告 in
-一意见一报告审查意见机制), or a long shared ending (小微企业法治体检中心 and 公共法律服务企业法治体检中心 share
-企业法治体检中心: at least ``ALIAS_SUFFIX`` characters and two thirds of the shorter key), in the same region or
-one inside the other (会前学法 of 北京市 and of 通州区). A merged mechanism lists every source and its other names.
+(``sources``). A mechanism is stored once per document that describes it; the records of one practice are merged
+when read (``practice_groups``): the same name key, or one key inside the other (一意见一报告 in
+一意见一报告审查意见机制), or, across documents, a long shared ending (小微企业法治体检中心 and
+公共法律服务企业法治体检中心 share 企业法治体检中心: at least ``ALIAS_SUFFIX`` characters and two thirds of the
+shorter key; one document naming 水运工程造价人员管理平台 and 公路工程造价人员管理平台 names two), in the same
+region or one inside the other (会前学法 of 北京市 and of 通州区). A merged mechanism lists every source and its
+other names.
 
 Similar practices combine three parts, each reported with the result:
 
@@ -291,10 +293,10 @@ def _regions_meet(a: str | None, b: str | None) -> bool:
     return not a or not b or contains(a, b) or contains(b, a)
 
 
-def same_practice(a: str, b: str) -> bool:
+def same_practice(a: str, b: str, *, shared_ending: bool = True) -> bool:
     """Whether two mechanism name keys name one practice: equal, one inside the other (the shorter at least
-    ``MIN_CONTAINED_KEY`` characters), or a shared ending of at least ``ALIAS_SUFFIX`` characters and two thirds
-    of the shorter key (小微企业法治体检中心 / 公共法律服务企业法治体检中心)."""
+    ``MIN_CONTAINED_KEY`` characters), or (with ``shared_ending``) a shared ending of at least ``ALIAS_SUFFIX``
+    characters and two thirds of the shorter key (小微企业法治体检中心 / 公共法律服务企业法治体检中心)."""
     if not a or not b:
         return False
     if a == b:
@@ -302,6 +304,8 @@ def same_practice(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     if len(short) >= MIN_CONTAINED_KEY and short in long_:
         return True
+    if not shared_ending:
+        return False
     shared = 0
     while shared < len(short) and short[-1 - shared] == long_[-1 - shared]:
         shared += 1
@@ -338,7 +342,11 @@ def practice_groups(nodes: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
     keys = [n.get("name_norm") or name_key(n.get("name") or "") for n in nodes]
     for i, j in _candidate_pairs(keys):
-        if _regions_meet(nodes[i].get("region_code"), nodes[j].get("region_code")) and same_practice(keys[i], keys[j]):
+        # one document naming two mechanisms that end alike names two (水运工程… and 公路工程造价人员管理平台)
+        other_documents = nodes[i].get("doc_id") != nodes[j].get("doc_id")
+        if _regions_meet(nodes[i].get("region_code"), nodes[j].get("region_code")) and same_practice(
+            keys[i], keys[j], shared_ending=other_documents
+        ):
             parent[root(i)] = root(j)
     groups: dict[int, list[dict[str, Any]]] = {}
     for i, node in enumerate(nodes):

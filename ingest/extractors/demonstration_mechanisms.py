@@ -99,9 +99,11 @@ def find_mechanisms(ctx: DocumentContext, regions: DocumentRegions) -> list[Mech
     cues = load_resource("cues")
     sentences = sentence_spans(text)
     plan_spans = _plan_spans(text, cues)
+    directive = ctx.doc_type in DIRECTIVE_TYPES
+    subjects = [] if directive else _subject_candidates(text, cues, regions)
     candidates = [
         c
-        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues, ctx.doc_type in DIRECTIVE_TYPES)
+        for c in _quoted_candidates(text, cues) + _unquoted_candidates(text, cues, directive) + subjects
         if not _in_plan(text, c.span, sentences, plan_spans, cues)
         and not _asks_enterprises(text, c.span, sentences, cues)
     ]
@@ -145,6 +147,8 @@ def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
     title_spans = [span for span, _ in book_titles(text)]
     cue_alternatives = "|".join(sorted(cues["mechanism_cues"], key=len, reverse=True))
     tail_pattern = re.compile(rf"(?P<joiner>等|的)?(?P<tail>[\u4e00-\u9fff、]{{0,{MAX_TAIL}}}?)(?:{cue_alternatives})")
+    launch = cues["launch_verbs"]
+    launched = re.compile(rf"(?:{'|'.join(launch['verbs'])})[\u4e00-\u9fff]{{0,{launch['max_qualifier']}}}$")
     quotes = find_quotes(text)
     menu_items = _menu_items(text, quotes, cues)
     for quote in quotes:
@@ -175,6 +179,11 @@ def _quoted_candidates(text: str, cues: dict[str, Any]) -> list[_Candidate]:
             continue
         if core in known:
             found.append(_Candidate(strip_quote_marks(text[quote.start : quote.end]), core, quote, 2))
+        elif (clause := text[clause_start(text, quote.start, max(0, quote.start - 40)) : quote.start]) and (
+            launched.search(clause) and not _commercial(clause, launch)
+        ):
+            end = quote.end + next((len(t) for t in launch["name_tails"] if text.startswith(t, quote.end)), 0)
+            found.append(_Candidate(text[quote.start : end], core, Span(quote.start, end), 2))
     return found
 
 
@@ -190,26 +199,38 @@ def _unquoted_candidates(text: str, cues: dict[str, Any], directive: bool) -> li
         head = text[start : m.start()]
         if any(mark in head for mark in '“”‘’「」《》"') or not head:
             continue
-        if directive:
+        in_use = _in_use(text, start, m.start(), m.end(), cues)
+        if directive and in_use is None:
             clause = text[clause_start(text, m.start(), max(0, m.start() - 60)) : m.start()]
             if not any(w in clause for w in decided["markers"]) or any(w in clause for w in decided["negatives"]):
                 continue
-        verb_at = max(((head.rfind(v), v) for v in verbs), key=lambda found_verb: found_verb[0])
-        if verb_at[0] < 0:
-            continue
-        name_start = start + verb_at[0] + len(verb_at[1])
+        if in_use is not None:
+            name_start = in_use
+        else:
+            verb_at = max(((head.rfind(v), v) for v in verbs), key=lambda found_verb: found_verb[0])
+            if verb_at[0] < 0:
+                continue
+            name_start = start + verb_at[0] + len(verb_at[1])
+            if _continues(text[m.end() : m.end() + 1]):
+                continue
         while name_start < m.start() and text[name_start] in "了起":
             name_start += 1
-        following = text[m.end() : m.end() + 1]
-        if following == "、" or (following and "\u4e00" <= following <= "\u9fff" and following not in "等和及与并的为"):
-            continue
+        # 本市企业续贷服务中心: the pronoun says whose it is, the name follows it
+        name_start += next((len(p) for p in cues["region_pronouns"] if text.startswith(p, name_start)), 0)
         name = text[name_start : m.end()]
+        if in_use is not None and re.search("[和与及、]", name):
+            continue  # 发挥12315热线和全国12315平台作用: two things
         cut = False
         for joiner in ("的", "等"):
             if joiner in name:
                 name = name[name.rfind(joiner) + 1 :]
                 name_start = m.end() - len(name)
                 cut = True
+        # 实行预检分诊制度和首诊负责制: a cue word and a conjunction end the first of two names
+        joined = list(re.finditer(rf"(?:{cue_alternatives})[和及与]", name))
+        if joined:
+            name = name[joined[-1].end() :]
+            name_start = m.end() - len(name)
         # after 的 only a qualified kind is left (…的良好运行机制, …的沟通对接机制): a description, not a name
         too_short_or_long = len(name) - len(m.group()) < (5 if cut else 3) or len(name) > MAX_UNQUOTED
         if too_short_or_long or _is_generic(name, cues) or _is_list(name, cues):
@@ -221,6 +242,49 @@ def _unquoted_candidates(text: str, cues: dict[str, Any], directive: bool) -> li
             if any(t.start <= pos < t.end for t in title_spans):
                 continue
             found.append(_Candidate(known, name_key(known), Span(pos, pos + len(known)), 1))
+    return found
+
+
+def _continues(following: str) -> bool:
+    """Whether the character after a cue word makes it part of a longer phrase (…机制建设, 机制、…)."""
+    return following == "、" or ("\u4e00" <= following <= "\u9fff" and following not in "等和及与并的为")
+
+
+def _in_use(text: str, start: int, cue_start: int, cue_end: int, cues: dict[str, Any]) -> int | None:
+    """Where the name starts of a mechanism the clause asks to improve or use (完善本市企业续贷服务中心功能,
+    发挥…平台作用), which therefore exists already; None when the clause says no such thing."""
+    in_use = cues["in_use"]
+    if not any(text.startswith(word, cue_end) for word in in_use["objects"]):
+        return None
+    head = text[start:cue_start]
+    ends = [head.rfind(verb) + len(verb) for verb in in_use["verbs"] if verb in head]
+    return start + max(ends) if ends else None
+
+
+def _commercial(clause: str, launch: dict[str, Any]) -> bool:
+    """Whether the clause's subject is a business and no public body (微众银行推出…)."""
+    business = any(word in clause for word in launch["commercial_subjects"])
+    return business and not any(word in clause for word in launch["public_bodies"])
+
+
+def _subject_candidates(text: str, cues: dict[str, Any], regions: DocumentRegions) -> list[_Candidate]:
+    """A region's named system as the subject of its clause, with no verb before it (北京市依法行政学习培训制度也
+    同步优化升级): the words between the region at the clause's start and a system cue (``subject_cues``: 制度,
+    机制 …, not 中心 or 平台, which name organisations as often), with the clause going on after the cue."""
+    found: list[_Candidate] = []
+    subject_cues = "|".join(sorted(cues["subject_cues"], key=len, reverse=True))
+    verbs = cues["mechanism_verbs"]
+    for mention in regions.mentions:
+        start = clause_start(text, mention.start, max(0, mention.start - 2))
+        if text[start : mention.start].strip():
+            continue
+        m = re.match(rf"[\u4e00-\u9fff]{{4,{MAX_UNQUOTED}}}?(?:{subject_cues})(?=[\u4e00-\u9fff])", text[mention.end :])
+        if m is None:
+            continue
+        name = m.group()
+        if any(word in name for word in ("的", "等", "和", "与", *verbs)) or _is_generic(name, cues):
+            continue
+        found.append(_Candidate(name, name_key(name), Span(mention.end, mention.end + len(name)), 1))
     return found
 
 

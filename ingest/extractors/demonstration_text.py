@@ -152,9 +152,24 @@ _BYLINE = re.compile(
     # dateline: 重庆日报讯, 本报讯, 新华社重庆2月13日电
     r"|^\s*(?:[\u4e00-\u9fff]{2,8}讯|新华社[\u4e00-\u9fff\d月日]{0,12}电)(?=[\s\u3000（(])"
 )
+# The reporter's source opening the text (重庆日报记者2月18日从璧山区了解到，记者从浦东新区政府获悉，); the same
+# words inside a sentence stay (市民通过“渝快办”反映，记者从市里获悉。).
+_SOURCE = (
+    r"(?:本报|[\u4e00-\u9fff]{2,6}(?:日报|晚报|网))?记者(?:\d{1,2}月\d{1,2}日)?(?:从[^，。,；]{1,40}?)?"
+    r"(?:了解到|获悉|得知)[，,]"
+)
+# A dateline run on into the text, at the start or after the headline a scrape puts before it (中证网讯2月25日,
+# …定点收治医院 新华社南宁2月4日电记者从…获悉，), with the reporter's source after it.
+_LEAD = re.compile(
+    r"(?<![^\s\u3000])(?:[\u4e00-\u9fff]{0,6}(?:报|网|社|台)讯|新华社[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电)"
+    rf"[\s\u3000]*(?:{_SOURCE})?"
+    rf"|^{_SOURCE}"
+)
 _DEBRIS = re.compile(
     r"【[^】\n]{0,12}】|(?:责任编辑|编辑|来源|作者|原标题)[:：]\s*[^\s。，|]{0,30}\s*\|?"
     r"|时间[:：]\s*\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*\|?|[□■◆●]"
+    # a scraped page's menu bars: lone | between line breaks or spaces (|\n要闻\n|\n|)
+    r"|(?<![^\s\u3000])\|(?![^\s\u3000])"
 )
 _CAPTION = re.compile(r"^\s*(?:图为|图片来源|\(图|（图|摄影)")
 
@@ -164,6 +179,7 @@ def readable(sentence: str) -> str:
     if _CAPTION.match(sentence):
         return ""
     tidy = _BYLINE.sub("", _DEBRIS.sub("", sentence).lstrip())
+    tidy = _LEAD.sub("", tidy.lstrip())
     return re.sub(r"[\s\u3000]+", " ", tidy).strip()
 
 

@@ -55,8 +55,8 @@ def _ncp_types(path: Path) -> dict[str, str]:
     return types
 
 
-def _documents(shared: Path) -> list[tuple[str, str, str, str]]:
-    """(corpus, source, doc_type, text) of every document drawn from."""
+def _documents(shared: Path, law_seed: int = 7) -> list[tuple[str, str, str, str]]:
+    """(corpus, source, doc_type, text) of every document drawn from (60 statutes drawn with ``law_seed``)."""
     docs = [
         ("seeds", p.name, "新闻报道", p.read_text(encoding="utf-8"))
         for p in sorted((shared / "corpora/seeds").glob("*.txt"))
@@ -67,7 +67,7 @@ def _documents(shared: Path) -> list[tuple[str, str, str, str]]:
         doc_type = types.get(record["docid"]) or "政策文件"
         docs.append(("ncp-policies", record["docid"], doc_type, record["text"]))
     laws = sorted((shared / "corpora/lawrefbook").glob("*/*.md"))
-    for path in random.Random(7).sample([p for p in laws if not p.name.startswith("_")], 60):
+    for path in random.Random(law_seed).sample([p for p in laws if not p.name.startswith("_")], 60):
         docs.append(
             (
                 "lawrefbook",

@@ -244,6 +244,9 @@ def mechanism_names(text: str, doc_type: str) -> list[str]:
         ("建立供水、燃气企业与物业、社区联动机制，开展代办缴费。", "新闻报道"),
         ("复工复产的企业应当履行主体责任，建立健康申报制度。", "新闻报道"),
         ("各地要加快建立健全疫情防控工作机制。", "政策文件"),
+        ("某银行推出“快易贷”产品，降低小微企业融资成本。", "新闻报道"),
+        ("充分发挥12315热线和全国12315平台作用。", "政策文件"),
+        ("各地要推出“不见面”审批，减少人员聚集。", "新闻报道"),
     ],
 )
 def test_menu_items_generic_kinds_and_enterprise_duties_are_no_mechanisms(text: str, doc_type: str) -> None:
@@ -257,6 +260,12 @@ def test_menu_items_generic_kinds_and_enterprise_duties_are_no_mechanisms(text: 
         ("指挥部决定从即日起建立疫情防控举报奖励制度。", "政策文件", "疫情防控举报奖励制度"),
         ("引导企业和劳动者通过“一网通办”平台，推行不见面服务。", "新闻报道", "“一网通办”平台"),
         ("压实“菜篮子”市长负责制，确保重要农产品供应。", "政策文件", "“菜篮子”市长负责制"),
+        ("市税务局上线“一键退税”服务，纳税人足不出户即可办理。", "新闻报道", "“一键退税”服务"),
+        ("区司法局推出“法律服务直通车”，送法进企业。", "新闻报道", "“法律服务直通车”"),
+        ("市卫健委开通线上心理援助平台，提供免费咨询。", "新闻报道", "线上心理援助平台"),
+        ("上海市行政执法公示制度也不断完善。", "新闻报道", "行政执法公示制度"),
+        ("完善本市企业融资服务中心功能，提高首贷率。", "政策文件", "企业融资服务中心"),
+        ("医院严格实行预检分诊制度和首诊负责制。", "新闻报道", "预检分诊制度"),
     ],
 )
 def test_named_mechanisms_are_still_found(text: str, doc_type: str, name: str) -> None:
@@ -264,17 +273,17 @@ def test_named_mechanisms_are_still_found(text: str, doc_type: str, name: str) -
 
 
 def test_mechanism_sample_precision_and_recall() -> None:
-    """The labelled sample of benchmarks/data/mechanisms_dev (both halves): precision ≥ 0.9, recall not below the
-    0.656 of the extractor before the precision rules."""
+    """The labelled sample of benchmarks/data/mechanisms_dev (both halves, both rounds): precision ≥ 0.9, recall
+    not below the 0.683 it has now (0.598 before the rules for practices without a cue word, 8f6f053)."""
     spec = importlib.util.spec_from_file_location("mechanisms_dev", BENCHMARKS / "mechanisms_dev.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench  # its dataclasses look their module up
     spec.loader.exec_module(bench)
     result = bench.score(bench.load_sample(), "all")
-    assert result.labelled == 64
-    assert result.precision >= 0.9
-    assert result.recall >= 0.656
+    assert result.labelled == 82
+    assert result.precision >= 0.9, result.precision
+    assert result.recall >= 0.68, result.recall
 
 
 @pytest.mark.parametrize(
@@ -290,8 +299,14 @@ def test_mechanism_sample_precision_and_recall() -> None:
             "由重庆市大数据发展局研发的系统上线。",
         ),
         ("【相关解读】通州区建立了服务机制。", "通州区建立了服务机制。"),
+        ("|\n要闻\n|\n|\n在北京市率先建立服务中心。", "要闻 在北京市率先建立服务中心。"),
         ("图为通州区“小微企业法治体检中心”活动现场。", ""),
         ("市民通过“渝快办”反映，记者从市里获悉。", "市民通过“渝快办”反映，记者从市里获悉。"),
+        ("重庆日报讯 重庆日报记者2月18日从璧山区了解到，璧山区构建了责任体系。", "璧山区构建了责任体系。"),
+        ("新华社南宁2月4日电记者从自治区指挥部获悉，医院开工建设。", "医院开工建设。"),
+        ("广西加紧建设定点医院 新华社南宁2月4日电记者从指挥部获悉，医院开工。", "广西加紧建设定点医院 医院开工。"),
+        ("中证网讯2月25日，微众银行推出免手续费服务。", "2月25日，微众银行推出免手续费服务。"),
+        ("记者了解到，作为上海的政务服务品牌，“一网通办”公布清单。", "作为上海的政务服务品牌，“一网通办”公布清单。"),
     ],
 )
 def test_descriptions_lose_bylines_datelines_and_scrape_debris(scraped: str, readable_text: str) -> None:

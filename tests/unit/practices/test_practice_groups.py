@@ -50,3 +50,15 @@ def test_records_merge_within_nested_regions_only() -> None:
         ]
     )
     assert sorted(sorted(n["id"] for n in g) for g in groups) == [["a", "b"], ["c"], ["d", "e"], ["f"]]
+
+
+def test_one_document_s_mechanisms_with_a_shared_ending_stay_apart() -> None:
+    groups = practice_groups(
+        [
+            {**record("a", "水运工程造价人员管理平台", "100000"), "doc_id": "notice"},
+            {**record("b", "公路工程造价人员管理平台", "100000"), "doc_id": "notice"},
+            {**record("c", "小微企业法治体检中心", "110112"), "doc_id": "report"},
+            {**record("d", "公共法律服务企业法治体检中心", "110112"), "doc_id": "news"},
+        ]
+    )
+    assert sorted(sorted(n["id"] for n in g) for g in groups) == [["a"], ["b"], ["c", "d"]]
