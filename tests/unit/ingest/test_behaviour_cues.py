@@ -77,6 +77,31 @@ def _facts(text: str) -> dict[str, object]:
             "payment_difficulty",
             True,
         ),
+        # newer (2021–2026) support policies
+        ("对于首次纳入规上服务业企业库的", "first_time_above_scale", True),
+        ("首次纳入规模以上工业统计的企业", "first_time_above_scale", True),
+        (
+            "县级以下中小微企业吸纳毕业年度高校毕业生就业，且签订1年以上劳动合同、缴纳社会保险的",
+            "labour_contract_years",
+            1.0,
+        ),
+        ("县级以下中小微企业吸纳毕业年度高校毕业生就业，且签订1年以上劳动合同、缴纳社会保险的", "insures_hires", True),
+        (
+            "县级以下中小微企业吸纳毕业年度高校毕业生就业，且签订1年以上劳动合同、缴纳社会保险的",
+            "hires_recent_graduates",
+            True,
+        ),
+        ("与用人单位签订期限不低于1年的劳动合同", "labour_contract_years", 1.0),
+        (
+            "与重点群体签订1年以上劳动合同,并按规定为重点群体新缴纳或继续缴纳基本养老保险费、基本医疗保险费、失业保险费",
+            "insures_hires",
+            True,
+        ),
+        ("对招用毕业年度及离校两年内未就业高校毕业生及16—24岁登记失业青年的", "hires_registered_unemployed", True),
+        ("招用本市登记失业人员，签订1年以上劳动合同的", "hires_registered_unemployed", True),
+        ("对吸纳脱贫劳动力稳定就业6个月以上的就业帮扶车间", "hires_poverty_relieved", True),
+        ("对吸纳脱贫劳动力稳定就业6个月以上的就业帮扶车间", "hires_employed_months", 6.0),
+        ("企业更新用能设备、总投资30万元以上的", "investment_wan", 30.0),
     ],
 )
 def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value: object) -> None:
@@ -97,6 +122,11 @@ def test_a_phrase_without_the_cue_names_no_such_fact() -> None:
     )
     # the premiums an amount is reckoned on are its input (unemployment_insurance_paid_wan), not a condition
     assert "unemployment_insured" not in _facts("按其上年度实际缴纳失业保险费的50%给予稳岗返还")
+    # organising a labour export hires no one; premiums an amount is reckoned on are not insuring one's hires
+    assert "hires_poverty_relieved" not in _facts("组织当地脱贫人口有组织劳务输出且稳定就业3个月以上")
+    assert "insures_hires" not in _facts("按其上年度实际缴纳社会保险费的50%给予补贴")
+    # an investment stated as a benefit's base is no threshold
+    assert "investment_wan" not in _facts("按项目总投资的10%给予补助，最高500万元")
 
 
 def test_every_occurrence_of_a_cue_is_masked_so_a_covered_restriction_is_not_asked_again() -> None:
