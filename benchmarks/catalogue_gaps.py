@@ -2,7 +2,9 @@
 
 Ingests ``docs.jsonl`` (reference data + every document, lexical-only index) the way
 ``benchmarks/eligibility_eval.py`` does, takes every behaviour/``other`` condition of every measure, and prints,
-for the documents at even and at odd positions of the sorted source ids separately, the share of those
+for the two halves of the documents separately (the parity of the source id's CRC-32, so a document stays in its
+half whatever the extractors make of the others; before 2026-12-07's second session it was the position among
+the documents that had measures, which moved whenever a gate changed), the share of those
 conditions with a catalogue fact (``eligibility/resources/facts.tsv``) — the rest are asked in their own words.
 ``--half even`` (or ``odd``) scores one half only; ``--list`` also lists the scored conditions without a fact,
 grouped under the most frequent word (rjieba) each contains, largest group first, so the catalogue can grow
@@ -17,6 +19,7 @@ import argparse
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -39,8 +42,13 @@ HALVES = ("even", "odd")
 _STOP = {"企业", "单位", "的", "和", "及", "或", "等", "对", "在", "为", "与", "个体工商户", "经营", "疫情", "期间"}
 
 
+def half_of(source_id: str) -> str:
+    """The half of a document: the parity of its id's CRC-32, fixed whatever the extractors make of the corpus."""
+    return HALVES[zlib.crc32(source_id.encode("utf-8")) % 2]
+
+
 def conditions_by_half(data_dir: Path, docs: Path) -> dict[str, list[ConditionSpec]]:
-    """Every behaviour/other condition of the corpus, under the half (even/odd sorted source id) of its document."""
+    """Every behaviour/other condition of the corpus, under the half (``half_of``) of its document."""
     services = build_services(Settings(policykg_data_dir=data_dir, policykg_embedder="none"))  # type: ignore[call-arg]
     try:
         if not services.store.count("NormativeDocument"):
@@ -51,12 +59,11 @@ def conditions_by_half(data_dir: Path, docs: Path) -> dict[str, list[ConditionSp
         measures = measures_from_graph(services.store)
     finally:
         services.close()
-    position = {doc: i for i, doc in enumerate(sorted({m.source_id for m in measures}))}
     halves: dict[str, list[ConditionSpec]] = {half: [] for half in HALVES}
     for m in measures:
         for c in m.conditions:
             if c.dimension in ("behaviour", "other"):
-                halves[HALVES[position[m.source_id] % 2]].append(c)
+                halves[half_of(m.source_id)].append(c)
     return halves
 
 
