@@ -31,6 +31,7 @@ from ingest.extractors.demonstration_text import load_resource, name_key  # noqa
 from ingest.extractors.demonstrations import extract_demonstrations  # noqa: E402
 from ingest.metadata import extract_metadata  # noqa: E402
 from ingest.normalize import clean_text  # noqa: E402
+from ingest.pipeline import document_context  # noqa: E402
 from ingest.readers import SourceDocument  # noqa: E402
 from ontology.text import to_simplified  # noqa: E402
 
@@ -72,18 +73,7 @@ def ingest_context(passage_id: str, text: str) -> DocumentContext:
     cleaned = clean_text(text)
     norm_text = to_simplified(cleaned.text)
     meta = extract_metadata(source, cleaned.text, norm_text)
-    return DocumentContext(
-        doc_id=passage_id,
-        source_id=passage_id,
-        text=cleaned.text,
-        norm_text=norm_text,
-        title=meta.title,
-        doc_type=meta.doc_type.value,
-        region_code=meta.region_code,
-        issuers=tuple(meta.issuers),
-        date_published=meta.date_published,
-        date_effective=meta.date_effective,
-    )
+    return document_context(passage_id, passage_id, cleaned.text, norm_text, meta)
 
 
 def found_designations(passage_id: str, text: str) -> list[dict[str, object]]:

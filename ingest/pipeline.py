@@ -573,9 +573,21 @@ def _context(
         )
         for i, d in enumerate(drafts)
     )
+    return document_context(source.source_id, doc_id, text, norm_text, meta, spans)
+
+
+def document_context(
+    source_id: str,
+    doc_id: str,
+    text: str,
+    norm_text: str,
+    meta: DocumentMetadata,
+    clauses: tuple[ClauseSpan, ...] = (),
+) -> DocumentContext:
+    """What the extractors are given of one document: its text, Simplified twin, metadata and clause spans."""
     return DocumentContext(
         doc_id=doc_id,
-        source_id=source.source_id,
+        source_id=source_id,
         text=text,
         norm_text=norm_text,
         title=meta.title,
@@ -584,5 +596,5 @@ def _context(
         issuers=tuple(meta.issuers),
         date_published=meta.date_published,
         date_effective=meta.date_effective,
-        clauses=spans,
+        clauses=clauses,
     )

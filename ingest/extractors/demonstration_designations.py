@@ -76,8 +76,9 @@ MAX_SUBJECT = 160
 MIN_UNQUOTED_NAME = 4
 UNQUOTED_AGENCY = re.compile(r"^(?:人民政府|政府|[\u4e00-\u9fff]{2,10}?(?:局|厅|委员会|办公室))的?")
 UNQUOTED_TAIL = re.compile(r"(?:等[\d一二三四五六七八九十百]*个?项目|等|的?项目)$")
-UNQUOTED_TIME = re.compile(r"(?:于|在)?(?:(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|近日|日前|今年|去年)$")
-CLAUSE_TIME = re.compile(r"(?:自|于|在)?(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?")
+_DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?"
+UNQUOTED_TIME = re.compile(rf"(?:于|在)?(?:{_DATE}|近日|日前|今年|去年)$")
+CLAUSE_TIME = re.compile(rf"(?:自|于|在)?{_DATE}")
 COUNT_WORDS = re.compile(r"^[\d一二三四五六七八九十百两]+个")
 
 
