@@ -288,6 +288,8 @@ _METRIC_FACTS = {
     "产值": "output_value_wan",
     "纳税额": "tax_paid_wan",
     "投资额": "investment_wan",
+    "总投资": "investment_wan",
+    "固定资产投资": "investment_wan",
 }
 _METRIC = re.compile(
     rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|突破|不低于|不少于)?"
@@ -441,7 +443,7 @@ _OPENING_BEFORE_OPTION = re.compile(
     r"(?:^|[。；;：:\s）)，,])([^，,。；;：:\s]{4,60})[，,]\s*(?:可选择|可以选择|可按|可|均可|准予|允许)"
 )
 # "X的企业，…" opening a sentence, and "对 X 企业" without 的: X restricts the beneficiary
-_BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构|纳税人)"
+_BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构|纳税人|项目)"
 _SUBJECT = re.compile(rf"(?:^|[。；：:、）)\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
 _TARGET_NOUN = re.compile(rf"对于?([^。；，,的]{{2,40}}?){_BENEFICIARY}")
 # "鼓励企业 X，并给予…": doing X is the condition of the reward
@@ -454,24 +456,34 @@ _FILLER = re.compile(
     r"均|全部|所有|各|其|对|于|为|中|上述|以下|以上|条件|符合|规定|确|\d+|[、，,（）()“”\s]"
 )
 MIN_RESIDUAL = 2
+_SCOPE_OPENERS = "。；;：:，,、）)\n "
 
 
 def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Found]:
     """Beneficiary restrictions left over after the known conditions: kept as ``other`` conditions (unknown)."""
     found: list[Found] = []
-    spans = [(m.start(1), m.end(1)) for m in _TARGET.finditer(text, start, end)]
-    spans += [(m.start(1), m.end(1)) for m in _CONDITIONAL.finditer(text, start, end)]
-    spans += [(m.start(1), m.end(1)) for m in _ENCOURAGED.finditer(text, start, end)]
-    spans += [(m.start(1), m.end(1)) for m in _SUBJECT.finditer(text, start, end)]
-    spans += [(m.start(1), m.end(1)) for m in _LEADING_CONDITION.finditer(text, start, end)]
-    spans += [(m.start(1), m.end(1)) for m in _TARGET_NOUN.finditer(text, start, end)]
-    spans += [(m.start(1), m.end(1)) for m in _OPENING_BEFORE_OPTION.finditer(text, start, end)]
+    patterns = (_TARGET, _CONDITIONAL, _ENCOURAGED, _LEADING_CONDITION, _TARGET_NOUN, _OPENING_BEFORE_OPTION)
+    spans = [(m.start(1), m.end(1)) for pattern in patterns for m in pattern.finditer(text, start, end)]
+    # a subject phrase may open the scope, after the punctuation that ends the sentence before it ("^" does not
+    # match at a search's start position)
+    lo = start - 1 if start > 0 and text[start - 1] in _SCOPE_OPENERS else start
+    spans += [_without_opening(text, m.start(1), m.end(1)) for m in _SUBJECT.finditer(text, lo, end)]
     for a, b in sorted(set(spans)):
         if any(fa <= a and b <= fb for fa, fb in ((f.start, f.end) for f in found)):
             continue
         if restricts(text, a, b, taken):
             found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b])))
     return found
+
+
+# what opens a subject phrase without restricting: an item's number, 对(于), 针对, 就
+_OPENING_WORDS = re.compile(r"(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.])?\s*(?:对于|针对|对|就)?")
+
+
+def _without_opening(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a subject phrase without its item number and its opening 对/对于/针对/就."""
+    opening = _OPENING_WORDS.match(text, start, end)
+    return (opening.end() if opening and opening.end() < end else start), end
 
 
 def restricts(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> bool:

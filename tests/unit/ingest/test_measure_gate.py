@@ -153,6 +153,26 @@ def test_designations_a_measure_rewards_and_sales_thresholds_are_structured() ->
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("企业更新用能设备、总投资30万元以上的", 30.0), ("新引进固定资产投资1亿元以上的新征用地项目", 10000.0)],
+)
+def test_an_investment_threshold_is_a_money_threshold_on_the_investment_fact(text: str, value: float) -> None:
+    (threshold,) = find_metric_thresholds(text, 0, len(text))
+    condition = threshold.condition
+    assert (condition.dimension, condition.fact, condition.operator, condition.value) == (
+        "revenue_wan",
+        "investment_wan",
+        ">=",
+        value,
+    )
+
+
+def test_an_investment_stated_as_a_benefits_base_is_no_threshold() -> None:
+    text = "按项目总投资的10%给予补助，最高500万元"
+    assert find_metric_thresholds(text, 0, len(text)) == []
+
+
 def test_a_request_to_the_agencies_addressed_is_a_directive() -> None:
     from ingest.extractors.measure_gate import clause_refusal
 
