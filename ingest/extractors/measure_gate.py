@@ -146,6 +146,9 @@ _INDIVIDUAL = re.compile(rf"^[^。；，,]{{0,12}}{_PERSON}")
 _INDIVIDUAL_SUBJECT = re.compile(rf"^(对|向|为)?{_PERSON}(?![和与及、]企业)")
 _ENTERPRISE = re.compile(r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户")
 _MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)+")
+# what is already in place (在落实好…税收减免政策的基础上): a grant named there is the context, not this clause's
+_EXISTING_CONTEXT = re.compile(r"在[^。；]*?的基础上")
+_GRANT_WORDS = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还|扣除|延长|延期|缓缴|优惠")
 
 
 def clause_refusal(clause_text: str) -> str | None:
@@ -158,6 +161,8 @@ def clause_refusal(clause_text: str) -> str | None:
         return "适用范围或定义"
     if _PREFACE.search(text):
         return "引言"
+    if _EXISTING_CONTEXT.search(text) and not _GRANT_WORDS.search(_EXISTING_CONTEXT.sub("", text)):
+        return "只提及已有政策"
     if (_INDIVIDUAL.search(text) and not _ENTERPRISE.search(text)) or _INDIVIDUAL_SUBJECT.search(text):
         return "面向个人"
     directive = _DIRECTIVE.search(text)

@@ -246,6 +246,22 @@ def test_a_preface_announcing_what_follows_is_no_measure(clause: str) -> None:
 @pytest.mark.parametrize(
     ("clause", "reason"),
     [
+        (
+            "9.着力支持小微企业。在不折不扣落实好小微企业增值税、企业所得税等普惠性税收减免政策的基础上，帮助解决实际困难。",
+            "只提及已有政策",
+        ),
+        ("对企业用于疫情防控的研发支出，在按规定据实扣除的基础上，再按照实际发生的研发费用的75%在税前加计扣除；", None),
+        ("在中央财政给予50%贴息支持的基础上，省级财政统筹资金再给予25%的贴息支持。", None),
+        ("在延长2月份申报纳税期限的基础上，对受疫情影响办理申报仍有困难的纳税人，可依法申请进一步延期。", None),
+    ],
+)
+def test_a_grant_named_only_as_what_is_already_in_place_is_no_measure(clause: str, reason: str | None) -> None:
+    assert clause_refusal(clause) == reason
+
+
+@pytest.mark.parametrize(
+    ("clause", "reason"),
+    [
         ("按照个人基本养老保险费、失业保险费缴费总额的25%给予补贴。", None),
         ("对个人所得税应纳税额减半征收的企业，给予奖励。", None),
         ("对个人给予一次性求职补贴。", "面向个人"),
