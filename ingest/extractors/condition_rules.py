@@ -23,6 +23,7 @@ from pathlib import Path
 import rjieba
 
 from ingest.extractors.industry_names import standard_industry_phrases
+from ingest.structure import chinese_number
 from ontology.eligibility import ConditionSpec
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
@@ -418,6 +419,12 @@ def find_ownership(text: str, start: int, end: int) -> list[Found]:
 
 
 # --- behaviour and other -----------------------------------------------------------------------------------
+def _stated_number(numeral: str) -> float:
+    """The number a cue states, in digits (3.62) or as a Chinese numeral (三, 十二)."""
+    parsed = chinese_number(numeral)
+    return float(numeral) if parsed is None else float(parsed)
+
+
 def find_behaviour(text: str, start: int, end: int) -> list[Found]:
     """Behaviour/other cue phrases, every occurrence (first cue wins where two overlap), so that each is masked
     from the restrictions left over; the measure keeps one condition per fact (the first)."""
@@ -426,7 +433,7 @@ def find_behaviour(text: str, start: int, end: int) -> list[Found]:
         for m in pattern.finditer(text, start, end):
             if any(f.start < m.end() and m.start() < f.end for f in found):
                 continue
-            stated = float(m.group("n")) if value is None else value  # None: the number the phrase states
+            stated = _stated_number(m.group("n")) if value is None else value  # None: the number the phrase states
             found.append(Found(m.start(), m.end(), ConditionSpec(dim, op, stated, m.group(), fact)))
     return found
 
