@@ -154,6 +154,19 @@ def test_designations_a_measure_rewards_and_sales_thresholds_are_structured() ->
 
 
 @pytest.mark.parametrize(
+    ("text", "designation"),
+    [
+        ("对新获批市级智能制造示范工厂的企业，予以不超过10万元的奖励", "市级智能制造示范工厂"),
+        ("对于被认定为国家级、省级软件名园(基地)的软件园区，给予运营主体最高100万元支持", "国家级、省级软件"),
+        ("对全省4A级及以上旅游景区新增贷款产生的利息给予贴息", "4A级及以上旅游景区"),
+    ],
+)
+def test_a_designation_obtained_or_held_is_a_qualification(text: str, designation: str) -> None:
+    names = [name for f in find_conferred(text, 0, len(text)) for name in f.condition.value]  # type: ignore[union-attr]
+    assert any(name.startswith(designation) for name in names)
+
+
+@pytest.mark.parametrize(
     ("text", "value"),
     [("企业更新用能设备、总投资30万元以上的", 30.0), ("新引进固定资产投资1亿元以上的新征用地项目", 10000.0)],
 )
