@@ -299,7 +299,18 @@ def measure_conditions(
     taken += _home_mentions(norm_text, scopes, home)
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
-    return _dedupe(found)
+    return _dedupe(_without_industries_in_designations(found))
+
+
+def _without_industries_in_designations(found: list[Found]) -> list[Found]:
+    """Drop an industry read inside a designation's name (制造 in 国家智能制造示范工厂): the designation is the
+    condition, and a firm of any industry may hold it."""
+    designations = [f for f in found if f.condition.dimension == Dim.QUALIFICATION]
+    return [
+        f
+        for f in found
+        if f.condition.dimension != Dim.INDUSTRY or not any(d.start <= f.start and f.end <= d.end for d in designations)
+    ]
 
 
 def _home_mentions(text: str, scopes: list[tuple[int, int]], home: str) -> list[tuple[int, int]]:

@@ -104,3 +104,10 @@ def test_a_short_item_naming_its_benefit_is_a_measure_under_a_preamble_but_a_hea
     text = "对小微企业，实施以下措施：\n二、减免税费\n（一）免征3个月增值税。\n（二）免收检测费用。\n"
     assert [text[m.start : m.end] for m in find_measures(text)] == ["（一）免征3个月增值税。", "（二）免收检测费用。"]
     assert find_measures("二、减免税费\n（一）免征3个月增值税。\n") == []  # no preamble says whom it is for
+
+
+def test_an_industry_named_inside_a_designation_is_no_industry_condition() -> None:
+    (measure,) = _measures("一、对通过国家智能制造能力成熟度评估的企业，给予10万元一次性奖励。")
+    _, dims = measure
+    assert "qualification" in dims
+    assert "industry" not in dims
