@@ -356,6 +356,8 @@ def find_conferred(text: str, start: int, end: int) -> list[Found]:
 _GROWTH = re.compile(
     r"(?:增速|增幅|增长率|同比增长|同比增幅|同比下降|同比减少|下降幅度|降幅|减少幅度)(?:达到|不低于|超过|高于|在)?"
     r"\s*\d+(?:\.\d+)?\s*[%％](?:以上|及以上)?"
+    # …or growth of a named figure without a number (营业额增长给予奖励, 零售额同比正增长的)
+    r"|(?:零售额|营业额|销售额|营业收入|销售收入|主营业务收入|产值|增加值)(?:同比|较上年)?(?:实现)?正?增长(?![率速幅])"
 )
 
 

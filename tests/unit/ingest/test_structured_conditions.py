@@ -206,3 +206,8 @@ def test_industries_a_policy_already_covered_are_no_beneficiaries_of_its_extensi
     text = "在已实施制造业等6个行业增值税留抵退税政策基础上,将批发和零售业等7个行业企业纳入全额退还增量留抵税额政策范围"
     (found,) = find_industries(text, 0, len(text))
     assert "C" not in found.condition.value and "F" in found.condition.value
+
+
+def test_growth_of_a_named_figure_without_a_number_is_a_condition() -> None:
+    text = "对批发零售企业零售额、住宿餐饮企业营业额增长给予奖励，增长率另行公布"
+    assert [f.condition.text for f in find_growth_thresholds(text, 0, len(text))] == ["营业额增长"]
