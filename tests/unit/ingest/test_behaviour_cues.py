@@ -93,6 +93,7 @@ def _facts(text: str) -> dict[str, object]:
         ),
         ("与用人单位签订期限不低于1年的劳动合同", "labour_contract_years", 1.0),
         ("依法签订一年及以上期限劳动合同", "labour_contract_years", 1.0),
+        ("加快办理小微企业留抵退税，集中退还存量留抵税额", "retained_vat_credit", True),
         ("对吸纳脱贫劳动力稳定就业三个月以上的企业", "hires_employed_months", 3.0),
         (
             "与重点群体签订1年以上劳动合同,并按规定为重点群体新缴纳或继续缴纳基本养老保险费、基本医疗保险费、失业保险费",
