@@ -18,8 +18,10 @@ _CAP_BEFORE = re.compile(r"(最高|最多|上限|封顶|不超过|不高于|最�
 _TOTAL = re.compile(r"(总额|总量|总规模|资金池|累计|合计|共计|总计|安排|统筹|筹集|设立)[^，,。；;0-9]{0,6}$")
 _THRESHOLD_AFTER = re.compile(r"(以上|以下|及以上|及以下|\(含\)|（含）|的(企业|部分|项目)|规模)")
 _THRESHOLD_BEFORE = re.compile(
-    r"(达到|超过|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入)[^，,。；;0-9]{0,4}$"
+    r"(达到|超过|突破|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入)[^，,。；;0-9]{0,4}$"
 )
+# the next item of a list of thresholds (突破1000万元、2000万元、1亿元的): a threshold too
+_LIST_ITEM = re.compile(r"\s*[、和及或]\s*")
 _PER_UNIT = re.compile(r"每(人|亩|个|吨|平方米|月|天|次|笔|名)[^，。；]{0,6}$")
 _RATE = re.compile(
     r"(按照?|按其|以|返还其?|补贴其?|补助其?|给予其?|减免其?|奖励其?)([^，,。；;%０-９0-9]{2,40}?)的?\s*(\d+(?:\.\d+)?)\s*[%％]"
@@ -37,6 +39,7 @@ def _amounts(text: str, start: int, end: int) -> tuple[list[float], list[float]]
     company must reach (达到…以上, 销售额…) and totals (资金总额, 累计 …) left out."""
     caps: list[float] = []
     granted: list[float] = []
+    threshold_end = -1  # where the last threshold amount ended
     for m in _AMOUNT.finditer(text, start, end):
         before, after = text[max(start, m.start() - 12) : m.start()], text[m.end() : m.end() + 4]
         amount = float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1)
@@ -46,7 +49,11 @@ def _amounts(text: str, start: int, end: int) -> tuple[list[float], list[float]]
             continue
         if _CAP_BEFORE.search(before):
             caps.append(amount)
-        elif not _THRESHOLD_BEFORE.search(before):
+        elif _THRESHOLD_BEFORE.search(before) or (
+            threshold_end >= 0 and _LIST_ITEM.fullmatch(text, threshold_end, m.start())
+        ):
+            threshold_end = m.end()
+        else:
             granted.append(amount)
     return caps, granted
 

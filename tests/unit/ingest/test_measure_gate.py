@@ -282,3 +282,10 @@ def test_a_grant_named_only_as_what_is_already_in_place_is_no_measure(clause: st
 )
 def test_a_personal_contribution_or_tax_names_no_individual_beneficiary(clause: str, reason: str | None) -> None:
     assert clause_refusal(clause) == reason
+
+
+def test_every_item_of_a_list_of_thresholds_is_a_threshold_not_a_grant() -> None:
+    text = "年销售收入首次突破1000万元、2000万元、1亿元的，分别给予一次性奖励10万元、20万元、100万元。"
+    assert max_amount_wan(text, 0, len(text)) == 100.0
+    capped = "对销售额达到500万元的企业，最高不超过20万元"
+    assert max_amount_wan(capped, 0, len(capped)) == 20.0
