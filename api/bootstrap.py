@@ -108,6 +108,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
     """
     from search.expansion import Feedback, Thesaurus
     from search.indexes.base import SearchIndex
+    from search.ranking import Fusion
     from search.rerank import LinearReranker
     from search.service import SearchService
 
@@ -127,6 +128,13 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         vector_cache=data_dir / SEARCH_DIR_NAME / "vector-cache",
         lexical_weight=settings.policykg_lexical_weight,
         vector_weight=settings.policykg_vector_weight,
+        fusion=Fusion(
+            lexical_depth=settings.policykg_lexical_depth,
+            vector_depth=settings.policykg_vector_depth,
+            confidence_exponent=settings.policykg_confidence_exponent,
+            context_weight=settings.policykg_context_weight,
+            context_units=settings.policykg_context_units,
+        ),
         reranker=LinearReranker.load() if settings.policykg_rerank else None,
         thesaurus=Thesaurus.load(settings.policykg_query_thesaurus) if settings.policykg_query_thesaurus else None,
         feedback=Feedback(weight=settings.policykg_query_feedback) if settings.policykg_query_feedback else None,

@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     )
     policykg_lexical_weight: float = Field(1.0, ge=0)
     policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
+    policykg_lexical_depth: int = Field(200, ge=1, description="How many BM25 units enter the fusion.")
+    policykg_vector_depth: int = Field(200, ge=1, description="How many nearest units by vector enter the fusion.")
+    policykg_confidence_exponent: float = Field(
+        4.0,
+        ge=0,
+        description="γ of the vector weight's scaling by BM25's confidence, w · (b2 / b1)^γ (search/ranking.py).",
+    )
+    policykg_context_weight: float = Field(
+        0.2, ge=0, description="λ: weight of a unit's document context (the sum of its document's best fused scores)."
+    )
+    policykg_context_units: int = Field(2, ge=1, description="n: how many of a document's best units its context sums.")
     policykg_rerank: bool = Field(
         True, description="Rerank hybrid results with the shipped learned model (search/resources/reranker.json)."
     )

@@ -28,6 +28,7 @@ split, NCP's further questions). A run never scores questions it learned from.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import subprocess
@@ -46,6 +47,7 @@ from ingest.reference import reference_change
 from ontology.answered import AnsweredQuestion
 from ontology.clock import utc_now
 from search.expansion import Feedback, Thesaurus
+from search.ranking import Fusion
 from search.rerank import LinearReranker
 from search.types import SearchRequest
 
@@ -182,6 +184,15 @@ def embedder_settings(data_dir: Path, embedder: str | None) -> Settings:
     return Settings(policykg_data_dir=data_dir, **chosen)  # type: ignore[call-arg, arg-type]
 
 
+def fusion_setting(served: Fusion, setting: str) -> Fusion:
+    """``served`` with the fields a ``--fusion`` setting names (``lexical_depth=400/context_units=3``)."""
+    changes: dict[str, Any] = {}
+    for pair in filter(None, setting.split("/")):
+        key, _, value = pair.partition("=")
+        changes[key] = type(getattr(served, key))(float(value))
+    return dataclasses.replace(served, **changes)
+
+
 def main() -> None:
     """Run the evaluation and print one line of scores per mode."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -227,6 +238,12 @@ def main() -> None:
         default="",
         help="then run hybrid once with each of these reranker files, comma-separated (search/rerank.py's format)",
     )
+    parser.add_argument(
+        "--fusion",
+        default="",
+        help="then run every mode once per fusion setting, comma-separated, each a '/'-separated list of "
+        "search.ranking.Fusion fields, e.g. lexical_depth=400/vector_depth=400,confidence_exponent=2",
+    )
     parser.add_argument("--gold", type=Path, help="score this labelled file instead (same format, e.g. a dev split)")
     args = parser.parse_args()
     if args.gold is None and (args.learn == "all" or (args.learn == "even" and args.split != "odd")):
@@ -266,31 +283,41 @@ def main() -> None:
         "feedback": (None, Feedback()),
         "both": (thesaurus, Feedback()),
     }
-    # (mode, lexical:vector weights, expansion, reranker file, headings rebuild, title:headings field weights)
+    # (mode, lexical:vector weights, expansion, reranker file, headings rebuild, title:headings field weights,
+    # fusion setting)
     runs: list[tuple[Any, ...]] = [
-        (mode, None, expand, None, False, None) for expand in args.expand.split(",") for mode in args.modes.split(",")
+        (mode, None, expand, None, False, None, "")
+        for expand in args.expand.split(",")
+        for mode in args.modes.split(",")
     ]
     runs += [
-        ("hybrid", tuple(float(w) for w in pair.split(":")), "served", None, False, None)
+        ("hybrid", tuple(float(w) for w in pair.split(":")), "served", None, False, None, "")
         for pair in args.weights.split(",")
         if pair
     ]
     runs += [
-        ("hybrid", None, expand, Path(p), False, None)
+        ("hybrid", None, expand, Path(p), False, None, "")
         for expand in args.expand.split(",")
         for p in args.rerankers.split(",")
         if p
     ]
     if args.headings:
         runs += [
-            (mode, None, expand, None, True, None)
+            (mode, None, expand, None, True, None, "")
             for expand in args.expand.split(",")
             for mode in args.modes.split(",")
         ]
     runs += [
-        (mode, None, expand, None, False, tuple(float(w) for w in pair.split(":")))
+        (mode, None, expand, None, False, tuple(float(w) for w in pair.split(":")), "")
         for pair in args.fields.split(",")
         if pair
+        for expand in args.expand.split(",")
+        for mode in args.modes.split(",")
+    ]
+    runs += [
+        (mode, None, expand, None, False, None, setting)
+        for setting in args.fusion.split(",")
+        if setting
         for expand in args.expand.split(",")
         for mode in args.modes.split(",")
     ]
@@ -309,7 +336,8 @@ def main() -> None:
         service = services.search
         reranker = service.reranker
         served = (service.thesaurus, service.feedback, service.thesaurus_scope)
-        for mode, weights, expand, reranker_file, headings, fields in runs:
+        served_fusion = service.fusion
+        for mode, weights, expand, reranker_file, headings, fields, setting in runs:
             if position and mode == "lexical":
                 continue  # BM25 alone does not depend on the embedder
             if headings and not service.heading_tokens:
@@ -323,6 +351,7 @@ def main() -> None:
                 rebuilt = service.sync(store)
                 elapsed = time.perf_counter() - started
                 print(f"sync with fields {fields}: {rebuilt.units} units in {elapsed:.1f} s", flush=True)
+            service.fusion = fusion_setting(served_fusion, setting)
             if weights is not None:
                 service.lexical_weight, service.vector_weight = weights
             service.reranker = None if mode == "fused" else reranker
@@ -340,9 +369,11 @@ def main() -> None:
             label += f"[{reranker_file.stem}]" if reranker_file is not None else ""
             label += ("" if expand == "served" else f"+{expand}") + ("+headings" if headings else "")
             label += f"+fields{fields[0]:g}_{fields[1]:g}" if fields is not None else ""
+            label += f"+{setting}" if setting else ""
             label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
             mode = "hybrid" if mode == "fused" else mode
-            run = data_dir.parent / f"run-{args.set}-{label.replace(' ', '-').replace(':', '_')}.jsonl"
+            run_name = label.replace(" ", "-").replace(":", "_").replace("/", "_")
+            run = data_dir.parent / f"run-{args.set}-{run_name}.jsonl"
             template = SearchRequest(query="-", top=args.top, mode=mode)  # type: ignore[arg-type]
             started = time.perf_counter()
             with run.open("w", encoding="utf-8") as out:

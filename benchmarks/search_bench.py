@@ -41,7 +41,8 @@ from api.settings import Settings
 from search.embedders import build_embedder
 from search.embedders.use import PARALLEL_MIN_TEXTS
 from search.indexes.embedded import EmbeddedIndex
-from search.service import CANDIDATES, SearchService
+from search.ranking import CANDIDATES
+from search.service import SearchService
 from search.sync import read_documents
 from search.types import SearchRequest
 from search.units import vector_chunks

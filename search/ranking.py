@@ -19,9 +19,10 @@ of its document (``with_document_context``): ``fused(u) + λ · Σ`` of the ``n`
 document, so an article of a law many of whose articles match ranks above a lone match elsewhere.
 
 Tuned on half of STARD train (even positions) and NCP dev with ``benchmarks/retrieval_eval.py``: vector weight
-0.6, γ = 4, λ = 0.2, n = 2. Boosts then multiply the fused score: a document whose short title the query names
-(劳动合同法 in "劳动合同法规定试用期多长"), current versions over superseded ones, and a prior by document
-type (a question is answered first by a 法律 before the 行政法规 and 部门规章 implementing it).
+0.6, γ = 4, λ = 0.2, n = 2, the 200 best of each list (``Fusion``). Boosts then multiply the fused score: a
+document whose short title the query names (劳动合同法 in "劳动合同法规定试用期多长"), current versions over
+superseded ones, and a prior by document type (a question is answered first by a 法律 before the 行政法规 and
+部门规章 implementing it).
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ DOCUMENT_CONTEXT_WEIGHT = 0.2
 DOCUMENT_CONTEXT_UNITS = 2
 _TITLE_NOISE = re.compile(r"中华人民共和国|[（(][^）)]*[）)]|\s+")
 MIN_SHORT_TITLE = 3
+CANDIDATES = 200
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How the two lists are fused: how many of each retriever's best units enter (``lexical_depth``,
+    ``vector_depth``), the confidence exponent γ and the document context's λ and n (module docstring)."""
+
+    lexical_depth: int = CANDIDATES
+    vector_depth: int = CANDIDATES
+    confidence_exponent: float = CONFIDENCE_EXPONENT
+    context_weight: float = DOCUMENT_CONTEXT_WEIGHT
+    context_units: int = DOCUMENT_CONTEXT_UNITS
 
 
 @dataclass(frozen=True)

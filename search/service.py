@@ -31,6 +31,7 @@ from search.errors import InvalidQueryError
 from search.expansion import Feedback, Thesaurus
 from search.indexes.base import IndexSchema, SearchIndex
 from search.ranking import (
+    Fusion,
     ScoredList,
     boosted,
     confidence_scaled,
@@ -57,7 +58,6 @@ from search.vector_cache import VectorCache
 
 logger = logging.getLogger(__name__)
 
-CANDIDATES = 200
 UNITS_VERSION = "u6"  # bump when what a unit's tokens or record hold changes, so stored indexes are rebuilt
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
@@ -94,6 +94,7 @@ class SearchService:
         embedder: vectors for units and queries; ``None`` = lexical only.
         vector_cache: where vectors are cached by text hash (no cache when ``None``).
         lexical_weight, vector_weight: the CombSUM weights of the two lists.
+        fusion: how many units of each list are fused, and the fusion's other constants (``ranking.Fusion``).
         reranker: reorders the fused candidates of a hybrid search (``rerank.py``); ``None`` keeps the fused order.
         thesaurus, feedback: query expansion of the lexical side (``expansion.py``); ``None`` = none.
         thesaurus_scope: which units the thesaurus-expanded query scores: ``all``, or ``articles`` (statute
@@ -118,7 +119,7 @@ class SearchService:
         title_boost: float = TITLE_BOOST,
         superseded_factor: float = SUPERSEDED_FACTOR,
         doc_type_prior: dict[str, float] | None = None,
-        candidates: int = CANDIDATES,
+        fusion: Fusion | None = None,
         reranker: LinearReranker | None = None,
         thesaurus: Thesaurus | None = None,
         feedback: Feedback | None = None,
@@ -134,7 +135,7 @@ class SearchService:
         self.title_boost = title_boost
         self.superseded_factor = superseded_factor
         self.doc_type_prior = DOC_TYPE_PRIOR if doc_type_prior is None else doc_type_prior
-        self.candidates_limit = candidates
+        self.fusion = fusion or Fusion()
         self.reranker = reranker
         self.thesaurus = thesaurus
         self.feedback = feedback
@@ -345,25 +346,37 @@ class SearchService:
         tokens = self.analyzer.query_tokens(request.query)
         if not SEARCHABLE.search(query_norm):
             return None
-        limit = max(GROUPED_CANDIDATES if request.group_by_document else self.candidates_limit, request.top)
+        fusion = self.fusion
+        grouped = GROUPED_CANDIDATES if request.group_by_document else 0
+        lexical_limit = max(grouped, fusion.lexical_depth, request.top)
+        vector_limit = max(grouped, fusion.vector_depth, request.top)
         lexical_lists: list[list[tuple[str, float]]] = []
         nearest: list[tuple[str, float]] = []
         if request.mode in ("hybrid", "lexical") and tokens:
-            lexical_lists = self._lexical(tokens, filters, limit)
+            lexical_lists = self._lexical(tokens, filters, lexical_limit)
         if request.mode in ("hybrid", "vector") and self.embedder is not None:
-            nearest = self.index.vector_search(self.embedder.embed_query(request.query), filters, limit)
+            nearest = self.index.vector_search(self.embedder.embed_query(request.query), filters, vector_limit)
         found = [u for found_list in lexical_lists for u, _ in found_list] + [u for u, _ in nearest]
         units = self.index.get_units(list(dict.fromkeys(found)))
-        lexical = self._articles_expanded(lexical_lists, units, limit) if lexical_lists else []
+        lexical = self._articles_expanded(lexical_lists, units, lexical_limit) if lexical_lists else []
         document_of = {u: s.document.doc_id for u, s in units.items()}
-        vector_weight = confidence_scaled(self.vector_weight, lexical, document_of) if lexical else self.vector_weight
+        vector_weight = (
+            confidence_scaled(self.vector_weight, lexical, document_of, exponent=fusion.confidence_exponent)
+            if lexical
+            else self.vector_weight
+        )
         fused = min_max_combsum(
             [
                 ScoredList([u for u, _ in lexical], [s for _, s in lexical], self.lexical_weight),
                 ScoredList([u for u, _ in nearest], [s for _, s in nearest], vector_weight),
             ]
         )
-        fused = with_document_context({k: v for k, v in fused.items() if k in units}, document_of)
+        fused = with_document_context(
+            {k: v for k, v in fused.items() if k in units},
+            document_of,
+            weight=fusion.context_weight,
+            units=fusion.context_units,
+        )
         title_norm = {u: self._title_norm(s.document.title) for u, s in units.items()}
         named = {title: title_named_in(query_norm, title) for title in set(title_norm.values())}
         scores = boosted(

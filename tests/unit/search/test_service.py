@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from search.analysis import Analyzer
 from search.errors import InvalidQueryError
 from search.indexes.embedded import EmbeddedIndex
+from search.ranking import Fusion
 from search.service import SearchService
 from search.types import SearchRequest
 from tests.unit.search.conftest import FakeEmbedder, make_document
@@ -86,3 +87,10 @@ def test_reindexing_with_another_analyzer_replaces_the_schema(tmp_path: Path, fa
     first.index_documents([make_document("a", "甲法", ["吹哨报到机制"])])
     second = SearchService(EmbeddedIndex(tmp_path / "i"), analyzer=Analyzer(["吹哨报到机制"]), embedder=fake_embedder)
     assert second.index.schema() != second.schema
+
+
+def test_fusion_depths_bound_how_many_units_of_each_list_are_fused(service: SearchService) -> None:
+    request = SearchRequest(query="小微企业房租减免", top=1)
+    assert len(service.candidates(request)) > 2
+    service.fusion = Fusion(lexical_depth=1, vector_depth=1)
+    assert 1 <= len(service.candidates(request)) <= 2  # the best of each list, once or twice
