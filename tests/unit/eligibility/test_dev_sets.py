@@ -120,7 +120,7 @@ def test_set_c_labels_every_unit_of_the_first_characters_of_each_document() -> N
             assert len(re.sub(r"[\W_]", "", fragment)) < 6, (docid, fragment)
 
 
-NEWER_SETS = ("newer", "newer_b", "newer_c")
+NEWER_SETS = ("newer", "newer_b", "newer_c", "newer_d")
 DOC_KEYS = {"docid", "title", "issuer", "doc_number", "published", "url", "text"}
 
 
@@ -135,7 +135,10 @@ def test_newer_sets_label_exact_spans_of_their_own_documents(name: str) -> None:
     assert labelled <= set(texts)
 
 
-@pytest.mark.parametrize(("name", "earlier"), [("newer_b", ("newer",)), ("newer_c", ("newer", "newer_b"))])
+@pytest.mark.parametrize(
+    ("name", "earlier"),
+    [("newer_b", ("newer",)), ("newer_c", ("newer", "newer_b")), ("newer_d", ("newer", "newer_b", "newer_c"))],
+)
 def test_later_newer_sets_share_no_document_with_the_earlier_ones(name: str, earlier: tuple[str, ...]) -> None:
     """Sets newer_b and newer_c are unseen: no URL or normalised title of theirs is in an earlier newer set."""
 
