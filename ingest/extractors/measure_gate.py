@@ -125,7 +125,8 @@ _IMPLEMENTS_GRANT = re.compile(
 # encouraged or a later part grants (鼓励X…，对…给予一次性奖励)
 _ENCOURAGED = re.compile(r"^鼓励(?!企业|用人单位|个体工商户|经营主体|市场主体|中小微企业|小微企业|中小企业)")
 _LATER_GRANT = re.compile(r"[，,][^。；]*(给予|予以|补贴|补助|奖励|贴息)")
-_GRANT_BEFORE = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还")
+_GRANTS = r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还"
+_GRANT_BEFORE = re.compile(_GRANTS)
 # a grant whose beneficiary is a bank, insurer or guarantor (对…提供信用贷款的金融机构，按本金的20%予以补贴): an
 # incentive for the financial sector, not a benefit an enterprise it serves can claim
 _FINANCIAL_BENEFICIARY = re.compile(
@@ -148,7 +149,7 @@ _ENTERPRISE = re.compile(r"企业|单位|个体工商户|经营主体|市场主�
 _MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)+")
 # what is already in place (在落实好…税收减免政策的基础上): a grant named there is the context, not this clause's
 _EXISTING_CONTEXT = re.compile(r"在[^。；]*?的基础上")
-_GRANT_WORDS = re.compile(r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还|扣除|延长|延期|缓缴|优惠")
+_GRANT_WORDS = re.compile(rf"{_GRANTS}|扣除|延长|延期|缓缴|优惠")
 
 
 def clause_refusal(clause_text: str) -> str | None:
