@@ -39,7 +39,13 @@ from ingest.extractors.condition_rules import (
 )
 from ingest.extractors.condition_sections import ConditionSection, find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
-from ingest.extractors.measure_segments import MeasureSegment, find_measures, split_tiers, with_leads
+from ingest.extractors.measure_segments import (
+    MeasureSegment,
+    find_measures,
+    opens_with_subject,
+    split_tiers,
+    with_leads,
+)
 from ingest.extractors.scope_levels import (
     PROVINCE,
     addressed_level,
@@ -428,6 +434,11 @@ def _unrestricted_check(norm_text: str, measure: MeasureSegment) -> Found:
     return Found(measure.core_start, end, ConditionSpec(Dim.OTHER, Op.EQ, True, norm_text[measure.core_start : end]))
 
 
+# a sum granted (奖励50万元, 给予一次性补助5万元): an item stating one is read with its heading even when it names a
+# beneficiary the clause classifier does not take for one (列入后备企业精选库…的奖励50万元)
+_SUM_GRANTED = re.compile(r"(奖励|奖补|补助|补贴|资助|给予)[^，,。；;\d]{0,8}\d+(?:\.\d+)?\s*(亿元|万元|元)")
+
+
 def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     """Whether a found segment is a support measure: its clause passes the gate and the clause classifier, and
     some beneficiary is named in it or in a heading over it."""
@@ -437,7 +448,7 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     classifier = shipped_classifier()
     if classifier is not None and not classifier.is_measure(core):
         # a short item naming only its benefit (1．免收3个月房租。) is read with the heading or preamble over it
-        if BENEFICIARY.search(core) or not measure.headings:
+        if (BENEFICIARY.search(core) and not _SUM_GRANTED.search(core)) or not measure.headings:
             return False
         a, b = measure.headings[-1]
         if not classifier.is_measure(norm_text[a:b] + "，" + core):
@@ -446,7 +457,8 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     # a notice that states who qualifies in a section of its own (一、补贴对象：对…中小微企业…) before the benefit
     before = [s for s in _sections(norm_text) if s.end <= measure.start]
     scopes += [norm_text[a:b] for a, b in before[-1].requirements] if before else []
-    return any(BENEFICIARY.search(text) for text in scopes)
+    # a clause opening with its subject phrase names its beneficiary whatever the noun (对跨领域工业互联网平台给予…)
+    return any(BENEFICIARY.search(text) for text in scopes) or opens_with_subject(norm_text, measure.core_start)
 
 
 @lru_cache(maxsize=8)

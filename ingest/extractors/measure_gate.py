@@ -133,8 +133,24 @@ _FINANCIAL_BENEFICIARY = re.compile(
     rf"^对[^。；]{{0,60}}?({_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|担保公司|担保机构|证券公司)[，,]"
 )
 _DIRECTIVE_REASON = "对机关、金融机构或地方的工作要求"
-# a preface that announces what follows (现就…申报工作的有关事项通知如下：, 现将有关事项公告如下：)
-_PREFACE = re.compile(r"(通知|公告|通告|明确|规定|说明)如下\s*[:：]?\s*$")
+# a preface that announces what follows (现就…有关事项通知如下：, 现将有关事项公告如下：, 特制定如下指导意见。)
+_PREFACE = re.compile(
+    r"(通知|公告|通告|明确|规定|说明)如下\s*[:：]?\s*$|(特|现)制定(如下|以下|本)[^。；;，,]{0,10}\s*[:：。]?\s*$"
+)
+# a document's title or an annex line repeated in its text (…关于印发…的通知, 附件：…)
+_TITLE_LINE = re.compile(
+    r"^[^《。；;，,]{0,40}关于(印发|组织|开展|做好|下达|申报)[^。；;》]{0,80}(通知|意见|公告|公示)(?!》)|^附件\s*\d*\s*[:：]"
+)
+# a request to apply (请…企业据实申报、填写…报至…): how to apply, not what is granted
+_APPLICATION_STEP = re.compile(rf"^请(?!{_ADDRESSEE})[^。；;]{{0,40}}(申报|报送|提交|填写|报至)")
+# an honour of a place (对新评定为…旅游休闲街区的, …重点镇(乡)、…小镇的): granted to a locality, not an enterprise
+_PLACE_BENEFICIARY = re.compile(
+    r"^对(?P<who>[^，,。；;]{0,50}?(示范区|街区|重点镇|重点村|旅游村|小镇|乡镇)([(（]乡[)）])?)(?=的?[，,、]|的?本级|给予|分别)"
+)
+# a limit on enjoying other measures (一个企业只能享受一次…奖励, 同一项目不重复享受): no benefit of its own
+_ONCE_ONLY = re.compile(
+    r"^(同一|一个|每个|每家)?(企业|项目|单位|主体)[^。；;，,]{0,12}(只能|仅能|不得重复|不重复|限)享受"
+)
 _GRANT_MODAL = re.compile(r"给予|可申请|可享受|可按|最高|不超过|予以")
 # scope statements and definitions (以上政策适用于…, 本措施所称…) and provisions for individuals
 _DEFINITION = re.compile(
@@ -162,6 +178,15 @@ def clause_refusal(clause_text: str) -> str | None:
         return "适用范围或定义"
     if _PREFACE.search(text):
         return "引言"
+    if _TITLE_LINE.search(text):
+        return "标题"
+    if _APPLICATION_STEP.search(text):
+        return "申报程序"
+    if _ONCE_ONLY.search(text):
+        return "享受限制"
+    place = _PLACE_BENEFICIARY.search(text)
+    if place and not _ENTERPRISE.search(place.group("who")):
+        return "面向地区"
     if _EXISTING_CONTEXT.search(text) and not _GRANT_WORDS.search(_EXISTING_CONTEXT.sub("", text)):
         return "只提及已有政策"
     if (_INDIVIDUAL.search(text) and not _ENTERPRISE.search(text)) or _INDIVIDUAL_SUBJECT.search(text):

@@ -13,7 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from ingest.extractors.preambles import find_preamble
+from ingest.extractors.preambles import find_list_lead, find_preamble
 from ontology.model import BenefitType
 
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -30,6 +30,7 @@ _MARKERS: tuple[tuple[re.Pattern[str], int], ...] = (
 _BOUNDARY = re.compile(r"[。！？；;!?]|[ \xa0]*\u3000[\u3000 \xa0]*|[ \xa0]{2,}|\n")
 _SPACE = " \u3000\xa0\t\r\n"
 MAX_HEADING_LEN = 32
+_SUM = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元)")
 
 BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
     (BenefitType.JOB_RETENTION, re.compile(r"稳岗返还|返还[^。；]{0,20}失业保险费|失业保险费[^。；]{0,12}返还")),
@@ -73,6 +74,16 @@ BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
 )
 # a fragment naming its own beneficiary starts a new measure instead of continuing the previous one
 _NEW_BENEFICIARY = re.compile(r"企业|单位|主体|机构|个体工商户|用户|经营者|农户|项目")
+# a fragment opening with its own subject phrase (对行业型工业互联网平台给予…) names whom it grants to, unless it
+# points back (对其…, 对上述…)
+_SUBJECT_OPENING = re.compile(
+    r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]\s*)?(?:对于?|凡|针对)(?!其|此|上述|以上)"
+)
+
+
+def opens_with_subject(text: str, start: int) -> bool:
+    """Whether the fragment at ``start`` opens with a subject phrase (对…, 凡…, 针对…) of its own."""
+    return bool(_SUBJECT_OPENING.match(text, start))
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,13 @@ def _stands_alone(text: str, frags: list[Fragment], index: int) -> bool:
     return True
 
 
+def _leads_items(frags: list[Fragment], index: int) -> bool:
+    """Whether the fragment after ``frags[index]`` opens an enumeration item deeper than the fragment's own."""
+    following = frags[index + 1].level if index + 1 < len(frags) else None
+    own = next((f.level for f in reversed(frags[: index + 1]) if f.level is not None), -1)
+    return following is not None and following > own
+
+
 def find_measures(text: str) -> list[MeasureSegment]:
     """The support measures of a text, in order, with their scoping headings."""
     frags = fragments(text)
@@ -186,8 +204,11 @@ def find_measures(text: str) -> list[MeasureSegment]:
     run_start: int | None = None  # first fragment of the current item not yet in a measure
     for index, frag in enumerate(frags):
         cue = benefit_cue(text, frag.start, frag.end)
-        # a short item naming only its benefit is a measure under a preamble that says whom it is for
-        alone = cue is not None and bool(preambles) and _stands_alone(text, frags, index)
+        # a short item naming only its benefit is a measure under a preamble that says whom it is for, and so
+        # is one that grants a sum (1.通过上市辅导验收的奖励150万元；): a heading names no amount
+        alone = cue is not None and (
+            (bool(preambles) and _stands_alone(text, frags, index)) or bool(_SUM.search(text, frag.start, frag.end))
+        )
         if frag.level is not None:
             item_level = frag.level
             for level in [lv for lv in headings if lv >= frag.level]:
@@ -196,6 +217,8 @@ def find_measures(text: str) -> list[MeasureSegment]:
             if frag.is_heading and not alone:
                 headings[frag.level] = (frag.start, frag.end)
         preamble = find_preamble(text, frag.start, frag.end)
+        if preamble is None and _leads_items(frags, index):
+            preamble = find_list_lead(text, frag.start, frag.end)
         if preamble is not None and (cue is None or _overlaps((cue[1], cue[2]), preamble.announcement)):
             key = frag.level if frag.level is not None else item_level + 0.5
             headings[key] = (preamble.start, preamble.end)
@@ -209,6 +232,7 @@ def find_measures(text: str) -> list[MeasureSegment]:
                 and frag.item == current_item
                 and frag.level is None
                 and not _NEW_BENEFICIARY.search(text, frag.start, frag.end)
+                and not opens_with_subject(text, frag.start)
             )
             if continues and current is not None:
                 current.end = frag.end

@@ -1,6 +1,8 @@
 """Preambles: a sentence announcing the measures below and whom they are for scopes every one of them.
 
-"对受疫情影响的中小微企业，实施以下措施：" or "……企业可享受如下政策：" names who the measures under it are for. Its
+"对受疫情影响的中小微企业，实施以下措施：" or "……企业可享受如下政策：" names who the measures under it are for, and
+so does a sentence opening with its subject and ending with a colon before a list (对首发上市的企业实行分阶段奖励：
+1.…；2.…). Its
 restricting part is the phrase before the announcement, from 对/凡/针对 when the phrase before that opens so (a
 purpose clause such as 为支持中小微企业… names no one). It scopes every measure that follows, until the next
 enumeration item of the same or a higher level (``measure_segments.find_measures`` keeps it with the headings).
@@ -58,3 +60,19 @@ def find_preamble(text: str, start: int, end: int) -> Preamble | None:
     if len(scope) > MAX_SCOPE or "《" in scope or not BENEFICIARY.search(scope):
         return None
     return Preamble(begin, stop, (announcement.start(), announcement.end()))
+
+
+def find_list_lead(text: str, start: int, end: int) -> Preamble | None:
+    """The preamble of a fragment that opens with a subject phrase (对/凡/针对/面向 … 企业) and ends with a colon,
+    for the caller to use when an enumeration follows it; its announcement is what follows the last beneficiary
+    noun (实行分阶段奖励政策)."""
+    if end - start < 4 or text[end - 1] not in "：:":
+        return None
+    begin = _after_marker(text, start, end)
+    if not _SUBJECT.match(text, begin, end):
+        return None
+    nouns = list(BENEFICIARY.finditer(text, begin, end - 1))
+    if not nouns or nouns[-1].end() - begin > MAX_SCOPE or "《" in text[begin : nouns[-1].end()]:
+        return None
+    stop = nouns[-1].end()
+    return Preamble(begin, stop, (stop, end - 1))

@@ -289,3 +289,15 @@ def test_every_item_of_a_list_of_thresholds_is_a_threshold_not_a_grant() -> None
     assert max_amount_wan(text, 0, len(text)) == 100.0
     capped = "对销售额达到500万元的企业，最高不超过20万元"
     assert max_amount_wan(capped, 0, len(capped)) == 20.0
+
+
+def test_titles_prefaces_application_steps_limits_and_places_are_no_measures() -> None:
+    from ingest.extractors.measure_gate import clause_refusal
+
+    assert clause_refusal("某市农业农村局关于印发龙头企业奖补指导意见的通知") == "标题"
+    assert clause_refusal("根据《某市关于印发支持企业发展若干措施的通知》，对新认定的企业给予10万元奖励。") is None
+    assert clause_refusal("为做好奖补资金管理工作，特制定如下指导意见。") == "引言"
+    assert clause_refusal("请符合条件的企业据实申报，填写申请表后报至区工信局。") == "申报程序"
+    assert clause_refusal("一个企业只能享受一次市级财政安排的认定奖励。") == "享受限制"
+    assert clause_refusal("对新评定为省级旅游休闲街区的，本级财政给予一次性奖励50万元。") == "面向地区"
+    assert clause_refusal("对入驻文化产业示范区的企业，给予一次性奖励5万元。") is None

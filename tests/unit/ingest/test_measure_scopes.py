@@ -111,3 +111,27 @@ def test_an_industry_named_inside_a_designation_is_no_industry_condition() -> No
     _, dims = measure
     assert "qualification" in dims
     assert "industry" not in dims
+
+
+def test_a_sentence_opening_with_its_own_subject_after_a_semicolon_is_its_own_measure() -> None:
+    measures = _measures(
+        "一、支持平台建设。对跨领域的工业互联网平台给予奖补，最高3000万元；对行业型工业互联网平台给予奖补，最高500万元。\n"
+    )
+    texts = [text for text, _ in measures]
+    assert len(texts) == 2
+    assert texts[0].endswith("最高3000万元；") and "500万元" not in texts[0]
+    assert texts[1] == "对行业型工业互联网平台给予奖补，最高500万元。"
+
+
+def test_a_list_after_a_subject_and_a_colon_is_scoped_by_it_and_items_granting_a_sum_are_measures() -> None:
+    text = (
+        "（一）上市奖励\n对在境内首发上市的企业实行分阶段奖励：\n"
+        "1.完成股份制改造的奖励50万元；\n2.通过上市辅导验收的奖励150万元；\n"
+    )
+    measures = find_measures(text)
+    assert [text[m.core_start : m.end] for m in measures] == [
+        "1.完成股份制改造的奖励50万元；",
+        "2.通过上市辅导验收的奖励150万元；",
+    ]
+    assert all(text[a:b] == "对在境内首发上市的企业" for m in measures for a, b in m.headings[-1:])
+    assert find_measures("二、减免税费\n（一）免征增值税\n") == []  # a short item without a sum is still a heading
