@@ -15,11 +15,14 @@ from ontology.eligibility import AmountFormula
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元)")
 _CAP_BEFORE = re.compile(r"(最高|最多|上限|封顶|不超过|不高于|最高不超过|累计不超过)[^，,。；;0-9]{0,4}$")
-_TOTAL = re.compile(r"(总额|总量|总规模|资金池|累计|合计|共计|总计|安排|统筹|筹集|设立)[^，,。；;0-9]{0,6}$")
-_THRESHOLD_AFTER = re.compile(r"(以上|以下|及以上|及以下|\(含\)|（含）|的(企业|部分|项目)|规模)")
+_TOTAL = re.compile(r"(总额|总量|总规模|资金池|累计|合计|共计|总计|安排|统筹|筹集|设立|下达)[^，,。；;0-9]{0,6}$")
+_THRESHOLD_AFTER = re.compile(r"(人民币)?\s*(以上|以下|以内|及以上|及以下|\(含|（含|的(企业|部分|项目)|规模)")
 _THRESHOLD_BEFORE = re.compile(
-    r"(达到|超过|突破|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入)[^，,。；;0-9]{0,4}$"
+    r"(达到|超过|突破|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入|融资额|经济贡献)"
+    r"[^，,。；;0-9]{0,4}$|[(（]含\s*$"  # …1亿元以内（含1亿元）: the bound restated
 )
+# another policy's amounts cited for reference (参照省厅对…每家奖补100万元的政策): not what this measure grants
+_REFERENCE = re.compile(r"参照[^。；;]{0,60}?的(政策|规定|标准|做法)")
 # the next item of a list of thresholds (突破1000万元、2000万元、1亿元的): a threshold too
 _LIST_ITEM = re.compile(r"\s*[、和及或]\s*")
 _PER_UNIT = re.compile(r"每(人|亩|个|吨|平方米|月|天|次|笔|名)[^，。；]{0,6}$")
@@ -40,8 +43,11 @@ def _amounts(text: str, start: int, end: int) -> tuple[list[float], list[float]]
     caps: list[float] = []
     granted: list[float] = []
     threshold_end = -1  # where the last threshold amount ended
+    cited = [r.span() for r in _REFERENCE.finditer(text, start, end)]
     for m in _AMOUNT.finditer(text, start, end):
-        before, after = text[max(start, m.start() - 12) : m.start()], text[m.end() : m.end() + 4]
+        if any(a <= m.start() < b for a, b in cited):
+            continue
+        before, after = text[max(start, m.start() - 12) : m.start()], text[m.end() : m.end() + 8]
         amount = float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1)
         if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]) or _TOTAL.search(before):
             continue

@@ -291,10 +291,12 @@ _METRIC_FACTS = {
     "投资额": "investment_wan",
     "总投资": "investment_wan",
     "固定资产投资": "investment_wan",
+    "融资额": "financing_wan",
+    "经济贡献": "economic_contribution_wan",
 }
 _METRIC = re.compile(
-    rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|突破|不低于|不少于)?"
-    r"(\d+(?:\.\d+)?)\s*(万元|亿元)(以上|及以上|以下)?"
+    rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|突破|不低于|不少于|超|达)?"
+    r"(\d+(?:\.\d+)?)\s*(万元|亿元)(?:人民币)?\s*(?:[(（]含[)）])?(以上|及以上|以下|以内)?"
 )
 
 
@@ -308,7 +310,7 @@ def find_metric_thresholds(text: str, start: int, end: int) -> list[Found]:
         fact = _METRIC_FACTS[m.group(1)]
         if m.group(2) and not fact.endswith("_increase"):
             fact += "_increase"
-        op = Op.LE if m.group(6) == "以下" else Op.GE
+        op = Op.LE if m.group(6) in ("以下", "以内") else Op.GE
         found.append(Found(m.start(), m.end(), ConditionSpec(Dim.REVENUE_WAN, op, amount, m.group(), fact)))
     return found
 

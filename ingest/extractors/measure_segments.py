@@ -73,7 +73,7 @@ BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
     ),
 )
 # a fragment naming its own beneficiary starts a new measure instead of continuing the previous one
-_NEW_BENEFICIARY = re.compile(r"企业|单位|主体|机构|个体工商户|用户|经营者|农户|项目")
+_NEW_BENEFICIARY = re.compile(r"企业|公司|单位|主体|机构|个体工商户|用户|经营者|农户|项目")
 # a fragment opening with its own subject phrase (对行业型工业互联网平台给予…) names whom it grants to, unless it
 # points back (对其…, 对上述…)
 _SUBJECT_OPENING = re.compile(
@@ -183,6 +183,26 @@ def _stands_alone(text: str, frags: list[Fragment], index: int) -> bool:
     return True
 
 
+# a tier of a list of thresholds (…1亿元以内的，奖励50万元；…2亿元以上的，奖励200万元): a measure of its own
+_THRESHOLD_TIER = re.compile(r"[^。；;，,]{2,40}的[，,]\s*(奖励|奖补|补助|补贴|资助|给予)[^。；;，,]{0,8}\d")
+
+
+def _is_tier(text: str, frag: Fragment, current: MeasureSegment) -> bool:
+    """Whether ``frag`` grants its own sum on its own threshold after a measure that already grants one under a
+    lead announcing the tiers (…按融资额给予奖励：)."""
+    return bool(
+        _THRESHOLD_TIER.match(text, frag.start, frag.end)
+        and _SUM.search(text, current.core_start, current.end)
+        and _lead_of(text, current)
+    )
+
+
+def _lead_of(text: str, measure: MeasureSegment) -> list[tuple[int, int]]:
+    """The lead of a measure's sentence up to its colon (…按融资额给予奖励：), which scopes its later tiers."""
+    colon = re.compile(r"[：:]").search(text, measure.core_start, measure.end)
+    return [(measure.core_start, colon.start())] if colon else []
+
+
 def _leads_items(frags: list[Fragment], index: int) -> bool:
     """Whether the fragment after ``frags[index]`` opens an enumeration item deeper than the fragment's own."""
     following = frags[index + 1].level if index + 1 < len(frags) else None
@@ -234,7 +254,18 @@ def find_measures(text: str) -> list[MeasureSegment]:
                 and not _NEW_BENEFICIARY.search(text, frag.start, frag.end)
                 and not opens_with_subject(text, frag.start)
             )
-            if continues and current is not None:
+            if continues and current is not None and _is_tier(text, frag, current):
+                current = MeasureSegment(
+                    start=frag.start,
+                    end=frag.end,
+                    benefit_type=cue[0],
+                    benefit_start=cue[1],
+                    benefit_end=cue[2],
+                    headings=[*current.headings, *_lead_of(text, current)],
+                    core_start=frag.start,
+                )
+                measures.append(current)
+            elif continues and current is not None:
                 current.end = frag.end
             else:
                 # the item's leading sentences without a benefit (its heading, its context) belong to the measure

@@ -114,6 +114,9 @@ def test_a_defined_terms_requirement_binds_the_measures_that_use_it() -> None:
         ("对年应纳税所得额不超过100万元的部分，减半征收企业所得税。", None),
         ("零售额达到2000万元以上的，奖励10万元。", 10.0),
         ("市财政安排资金5000万元，对受影响企业给予补贴，每家最高20万元。", 20.0),
+        ("融资额1亿元人民币以内（含1亿元）的，奖励50万元。", 50.0),  # the bound and its restatement
+        ("新上规企业共85家，每家奖励5万元，共下达计划425万元。", 5.0),  # a total handed down
+        ("参照省级对新认定企业每家奖补100万元的政策，市级每家奖补30万元。", 30.0),  # another policy's sum
     ],
 )
 def test_the_cap_is_what_one_company_may_obtain(clause: str, cap: float | None) -> None:

@@ -135,3 +135,12 @@ def test_a_list_after_a_subject_and_a_colon_is_scoped_by_it_and_items_granting_a
     ]
     assert all(text[a:b] == "对在境内首发上市的企业" for m in measures for a, b in m.headings[-1:])
     assert find_measures("二、减免税费\n（一）免征增值税\n") == []  # a short item without a sum is still a heading
+
+
+def test_tiers_of_a_list_announced_by_a_colon_are_separate_measures_scoped_by_its_lead() -> None:
+    measures = _measures(
+        "二、融资奖励\n对首发上市的公司按融资额给予奖励：融资额1亿元以内的，奖励50万元；"
+        "融资额1亿元以上的，奖励200万元。\n"
+    )
+    assert [dims.get("revenue_wan") for _, dims in measures] == [10000.0, 10000.0]
+    assert [text.rsplit("，", 1)[-1] for text, _ in measures] == ["奖励50万元；", "奖励200万元。"]
