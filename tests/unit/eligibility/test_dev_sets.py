@@ -120,7 +120,7 @@ def test_set_c_labels_every_unit_of_the_first_characters_of_each_document() -> N
             assert len(re.sub(r"[\W_]", "", fragment)) < 6, (docid, fragment)
 
 
-NEWER_SETS = ("newer", "newer_b", "newer_c", "newer_d")
+NEWER_SETS = ("newer", "newer_b", "newer_c", "newer_d", "newer_e")
 DOC_KEYS = {"docid", "title", "issuer", "doc_number", "published", "url", "text"}
 
 
@@ -137,10 +137,15 @@ def test_newer_sets_label_exact_spans_of_their_own_documents(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "earlier"),
-    [("newer_b", ("newer",)), ("newer_c", ("newer", "newer_b")), ("newer_d", ("newer", "newer_b", "newer_c"))],
+    [
+        ("newer_b", ("newer",)),
+        ("newer_c", ("newer", "newer_b")),
+        ("newer_d", ("newer", "newer_b", "newer_c")),
+        ("newer_e", ("newer", "newer_b", "newer_c", "newer_d")),
+    ],
 )
 def test_later_newer_sets_share_no_document_with_the_earlier_ones(name: str, earlier: tuple[str, ...]) -> None:
-    """Sets newer_b and newer_c are unseen: no URL or normalised title of theirs is in an earlier newer set."""
+    """Sets newer_b to newer_e are unseen: no URL or normalised title of theirs is in an earlier newer set."""
 
     def norm(title: str) -> str:
         return re.sub(r"[\W_]", "", title)
