@@ -2,8 +2,9 @@
 
 Evidence comes from the region's and its sub-regions' annual-report items (``practices.reports``, kind
 ``report_item``), mechanisms (name and topics, with their sentence for the semantic part; ``mechanism``),
-designations (a 示范项目's name, or an area's naming sentence, with the sentence of each source that reports it
-for the semantic part; ``designation``, one evidence per source) and normative documents (a 规章, 规范性文件 or
+designations (a 示范项目 by its name alone — a naming sentence may name other projects too, 通州's and 平谷's in
+one — and an area, which has no name, by the sentence of each source that names it, the programme's name left
+out; ``designation``, one evidence per source, the text that sentence) and normative documents (a 规章, 规范性文件 or
 政策文件 by its title, ``practices.document_links``; ``normative_document``), each linked to indicators by the
 one linker of reports (``practices.indicator_links``); an indicator with any evidence is covered, every other
 indicator of the table is listed as uncovered, so an official can 对照指标体系，查找差距.
@@ -18,6 +19,7 @@ from typing import Any
 from graph.base import GraphStore
 from ontology.indicators import Indicator
 from ontology.reference import contains
+from ontology.text import to_simplified
 from practices.cards import list_designations
 from practices.document_links import EVIDENCE_TYPES, document_links
 from practices.indicator_links import IndicatorLinker, mechanism_text
@@ -72,11 +74,15 @@ def _mechanism_evidence(store: GraphStore, linker: IndicatorLinker, region_code:
     return found
 
 
+_PROGRAMME = re.compile(r"(?:全国)?法治政府建设示范(?:地区和项目|地区|项目)?")
+"""The programme's name, which every naming sentence carries: it speaks to no one indicator, so it is not read."""
+
+
 def _designation_evidence(store: GraphStore, linker: IndicatorLinker, region_code: str) -> list[tuple[str, Evidence]]:
     stated = [(row, ref) for row in list_designations(store, region_code=region_code) for ref in row.sources]
-    texts = [row.name or ref.text for row, ref in stated]
+    texts = [row.name or _PROGRAMME.sub(" ", to_simplified(ref.text)).strip() for row, ref in stated]
     found: list[tuple[str, Evidence]] = []
-    for (row, ref), links in zip(stated, linker.link(texts, [ref.text for _, ref in stated]), strict=True):
+    for (row, ref), links in zip(stated, linker.link(texts), strict=True):
         for link in links:
             text = ref.text or row.name
             evidence = Evidence(ref.source_id, ref.span or (0, 0), text, "designation", round(link.score, 3))
