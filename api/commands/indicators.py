@@ -77,17 +77,19 @@ def register(app: typer.Typer) -> None:
         region: Annotated[str, typer.Option(help="Region code or name; sub-regions included.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Indicators the region's reports and mechanisms give evidence for, and those they do not."""
+        """Indicators the region's reports, mechanisms, designations and normative documents give evidence for, and
+        those they do not."""
         services = services_of(ctx)
         result = region_coverage(services.store, indicator_linker(services), _region(region))
         if as_json:
             _echo_json(result.to_dict())
             return
-        table = Table("indicator", "evidence", "first source")
+        table = Table("indicator", "evidence", "kinds", "first source")
         for indicator, evidence in result.covered:
-            table.add_row(indicator.label[:40], str(len(evidence)), evidence[0].source_id or "")
+            kinds = ", ".join(dict.fromkeys(e.kind for e in evidence))
+            table.add_row(indicator.label[:40], str(len(evidence)), kinds, evidence[0].source_id or "")
         for indicator in result.uncovered:
-            table.add_row(indicator.label[:40], "0 (gap)", "")
+            table.add_row(indicator.label[:40], "0 (gap)", "", "")
         Console().print(table)
 
     @app.command()

@@ -38,7 +38,8 @@ def read_indicators(
 def read_coverage(
     services: ServicesDep, region: Annotated[str, Query(min_length=1, max_length=40, description=REGION_HELP)]
 ) -> dict[str, Any]:
-    """Covered indicators with evidence (source, span, text) from the region's reports and mechanisms; the rest."""
+    """Covered indicators with evidence (source_id, span, text, kind, score) from the region's report items,
+    mechanisms, designations and normative documents; the rest."""
     return region_coverage(services.store, indicator_linker(services), _region(region)).to_dict()
 
 

@@ -9,6 +9,9 @@ const DIMENSION_LABELS = {
   employees: "从业人数", revenue_wan: "营业收入", qualification: "资质", behaviour: "经营行为", other: "其他",
 };
 const KIND_LABELS = { area: "示范地区", project: "示范项目" };
+const EVIDENCE_LABELS = {
+  report_item: "年度报告", mechanism: "机制做法", designation: "示范命名", normative_document: "规范性文件",
+};
 const BATCH_LABELS = ["", "第一批", "第二批", "第三批", "第四批", "第五批"];
 
 const $ = (selector) => document.querySelector(selector);
@@ -375,17 +378,28 @@ async function loadPractices(event) {
   }
 }
 
-// 对照指标体系，查找差距: the indicators the region's reports and mechanisms give evidence for, and the others
+// 对照指标体系，查找差距: the indicators the region's reports, mechanisms, designations and normative documents give
+// evidence for (each kind counted, in Chinese), and the others
+function evidenceKinds(evidence) {
+  const counts = new Map();
+  for (const e of evidence) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+  return [...counts]
+    .map(([kind, n]) => `<span class="evidence-kind">${escapeHtml(EVIDENCE_LABELS[kind] ?? kind)} ${n}</span>`)
+    .join("、");
+}
+
 async function loadCoverage(region) {
   const data = await callApi(`/indicators/coverage?${new URLSearchParams({ region })}`);
   const covered = (data.covered ?? []).map((c) => {
     const best = c.evidence[0] ?? {};
-    return `<tr class="covered"><td>${escapeHtml(c.indicator.name)}</td><td>${c.evidence.length}</td>
-      <td>${escapeHtml((best.text ?? "").slice(0, 60))}</td><td>${escapeHtml(best.source_id ?? "")}</td></tr>`;
+    const kind = EVIDENCE_LABELS[best.kind] ?? best.kind ?? "";
+    return `<tr class="covered"><td>${escapeHtml(c.indicator.name)}</td><td>${evidenceKinds(c.evidence)}</td>
+      <td>${kind ? `【${escapeHtml(kind)}】` : ""}${escapeHtml((best.text ?? "").slice(0, 60))}</td>
+      <td>${escapeHtml(best.source_id ?? "")}</td></tr>`;
   });
   const gaps = (data.uncovered ?? []).map((i) => `<li>${escapeHtml(i.name)}</li>`).join("");
   $("#coverage-view").innerHTML = `<p>已覆盖 ${covered.length} 项，差距 ${(data.uncovered ?? []).length} 项</p>
-    <table id="coverage-table"><thead><tr><th>指标</th><th>依据数</th><th>依据示例</th><th>出处</th></tr></thead>
+    <table id="coverage-table"><thead><tr><th>指标</th><th>依据（类型与数量）</th><th>依据示例</th><th>出处</th></tr></thead>
     <tbody>${covered.join("") || `<tr><td colspan="4">没有找到依据</td></tr>`}</tbody></table>
     <h3>差距</h3><ul class="gaps">${gaps}</ul>`;
 }

@@ -167,6 +167,8 @@ def test_search_self_check_and_practices(service: str, browser) -> None:  # type
     driver.find_element(By.CSS_SELECTOR, "#demo-form button[type=submit]").click()
     covered = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#coverage-table tr.covered"))
     assert any("重大行政决策" in row.text for row in covered)
+    assert any("示范命名" in row.text for row in covered)  # 通州's batch-1 project, kinds shown in Chinese
+    assert any("机制做法" in row.text for row in covered)
     assert "差距" in driver.find_element(By.ID, "coverage-view").text
     assert "error" not in driver.find_element(By.ID, "practices-status").get_attribute("class")
 
