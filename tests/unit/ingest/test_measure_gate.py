@@ -162,6 +162,8 @@ def test_designations_a_measure_rewards_and_sales_thresholds_are_structured() ->
         ("对新获批市级智能制造示范工厂的企业，予以不超过10万元的奖励", "市级智能制造示范工厂"),
         ("对于被认定为国家级、省级软件名园(基地)的软件园区，给予运营主体最高100万元支持", "国家级、省级软件"),
         ("对全省4A级及以上旅游景区新增贷款产生的利息给予贴息", "4A级及以上旅游景区"),
+        ("对新评定为国家甲级、乙级的旅游民宿，分别给予一次性奖励10万元、5万元", "国家甲级、乙级的旅游民宿"),
+        ("对首次认定的省级工业设计中心给予10万元补助", "省级工业设计中心"),
     ],
 )
 def test_a_designation_obtained_or_held_is_a_qualification(text: str, designation: str) -> None:
@@ -304,3 +306,18 @@ def test_titles_prefaces_application_steps_limits_and_places_are_no_measures() -
     assert clause_refusal("一个企业只能享受一次市级财政安排的认定奖励。") == "享受限制"
     assert clause_refusal("对新评定为省级旅游休闲街区的，本级财政给予一次性奖励50万元。") == "面向地区"
     assert clause_refusal("对入驻文化产业示范区的企业，给予一次性奖励5万元。") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "operator", "value"),
+    [
+        ("融资额1亿元人民币以内（含1亿元）的", "financing_wan", "<=", 10000.0),
+        ("年度经济贡献超300万元的服务业企业", "economic_contribution_wan", ">=", 300.0),
+    ],
+)
+def test_financing_and_economic_contribution_thresholds_are_money_thresholds(
+    text: str, fact: str, operator: str, value: float
+) -> None:
+    (threshold,) = find_metric_thresholds(text, 0, len(text))
+    condition = threshold.condition
+    assert (condition.fact, condition.operator, condition.value) == (fact, operator, value)
