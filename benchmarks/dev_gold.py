@@ -61,7 +61,9 @@ def outcome(condition: dict[str, Any], profile: dict[str, Any]) -> str:
     if dim == "region":
         return membership(any(region_contains(v, profile["region_code"]) for v in values))
     if dim == "scale":
-        return membership(None if profile.get("scale") is None else profile["scale"] in values)
+        # 个体工商户 are classified 微型 (300号 第七条 参照执行), a null scale otherwise unknown
+        scale = profile.get("scale") or ("微型" if profile.get("ownership") == "个体工商户" else None)
+        return membership(None if scale is None else scale in values)
     if dim == "industry":
         return membership(None if not profile.get("industry_code") else _industry_in(profile["industry_code"], values))
     if dim == "ownership":

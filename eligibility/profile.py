@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from eligibility.facts import fact_type_error
-from eligibility.scale import Scale, derive_scale
+from eligibility.scale import Scale
 from ontology.reference import load_gazetteer, load_industries
 
 SOLE_PROPRIETOR = "个体工商户"
@@ -69,17 +69,13 @@ class EnterpriseProfile(BaseModel):
 
     @property
     def effective_scale(self) -> Scale | None:
-        """The stated size class, else 微型 for 个体工商户, else the one derived by the 2017 rules (or None)."""
+        """The stated size class, else 微型 for 个体工商户, else None (unknown: a size class is never guessed from
+        employees or revenue, which an official classification weighs by rules a profile may not fully state)."""
         if self.scale is not None:
             return self.scale
         if self.ownership == SOLE_PROPRIETOR:
             return Scale.MICRO
-        return derive_scale(
-            self.industry_code,
-            employees=self.employees,
-            revenue_wan=self.annual_revenue_wan,
-            assets_wan=self.total_assets_wan,
-        )
+        return None
 
     def age_years(self, as_of: date) -> float | None:
         """Years since establishment on ``as_of`` (days / 365.25), or None when unknown."""

@@ -37,6 +37,7 @@ PROFILE = {
     "industry_code": "C1781",
     "employees": 40,
     "annual_revenue_wan": 1200,
+    "scale": "小型",
     "qualifications": [],
 }
 
@@ -70,7 +71,7 @@ def test_cli_match_answers_verdicts_with_reasons_and_source_spans(data_dir: Path
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     verdicts = {a["clause_text"][:2]: a["verdict"] for a in answer}
-    # 40 staff, 1200 万元 in manufacturing: 小型 by the 2017 table
+    # a stated 小型 (its official classification; a missing one is never guessed from staff or revenue)
     assert verdicts["1．"] == "eligible"
     assert verdicts["2．"] == "eligible"
     assert verdicts["3．"] == "undetermined"

@@ -1,5 +1,5 @@
 """The array paths (ranking on arrays, profiles × conditions matrices, reverse matching) agree with the
-per-profile evaluation on varied measures and profiles: missing facts, out-of-region, derived scale,
+per-profile evaluation on varied measures and profiles: missing facts, out-of-region, a 个体工商户 as 微型,
 qualifications unknown vs none, text and number facts, validity windows, descriptions."""
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def _summary(results: list[MatchResult]) -> list[tuple[object, ...]]:
 
 def test_the_profiles_cover_the_cases_that_matter(case: tuple[Matcher, list[EnterpriseProfile]]) -> None:
     matcher, profiles = case
-    derived = [p for p in profiles if p.scale is None and p.effective_scale is not None]
+    sole_proprietors = [p for p in profiles if p.scale is None and p.effective_scale is not None]
     unknown_scale = [p for p in profiles if p.effective_scale is None]
-    assert derived and unknown_scale
+    assert sole_proprietors and unknown_scale
     assert any(p.qualifications is None for p in profiles) and any(p.qualifications == [] for p in profiles)
     answers = [matcher.match(p, as_of=AS_OF) for p in profiles]
     verdicts = {r.verdict for answer in answers for r in answer}
