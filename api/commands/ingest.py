@@ -161,8 +161,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("load-demo")
     def load_demo(ctx: typer.Context) -> None:
-        """Ingest the bundled demo statutes (api/demo_data), the bundled agency policies (api/demo_policies) and
-        the answered questions about the statutes (api/demo_questions)."""
+        """Ingest the bundled demo statutes (api/demo_data), the bundled agency policies and annual reports
+        (api/demo_policies) and the answered questions about the statutes (api/demo_questions)."""
         services = services_of(ctx)
         summary = run_ingest(services, [str(DEMO_DATA), str(DEMO_POLICIES)], show_progress=True)
         _print_summary(summary)

@@ -6,9 +6,11 @@ The 法治政府建设年度报告 has a fixed outline (as the provinces' templa
 names such a report, or when it is a work report (工作报告) about 法治 and at least two top-level headings of
 its clause tree (一、 二、 …) are headings of that outline. Each top-level heading becomes a section of the kind
 its heading names; each of its enumerated parts ((一) (二) …) an item, or, when it has none, each of its
-paragraphs. Everything is read on the Simplified twin, so a Traditional report gives the same sections; every
-span is ``[span_start, span_end)`` into the stored text. Linking items to indicators happens when reports are
-read (``practices.reports``), so an imported indicator table applies to reports already stored.
+paragraphs. The reporting agency is the document's first issuer, else the place its title opens with
+(``XX区2022年法治政府建设情况报告``, a title that names no issuer). Everything is read on the Simplified twin,
+so a Traditional report gives the same sections; every span is ``[span_start, span_end)`` into the stored text.
+Linking items to indicators happens when reports are read (``practices.reports``), so an imported indicator
+table applies to reports already stored.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from enum import StrEnum
 from graph.base import GraphChange, NodeRecord, RelRecord
 from ingest.extractors.base import ClauseSpan, DocumentContext
 from ontology.model import STATUTE_TYPES, DocumentType
+from ontology.reference import load_gazetteer
 from ontology.text import to_simplified
 
 
@@ -131,12 +134,24 @@ def read_report(ctx: DocumentContext) -> AnnualReportFact | None:
         return None
     return AnnualReportFact(
         year=_year(ctx, text, sections),
-        agency=ctx.issuers[0] if ctx.issuers else None,
+        agency=ctx.issuers[0] if ctx.issuers else _title_place(ctx.title),
         region_code=ctx.region_code,
         start=sections[0].title_start,
         end=max(c.span_end for c in top),
         sections=tuple(sections),
     )
+
+
+def _title_place(title: str) -> str | None:
+    """The place a report speaks for when no issuer was read: the region names opening its title, as written
+    (``重庆市綦江区2022年法治政府建设情况报告`` → 重庆市綦江区), or ``None`` when the title opens otherwise."""
+    simplified = to_simplified(title)
+    end = 0
+    for mention in load_gazetteer().find_mentions(simplified):
+        if mention.start != end:
+            break
+        end = mention.end
+    return title[:end] or None
 
 
 def _year(ctx: DocumentContext, text: str, sections: list[ReportSectionFact]) -> int | None:

@@ -79,6 +79,27 @@ def test_the_officials_tab_has_mechanisms_and_a_coverage_view(services: Services
     assert all(e["source_id"] for c in coverage["covered"] for e in c["evidence"])
 
 
+def test_the_officials_tab_has_chongqing_annual_reports_with_sections_as_coverage_evidence(
+    services: Services,
+) -> None:
+    with TestClient(create_app(services)) as client:
+        reports = client.get("/reports", params={"region": "500000"}).json()
+        coverage = client.get("/indicators/coverage", params={"region": "500000"}).json()
+    # the bundled 法治政府建设年度报告 of 重庆's districts (openings of their pages on the districts' own sites)
+    assert len(reports) >= 3
+    for report in reports:
+        assert report["year"] == 2022 and report["agency"] and report["region_code"].startswith("50")
+        assert report["sections"] and all(section["items"] for section in report["sections"])
+        text = (DEMO_POLICIES.parent / report["source_id"]).read_text(encoding="utf-8")
+        for item in (i for section in report["sections"] for i in section["items"]):
+            start, end = item["span"]
+            assert text[start:end] == item["text"]
+    kinds = {section["kind"] for report in reports for section in report["sections"]}
+    assert {"主要举措和成效", "党政主要负责人履行推进法治建设第一责任人职责情况"} <= kinds
+    evidence = {e["source_id"] for c in coverage["covered"] for e in c["evidence"]}
+    assert {r["source_id"] for r in reports} & evidence
+
+
 def test_the_calculator_adds_up_what_the_restaurant_may_expect(services: Services) -> None:
     from eligibility.calculator import calculate
 
