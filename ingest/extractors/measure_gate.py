@@ -123,7 +123,12 @@ _IMPLEMENTS_GRANT = re.compile(
 )
 # an encouragement of others (鼓励银行…对企业给予…, 鼓励各级财政…): a directive, unless the enterprise itself is
 # encouraged or a later part grants (鼓励X…，对…给予一次性奖励)
-_ENCOURAGED = re.compile(r"^鼓励(?!企业|用人单位|个体工商户|经营主体|市场主体|中小微企业|小微企业|中小企业)")
+_ENCOURAGED = re.compile(
+    r"^(?:对[^。；;，,]{0,40}[，,]\s*)?鼓励(?!企业|用人单位|个体工商户|经营主体|市场主体|中小微企业|小微企业|中小企业)"
+)
+# what banks are asked to keep doing (对…企业不抽贷、不断贷、不压贷): an exhortation to lenders, unless the state pays
+_LENDERS_PRACTICE = re.compile(r"不抽贷|不断贷|不压贷|不惜贷|不盲目抽贷")
+_STATE_PAYS = re.compile(r"贴息|补贴|补助|奖励|奖补|财政")
 _LATER_GRANT = re.compile(r"[，,][^。；]*(给予|予以|补贴|补助|奖励|贴息)")
 _GRANTS = r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还"
 _GRANT_BEFORE = re.compile(_GRANTS)
@@ -198,6 +203,8 @@ def clause_refusal(clause_text: str) -> str | None:
     if _FINANCIAL_BENEFICIARY.search(text):
         return "面向金融机构"
     if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
+        return _DIRECTIVE_REASON
+    if _LENDERS_PRACTICE.search(text) and not _STATE_PAYS.search(text):
         return _DIRECTIVE_REASON
     duty = _AGENCY_DUTY.search(text)
     if duty and not _GRANT_BEFORE.search(text, 0, duty.start("who")):

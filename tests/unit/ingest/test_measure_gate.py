@@ -308,6 +308,15 @@ def test_titles_prefaces_application_steps_limits_and_places_are_no_measures() -
     assert clause_refusal("对入驻文化产业示范区的企业，给予一次性奖励5万元。") is None
 
 
+def test_exhortations_to_landlords_and_lenders_are_directives() -> None:
+    from ingest.extractors.measure_gate import clause_refusal
+
+    directive = "对机关、金融机构或地方的工作要求"
+    assert clause_refusal("对租用其他经营用房的，鼓励业主为租户减免租金。") == directive
+    assert clause_refusal("对暂时经营困难的中小微企业不抽贷、不断贷、不压贷。") == directive
+    assert clause_refusal("对不抽贷、不断贷的中小微企业贷款，市财政给予1%贴息。") is None
+
+
 @pytest.mark.parametrize(
     ("text", "fact", "operator", "value"),
     [
