@@ -134,9 +134,14 @@ _GRANTS = r"可|给予|予以|免|减|补贴|补助|奖励|贴息|返还|退还"
 _GRANT_BEFORE = re.compile(_GRANTS)
 # a grant whose beneficiary is a bank, insurer or guarantor (对…提供信用贷款的金融机构，按本金的20%予以补贴): an
 # incentive for the financial sector, not a benefit an enterprise it serves can claim
+_LENDERS = rf"{_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|再担保公司|再担保机构|担保公司|担保机构|证券公司"
 _FINANCIAL_BENEFICIARY = re.compile(
-    rf"^对[^。；]{{0,60}}?({_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|担保公司|担保机构|证券公司)[，,]"
+    rf"^(?:{_GOVERNMENT}|[^，,。；;]{{0,4}}财政)?对[^。；]{{0,60}}?({_LENDERS})(?:[，,]|给予|予以)"
 )
+# a lender or guarantor as the actor (省再担保公司对…项目，取消反担保要求; a 政府性 guarantor is the state's), or
+# others urged to act (支持各银行业金融机构对…, 号召国有企业…): a lender's or landlord's practice, no state grant
+_LENDER_ACTS = re.compile(rf"^(?![^，,。；;]{{0,8}}政府性)[^，,。；;]{{0,8}}?({_LENDERS})[^，,。；;]{{0,4}}?对")
+_URGED = re.compile(rf"^(支持|引导|推动|号召|督促)(各类?|各级|市属、区属|市属|区属)?({_LENDERS}|国有企业|业主|房东)")
 _DIRECTIVE_REASON = "对机关、金融机构或地方的工作要求"
 # a preface that announces what follows (现就…有关事项通知如下：, 现将有关事项公告如下：, 特制定如下指导意见。)
 _PREFACE = re.compile(
@@ -205,6 +210,8 @@ def clause_refusal(clause_text: str) -> str | None:
     if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
         return _DIRECTIVE_REASON
     if _LENDERS_PRACTICE.search(text) and not _STATE_PAYS.search(text):
+        return _DIRECTIVE_REASON
+    if (_LENDER_ACTS.match(text) or _URGED.match(text)) and not _STATE_PAYS.search(text):
         return _DIRECTIVE_REASON
     duty = _AGENCY_DUTY.search(text)
     if duty and not _GRANT_BEFORE.search(text, 0, duty.start("who")):
