@@ -141,7 +141,9 @@ _FINANCIAL_BENEFICIARY = re.compile(
 # a lender or guarantor as the actor (省再担保公司对…项目，取消反担保要求; a 政府性 guarantor is the state's), or
 # others urged to act (支持各银行业金融机构对…, 号召国有企业…): a lender's or landlord's practice, no state grant
 _LENDER_ACTS = re.compile(rf"^(?![^，,。；;]{{0,8}}政府性)[^，,。；;]{{0,8}}?({_LENDERS})[^，,。；;]{{0,4}}?对")
-_URGED = re.compile(rf"^(支持|引导|推动|号召|督促)(各类?|各级|市属、区属|市属|区属)?({_LENDERS}|国有企业|业主|房东)")
+_URGED = re.compile(
+    rf"^(?:[^。；;]{{0,30}}[，,])?(支持|引导|推动|号召|督促)(各类?|各级|市属、区属|市属|区属)?({_LENDERS}|国有企业|业主|房东)"
+)
 _DIRECTIVE_REASON = "对机关、金融机构或地方的工作要求"
 # a preface that announces what follows (现就…有关事项通知如下：, 现将有关事项公告如下：, 特制定如下指导意见。)
 _PREFACE = re.compile(

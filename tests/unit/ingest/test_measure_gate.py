@@ -318,6 +318,7 @@ def test_exhortations_to_landlords_and_lenders_are_directives() -> None:
     assert clause_refusal("省再担保公司对受疫情影响较大行业的担保项目，取消反担保要求。") == directive
     assert clause_refusal("政府性融资担保机构对受疫情影响的小微企业减半收取担保费。") is None
     assert clause_refusal("支持各银行业金融机构对能恢复生产的中小企业适度增信。") == directive
+    assert clause_refusal("运用专项再贷款资金，支持金融机构向重点企业提供优惠利率贷款。") == directive
     assert clause_refusal("各级财政对免除企业贷款利息的金融机构给予一定奖励。") == "面向金融机构"
 
 
