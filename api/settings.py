@@ -99,7 +99,16 @@ class Settings(BaseSettings):
         "README, Search figures). Off: one field holding all three.",
     )
     policykg_title_field_weight: float = Field(
-        1.0, ge=0, description="BM25F weight of the short-title field (with POLICYKG_BM25_FIELDS)."
+        1.0,
+        ge=0,
+        description="BM25F weight of the short-title field (with POLICYKG_BM25_FIELDS); a statute article's title "
+        "takes POLICYKG_ARTICLE_TITLE_FIELD_WEIGHT when that is set.",
+    )
+    policykg_article_title_field_weight: float | None = Field(
+        None,
+        ge=0,
+        description="BM25F weight of a statute article's (条) short-title field, apart from every other unit's (a "
+        "policy's passages; with POLICYKG_BM25_FIELDS). Unset: POLICYKG_TITLE_FIELD_WEIGHT.",
     )
     policykg_heading_field_weight: float = Field(
         1.0, ge=0, description="BM25F weight of the headings field (with POLICYKG_BM25_FIELDS)."
