@@ -145,6 +145,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         fusion=Fusion(
             lexical_depth=settings.policykg_lexical_depth,
             vector_depth=settings.policykg_vector_depth,
+            passage_depth_share=settings.policykg_passage_depth_share,
             confidence_exponent=settings.policykg_confidence_exponent,
             context_weight=settings.policykg_context_weight,
             context_units=settings.policykg_context_units,

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
     policykg_lexical_depth: int = Field(200, ge=1, description="How many BM25 units enter the fusion.")
     policykg_vector_depth: int = Field(200, ge=1, description="How many nearest units by vector enter the fusion.")
+    policykg_passage_depth_share: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="A unit other than a statute article (a policy's passage) enters the fusion only from this "
+        "share of each list's depth (1: every unit from the whole depth).",
+    )
     policykg_confidence_exponent: float = Field(
         4.0,
         ge=0,

@@ -40,6 +40,7 @@ from search.ranking import (
     title_named_in,
     top_keys,
     with_document_context,
+    within_depth,
 )
 from search.rerank import Candidate, LinearReranker, QueryTerms
 from search.snippets import highlight
@@ -366,6 +367,11 @@ class SearchService:
         found = [u for found_list in lexical_lists for u, _ in found_list] + [u for u, _ in nearest]
         units = self.index.get_units(list(dict.fromkeys(found)))
         lexical = self._articles_expanded(lexical_lists, units, lexical_limit) if lexical_lists else []
+        if fusion.passage_depth_share < 1:  # units other than articles from less deep in each list
+            is_article = {u: s.article is not None for u, s in units.items()}
+            share = fusion.passage_depth_share
+            lexical = within_depth(lexical, is_article, lexical_limit, max(request.top, round(share * lexical_limit)))
+            nearest = within_depth(nearest, is_article, vector_limit, max(request.top, round(share * vector_limit)))
         document_of = {u: s.document.doc_id for u, s in units.items()}
         vector_weight = (
             confidence_scaled(self.vector_weight, lexical, document_of, exponent=fusion.confidence_exponent)
