@@ -100,6 +100,20 @@ def open_embedder(settings: Settings) -> Embedder | None:
     )
 
 
+def field_weights(settings: Settings) -> dict[str, float]:
+    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of a statute
+    article and of every other unit, and the headings."""
+    from search.service import ARTICLE_TITLE
+
+    title = settings.policykg_title_field_weight
+    article = settings.policykg_article_title_field_weight
+    return {
+        "title": title,
+        ARTICLE_TITLE: title if article is None else article,
+        "headings": settings.policykg_heading_field_weight,
+    }
+
+
 def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder | None) -> SearchService:
     """Build the search service: the configured index back-end, the given embedder, fusion weights and reranker.
 
@@ -131,6 +145,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         fusion=Fusion(
             lexical_depth=settings.policykg_lexical_depth,
             vector_depth=settings.policykg_vector_depth,
+            passage_depth_share=settings.policykg_passage_depth_share,
             confidence_exponent=settings.policykg_confidence_exponent,
             context_weight=settings.policykg_context_weight,
             context_units=settings.policykg_context_units,
@@ -140,11 +155,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
         feedback=Feedback(weight=settings.policykg_query_feedback) if settings.policykg_query_feedback else None,
         thesaurus_scope=settings.policykg_thesaurus_scope,
         heading_tokens=settings.policykg_heading_tokens,
-        field_weights=(
-            {"title": settings.policykg_title_field_weight, "headings": settings.policykg_heading_field_weight}
-            if settings.policykg_bm25_fields
-            else None
-        ),
+        field_weights=field_weights(settings) if settings.policykg_bm25_fields else None,
     )
 
 

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
     policykg_lexical_depth: int = Field(200, ge=1, description="How many BM25 units enter the fusion.")
     policykg_vector_depth: int = Field(200, ge=1, description="How many nearest units by vector enter the fusion.")
+    policykg_passage_depth_share: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="A unit other than a statute article (a policy's passage) enters the fusion only from this "
+        "share of each list's depth (1: every unit from the whole depth).",
+    )
     policykg_confidence_exponent: float = Field(
         4.0,
         ge=0,
@@ -99,7 +106,16 @@ class Settings(BaseSettings):
         "README, Search figures). Off: one field holding all three.",
     )
     policykg_title_field_weight: float = Field(
-        1.0, ge=0, description="BM25F weight of the short-title field (with POLICYKG_BM25_FIELDS)."
+        1.0,
+        ge=0,
+        description="BM25F weight of the short-title field (with POLICYKG_BM25_FIELDS); a statute article's title "
+        "takes POLICYKG_ARTICLE_TITLE_FIELD_WEIGHT when that is set.",
+    )
+    policykg_article_title_field_weight: float | None = Field(
+        None,
+        ge=0,
+        description="BM25F weight of a statute article's (条) short-title field, apart from every other unit's (a "
+        "policy's passages; with POLICYKG_BM25_FIELDS). Unset: POLICYKG_TITLE_FIELD_WEIGHT.",
     )
     policykg_heading_field_weight: float = Field(
         1.0, ge=0, description="BM25F weight of the headings field (with POLICYKG_BM25_FIELDS)."

@@ -49,6 +49,7 @@ from ontology.clock import utc_now
 from search.expansion import Feedback, Thesaurus
 from search.ranking import Fusion
 from search.rerank import LinearReranker
+from search.service import ARTICLE_TITLE
 from search.types import SearchRequest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -193,6 +194,19 @@ def fusion_setting(served: Fusion, setting: str) -> Fusion:
     return dataclasses.replace(served, **changes)
 
 
+def field_setting(pair: str) -> dict[str, float]:
+    """The BM25F weights a ``--fields`` entry names (``title:headings`` or ``title:headings:article title``)."""
+    weights = [float(w) for w in pair.split(":")]
+    title, headings = weights[:2]
+    return {"title": title, ARTICLE_TITLE: weights[2] if len(weights) > 2 else title, "headings": headings}
+
+
+def field_label(fields: dict[str, float]) -> str:
+    """A run label's part for its BM25F weights (the article title's only when it differs from the title's)."""
+    label = f"+fields{fields['title']:g}_{fields['headings']:g}"
+    return label + (f"_{fields[ARTICLE_TITLE]:g}" if fields[ARTICLE_TITLE] != fields["title"] else "")
+
+
 def main() -> None:
     """Run the evaluation and print one line of scores per mode."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -225,8 +239,10 @@ def main() -> None:
     parser.add_argument(
         "--fields",
         default="",
-        help="then run every mode once per title:headings BM25F field weight pair, comma-separated, e.g. "
-        "0.5:0.5,1:1 (per-field BM25: text; title; headings; each pair rebuilds the index)",
+        help="then run every mode once per title:headings[:article title] BM25F field weights, comma-separated, "
+        "e.g. 0.5:0.5,1.5:0.3:0.5 (per-field BM25: text; title; headings; a statute article's title at the third "
+        "weight, the title's when left out; each rebuilds the index; with --fusion, each fusion setting is run "
+        "again with each)",
     )
     parser.add_argument(
         "--embedders",
@@ -307,17 +323,18 @@ def main() -> None:
             for expand in args.expand.split(",")
             for mode in args.modes.split(",")
         ]
+    settings = [setting for setting in args.fusion.split(",") if setting]
     runs += [
-        (mode, None, expand, None, False, tuple(float(w) for w in pair.split(":")), "")
-        for pair in args.fields.split(",")
-        if pair
+        (mode, None, expand, None, False, None, setting)
+        for setting in settings
         for expand in args.expand.split(",")
         for mode in args.modes.split(",")
     ]
     runs += [
-        (mode, None, expand, None, False, None, setting)
-        for setting in args.fusion.split(",")
-        if setting
+        (mode, None, expand, None, False, field_setting(pair), setting)
+        for pair in args.fields.split(",")
+        if pair
+        for setting in ["", *settings]
         for expand in args.expand.split(",")
         for mode in args.modes.split(",")
     ]
@@ -345,8 +362,8 @@ def main() -> None:
                 started = time.perf_counter()
                 rebuilt = service.sync(store)
                 print(f"sync with headings: {rebuilt.units} units in {time.perf_counter() - started:.1f} s", flush=True)
-            if fields is not None and service.field_weights != {"title": fields[0], "headings": fields[1]}:
-                service.field_weights = {"title": fields[0], "headings": fields[1]}  # a new schema: rebuilt
+            if fields is not None and service.field_weights != fields:
+                service.field_weights = fields  # a new schema: rebuilt
                 started = time.perf_counter()
                 rebuilt = service.sync(store)
                 elapsed = time.perf_counter() - started
@@ -368,7 +385,7 @@ def main() -> None:
             label = mode if weights is None else f"{mode} {weights[0]:g}:{weights[1]:g}"
             label += f"[{reranker_file.stem}]" if reranker_file is not None else ""
             label += ("" if expand == "served" else f"+{expand}") + ("+headings" if headings else "")
-            label += f"+fields{fields[0]:g}_{fields[1]:g}" if fields is not None else ""
+            label += field_label(fields) if fields is not None else ""
             label += f"+{setting}" if setting else ""
             label = label if embedder is None or mode == "lexical" else f"{embedder} {label}"
             mode = "hybrid" if mode == "fused" else mode

@@ -45,10 +45,13 @@ CANDIDATES = 200
 @dataclass(frozen=True)
 class Fusion:
     """How the two lists are fused: how many of each retriever's best units enter (``lexical_depth``,
-    ``vector_depth``), the confidence exponent γ and the document context's λ and n (module docstring)."""
+    ``vector_depth``; a unit other than a statute article only from the first ``passage_depth_share`` of that
+    depth: a statute has hundreds of short articles, a policy tens of passages), the confidence exponent γ and
+    the document context's λ and n (module docstring)."""
 
     lexical_depth: int = CANDIDATES
     vector_depth: int = CANDIDATES
+    passage_depth_share: float = 1.0
     confidence_exponent: float = CONFIDENCE_EXPONENT
     context_weight: float = DOCUMENT_CONTEXT_WEIGHT
     context_units: int = DOCUMENT_CONTEXT_UNITS
@@ -61,6 +64,18 @@ class ScoredList(Generic[Key]):
     keys: Sequence[Key]
     scores: Sequence[float]
     weight: float
+
+
+def within_depth(
+    ranked: Sequence[tuple[Key, float]], is_article: Mapping[Key, bool], depth: int, passage_depth: int
+) -> list[tuple[Key, float]]:
+    """The entries of a retriever's list (best first) ranked above their kind's depth: a statute article's
+    ``depth``, any other unit's ``passage_depth`` (a key ``is_article`` lacks counts as another unit)."""
+    return [
+        entry
+        for position, entry in enumerate(ranked)
+        if position < (depth if is_article.get(entry[0], False) else passage_depth)
+    ]
 
 
 def min_max_combsum(lists: Iterable[ScoredList[Key]]) -> dict[Key, float]:

@@ -40,6 +40,7 @@ from search.ranking import (
     title_named_in,
     top_keys,
     with_document_context,
+    within_depth,
 )
 from search.rerank import Candidate, LinearReranker, QueryTerms
 from search.snippets import highlight
@@ -62,6 +63,7 @@ UNITS_VERSION = "u6"  # bump when what a unit's tokens or record hold changes, s
 GROUPED_CANDIDATES = 600
 TITLE_BOOST = 0.5
 SUPERSEDED_FACTOR = 0.7
+ARTICLE_TITLE = "article_title"  # the BM25F field of a statute article's title (``field_weights``)
 VECTOR_WEIGHT = 0.6  # CombSUM weight of the vector list against 1 for BM25 (tuning: see ranking.py)
 # Prior by document type, by the legal hierarchy (立法法): laws and the constitution first, then judicial
 # interpretations, administrative regulations, rules. Tuned on STARD's train split (benchmarks/retrieval_eval.py);
@@ -104,7 +106,9 @@ class SearchService:
         field_weights: per-field BM25 (BM25F, ``bm25.py``) when not ``None``: a unit's text (and answered
             questions) is the main field, at weight 1; its document's short title and its headings are the fields
             ``title`` and ``headings``, at these weights, fixed in the index's schema (a change rebuilds the index;
-            ``heading_tokens`` then says whether headings are indexed at all). ``None``: one field of them all.
+            ``heading_tokens`` then says whether headings are indexed at all). A statute article's title is the
+            field ``article_title`` instead (its own weight; the title's when not given), so articles and other
+            units (a policy's passages) can weigh their title apart. ``None``: one field of them all.
     """
 
     def __init__(
@@ -141,7 +145,7 @@ class SearchService:
         self.feedback = feedback
         self.thesaurus_scope = thesaurus_scope
         self.heading_tokens = heading_tokens
-        self.field_weights = field_weights
+        self.field_weights = None if field_weights is None else {ARTICLE_TITLE: field_weights["title"], **field_weights}
         self.answered = AnsweredQuestions()  # read from the graph by ``sync``
         self._vector_cache_dir = vector_cache
         self._synonym_groups = _groups(self.analyzer.synonyms)
@@ -179,7 +183,8 @@ class SearchService:
         """BM25 tokens of each unit: the document's short title, then the unit's text. A passage or article
         rarely repeats who issued it for where, and questions name both (陕西省 … 医保基金). The unit's answered
         questions follow, and its headings' tokens when ``heading_tokens`` is set. With ``field_weights`` the
-        title and the headings are the extra fields ``title`` and ``headings`` instead."""
+        title and the headings are the extra fields ``title`` (``article_title`` for an article) and ``headings``
+        instead."""
         title = tuple(self.analyzer.tokens(short_title(document.title)))
         titles = tuple(() if u.id.endswith(DOCUMENT_ENTRY_SUFFIX) else title for u in document.units)
         headings = tuple(
@@ -190,7 +195,10 @@ class SearchService:
             for u in document.units
         )
         if self.field_weights is not None:
-            return own, {"title": titles, "headings": headings}
+            articles = [u.article is not None for u in document.units]
+            passage_titles = tuple(() if article else t for t, article in zip(titles, articles, strict=True))
+            article_titles = tuple(t if article else () for t, article in zip(titles, articles, strict=True))
+            return own, {"title": passage_titles, ARTICLE_TITLE: article_titles, "headings": headings}
         return tuple(t + h + o for t, h, o in zip(titles, headings, own, strict=True)), {}
 
     def _vectors_for(self, texts: Sequence[str], progress: Progress | None) -> np.ndarray:
@@ -359,6 +367,11 @@ class SearchService:
         found = [u for found_list in lexical_lists for u, _ in found_list] + [u for u, _ in nearest]
         units = self.index.get_units(list(dict.fromkeys(found)))
         lexical = self._articles_expanded(lexical_lists, units, lexical_limit) if lexical_lists else []
+        if fusion.passage_depth_share < 1:  # units other than articles from less deep in each list
+            is_article = {u: s.article is not None for u, s in units.items()}
+            share = fusion.passage_depth_share
+            lexical = within_depth(lexical, is_article, lexical_limit, max(request.top, round(share * lexical_limit)))
+            nearest = within_depth(nearest, is_article, vector_limit, max(request.top, round(share * vector_limit)))
         document_of = {u: s.document.doc_id for u, s in units.items()}
         vector_weight = (
             confidence_scaled(self.vector_weight, lexical, document_of, exponent=fusion.confidence_exponent)

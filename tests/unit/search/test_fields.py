@@ -16,7 +16,7 @@ from search.indexes.base import IndexSchema
 from search.indexes.elasticsearch import unit_records
 from search.indexes.embedded import EmbeddedIndex
 from search.service import SearchService
-from search.types import Filters, PreparedDocument, SearchRequest
+from search.types import Filters, IndexDocument, PreparedDocument, SearchRequest
 from tests.unit.search.conftest import make_document
 
 FIELDS = [
@@ -92,12 +92,14 @@ def test_the_service_puts_title_and_headings_in_their_own_fields(tmp_path: Path,
     law = replace(law, units=(replace(law.units[0], heading="第三章 工资"), law.units[1]))
     one = SearchService(EmbeddedIndex(tmp_path / "one"), analyzer=analyzer)
     fields = SearchService(EmbeddedIndex(tmp_path / "f"), analyzer=analyzer, field_weights={"title": 0, "headings": 1})
-    assert one.schema.fields == () and fields.schema.fields == (("headings", 1.0), ("title", 0.0))
+    assert one.schema.fields == ()
+    assert fields.schema.fields == (("article_title", 0.0), ("headings", 1.0), ("title", 0.0))
     prepared = fields.prepare([law])[0]
     assert prepared.tokens[1] == tuple(analyzer.tokens(law.units[1].text))
-    assert prepared.fields["title"] == (tuple(analyzer.tokens("劳动合同法")),) * 2
+    assert prepared.fields["article_title"] == (tuple(analyzer.tokens("劳动合同法")),) * 2  # its units are articles
+    assert prepared.fields["title"] == ((), ())
     assert prepared.fields["headings"] == (tuple(analyzer.tokens("第三章 工资")), ())
-    joined = prepared.fields["title"][0] + prepared.fields["headings"][0] + prepared.tokens[0]
+    joined = prepared.fields["article_title"][0] + prepared.fields["headings"][0] + prepared.tokens[0]
     assert one.prepare([law])[0].tokens[0] == joined
     fields.index_documents([law])
     found = fields.search(SearchRequest(query="工资", mode="lexical"))
@@ -117,4 +119,57 @@ def test_the_settings_turn_per_field_bm25_on_with_their_weights(tmp_path: Path) 
         policykg_title_field_weight=0.4,
         policykg_heading_field_weight=0.7,
     )
-    assert open_search_service(settings, tmp_path, None).field_weights == {"title": 0.4, "headings": 0.7}
+    weights = {"title": 0.4, "article_title": 0.4, "headings": 0.7}
+    assert open_search_service(settings, tmp_path, None).field_weights == weights
+    articles_apart = settings.model_copy(update={"policykg_article_title_field_weight": 1.5})
+    assert open_search_service(articles_apart, tmp_path, None).field_weights == weights | {"article_title": 1.5}
+
+
+def _passages(doc_id: str, title: str, texts: list[str]) -> IndexDocument:
+    """A policy-like document: its units are passages, not articles."""
+    document = make_document(doc_id, title, texts)
+    return replace(document, units=tuple(replace(u, article=None) for u in document.units))
+
+
+def _mixed(analyzer: Analyzer) -> tuple[list[IndexDocument], list[list[str]], list[list[str]]]:
+    """Two statutes' articles and a policy's passages, and each unit's tokens of its text and of its title."""
+    documents = [
+        make_document("labour", "劳动合同法", ["用人单位应当支付劳动报酬", "劳动报酬按月支付"]),
+        _passages("rent", "房租减免通知", ["对承租国有房屋的小微企业减免租金", "劳动密集型企业优先"]),
+        make_document("tax", "增值税法", ["小微企业减免增值税"]),
+    ]
+    texts = [list(analyzer.tokens(u.text)) for d in documents for u in d.units]
+    titles = [list(analyzer.tokens(d.title)) for d in documents for _ in d.units]
+    return documents, texts, titles
+
+
+def test_one_title_weight_for_every_kind_of_unit_is_bm25f_with_one_title_field(
+    tmp_path: Path, analyzer: Analyzer
+) -> None:
+    documents, texts, titles = _mixed(analyzer)
+    service = SearchService(
+        EmbeddedIndex(tmp_path / "f"), analyzer=analyzer, field_weights={"title": 1.5, "headings": 0.3}
+    )
+    assert service.field_weights == {"title": 1.5, "article_title": 1.5, "headings": 0.3}
+    service.index_documents(documents)
+    one_title = Bm25Index.build_fields([texts, titles, [[] for _ in texts]], [1.0, 1.5, 0.3])
+    ids = [u.id for d in documents for u in d.units]
+    for query in (["劳动"], ["减免", "企业"], ["增值税", "房租", "合同"]):
+        found = dict(service.index.lexical_search(query, Filters(), 10))
+        expected = {unit: s for unit, s in zip(ids, one_title.scores(query).tolist(), strict=True) if s > 0}
+        assert found == pytest.approx(expected, rel=1e-6)
+
+
+def test_an_articles_title_weighs_apart_from_a_passages(tmp_path: Path, analyzer: Analyzer) -> None:
+    documents, texts, titles = _mixed(analyzer)
+    weights = {"title": 1.0, "article_title": 0.0, "headings": 1.0}
+    service = SearchService(EmbeddedIndex(tmp_path / "f"), analyzer=analyzer, field_weights=weights)
+    service.index_documents(documents)
+    # 合同 and 通知 are in titles only: the articles' title weighs 0, the passages' 1
+    assert service.index.lexical_search(["合同"], Filters(), 10) == []
+    assert sorted(u for u, _ in service.index.lexical_search(["通知"], Filters(), 10)) == ["rent-a0", "rent-a1"]
+    passage_titles = [t if i in (2, 3) else [] for i, t in enumerate(titles)]
+    expected = Bm25Index.build_fields([texts, passage_titles], [1.0, 1.0]).scores(["劳动", "减免"])
+    found = dict(service.index.lexical_search(["劳动", "减免"], Filters(), 10))
+    ids = [u.id for d in documents for u in d.units]
+    assert found == pytest.approx({u: s for u, s in zip(ids, expected.tolist(), strict=True) if s > 0}, rel=1e-6)

@@ -13,6 +13,7 @@ from search.ranking import (
     title_named_in,
     top_keys,
     with_document_context,
+    within_depth,
 )
 
 
@@ -81,3 +82,10 @@ def test_prior_multiplies_and_defaults_to_one() -> None:
         prior={"rule": 0.7},
     )
     assert scores == {"law": 1.0, "rule": 0.7}
+
+
+def test_within_depth_keeps_each_kind_of_unit_above_its_own_depth() -> None:
+    ranked = [("a1", 9.0), ("p1", 8.0), ("a2", 7.0), ("p2", 6.0), ("a3", 5.0), ("x", 4.0)]
+    is_article = {"a1": True, "a2": True, "a3": True, "p1": False, "p2": False}
+    assert within_depth(ranked, is_article, 5, 2) == [("a1", 9.0), ("p1", 8.0), ("a2", 7.0), ("a3", 5.0)]
+    assert within_depth(ranked, is_article, 6, 6) == ranked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,21 @@ def test_fusion_depths_bound_how_many_units_of_each_list_are_fused(service: Sear
     assert len(service.candidates(request)) > 2
     service.fusion = Fusion(lexical_depth=1, vector_depth=1)
     assert 1 <= len(service.candidates(request)) <= 2  # the best of each list, once or twice
+
+
+def test_units_other_than_articles_enter_from_their_share_of_the_depth(
+    tmp_path: Path, analyzer: Analyzer, fake_embedder: FakeEmbedder
+) -> None:
+    law = make_document("law", "企业法", [f"企业应当依法纳税第{i}项" for i in range(6)])
+    policy = make_document("policy", "企业通知", [f"企业可以申请补贴第{i}项" for i in range(6)])
+    policy = replace(policy, units=tuple(replace(u, article=None) for u in policy.units))
+    service = SearchService(EmbeddedIndex(tmp_path / "i"), analyzer=analyzer, embedder=fake_embedder)
+    service.index_documents([law, policy])
+    request = SearchRequest(query="企业", top=1, mode="lexical")
+    service.fusion = Fusion(lexical_depth=10)
+    whole = [c.unit_id for c in service.candidates(request)]
+    assert len(whole) == 10  # of 12: at least 4 passages
+    service.fusion = Fusion(lexical_depth=10, passage_depth_share=0.2)  # passages only from the first 2
+    shared = {c.unit_id for c in service.candidates(request)}
+    assert {u for u in whole if u.startswith("law")} <= shared
+    assert len([u for u in shared if u.startswith("policy")]) <= 2 < len([u for u in whole if u.startswith("policy")])
