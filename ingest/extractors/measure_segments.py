@@ -33,7 +33,10 @@ MAX_HEADING_LEN = 32
 _SUM = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元)")
 
 BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
-    (BenefitType.JOB_RETENTION, re.compile(r"稳岗返还|返还[^。；]{0,20}失业保险费|失业保险费[^。；]{0,12}返还")),
+    (
+        BenefitType.JOB_RETENTION,
+        re.compile(r"稳岗返还|返还[^。；]{0,20}失业保险费|失业保险费[^。；]{0,12}返还|参保[^。；]{0,30}?[，,]\s*返还"),
+    ),
     (
         BenefitType.SOCIAL_INSURANCE,
         re.compile(

@@ -144,3 +144,11 @@ def test_tiers_of_a_list_announced_by_a_colon_are_separate_measures_scoped_by_it
     )
     assert [dims.get("revenue_wan") for _, dims in measures] == [10000.0, 10000.0]
     assert [text.rsplit("，", 1)[-1] for text, _ in measures] == ["奖励50万元；", "奖励200万元。"]
+
+
+def test_a_return_to_insured_firms_is_a_job_retention_measure_without_naming_the_premium() -> None:
+    from ingest.extractors.measure_segments import benefit_cue
+
+    text = "对坚持不裁员的失业保险参保企业，返还标准按6个月的月人均失业保险金确定。"
+    found = benefit_cue(text)
+    assert found is not None and found[0] == "稳岗返还"
