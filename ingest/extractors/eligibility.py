@@ -439,6 +439,9 @@ def _unrestricted_check(norm_text: str, measure: MeasureSegment) -> Found:
 _SUM_GRANTED = re.compile(r"(奖励|奖补|补助|补贴|资助|给予)[^，,。；;\d]{0,8}\d+(?:\.\d+)?\s*(亿元|万元|元)")
 
 
+_ADDRESSES_READER = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]\s*)?您")
+
+
 def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     """Whether a found segment is a support measure: its clause passes the gate and the clause classifier, and
     some beneficiary is named in it or in a heading over it."""
@@ -457,8 +460,13 @@ def _grants(norm_text: str, measure: MeasureSegment) -> bool:
     # a notice that states who qualifies in a section of its own (一、补贴对象：对…中小微企业…) before the benefit
     before = [s for s in _sections(norm_text) if s.end <= measure.start]
     scopes += [norm_text[a:b] for a, b in before[-1].requirements] if before else []
-    # a clause opening with its subject phrase names its beneficiary whatever the noun (对跨领域工业互联网平台给予…)
-    return any(BENEFICIARY.search(text) for text in scopes) or opens_with_subject(norm_text, measure.core_start)
+    # a clause opening with its subject phrase names its beneficiary whatever the noun (对跨领域工业互联网平台…), and
+    # so does one addressing its reader (一、您为疫情防控发生的支出，准予…扣除: a notice to taxpayers)
+    return (
+        any(BENEFICIARY.search(text) for text in scopes)
+        or opens_with_subject(norm_text, measure.core_start)
+        or bool(_ADDRESSES_READER.match(core))
+    )
 
 
 @lru_cache(maxsize=8)

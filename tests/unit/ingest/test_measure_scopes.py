@@ -152,3 +152,8 @@ def test_a_return_to_insured_firms_is_a_job_retention_measure_without_naming_the
     text = "对坚持不裁员的失业保险参保企业，返还标准按6个月的月人均失业保险金确定。"
     found = benefit_cue(text)
     assert found is not None and found[0] == "稳岗返还"
+
+
+def test_a_notice_addressing_its_reader_names_the_beneficiary() -> None:
+    measures = _measures("一、您为疫情防控实际发生的各项合理支出，准予在计算应纳税所得额时扣除。\n")
+    assert [text for text, _ in measures] == ["一、您为疫情防控实际发生的各项合理支出，准予在计算应纳税所得额时扣除。"]
