@@ -40,6 +40,7 @@ from ingest.extractors.condition_rules import (
 from ingest.extractors.condition_sections import ConditionSection, find_condition_sections, section_conditions
 from ingest.extractors.measure_gate import BENEFICIARY, clause_refusal, document_refusal
 from ingest.extractors.measure_segments import (
+    ITEM_PREFIX,
     MeasureSegment,
     find_measures,
     opens_with_subject,
@@ -439,7 +440,7 @@ def _unrestricted_check(norm_text: str, measure: MeasureSegment) -> Found:
 _SUM_GRANTED = re.compile(r"(奖励|奖补|补助|补贴|资助|给予)[^，,。；;\d]{0,8}\d+(?:\.\d+)?\s*(亿元|万元|元)")
 
 
-_ADDRESSES_READER = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]\s*)?您")
+_ADDRESSES_READER = re.compile(rf"{ITEM_PREFIX}您")
 
 
 def _grants(norm_text: str, measure: MeasureSegment) -> bool:

@@ -79,9 +79,8 @@ BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
 _NEW_BENEFICIARY = re.compile(r"企业|公司|单位|主体|机构|个体工商户|用户|经营者|农户|项目")
 # a fragment opening with its own subject phrase (对行业型工业互联网平台给予…) names whom it grants to, unless it
 # points back (对其…, 对上述…)
-_SUBJECT_OPENING = re.compile(
-    r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]\s*)?(?:对于?|凡|针对)(?!其|此|上述|以上)"
-)
+ITEM_PREFIX = r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]\s*)?"  # an optional enumeration marker
+_SUBJECT_OPENING = re.compile(rf"{ITEM_PREFIX}(?:对于?|凡|针对)(?!其|此|上述|以上)")
 
 
 def opens_with_subject(text: str, start: int) -> bool:
@@ -187,6 +186,7 @@ def _stands_alone(text: str, frags: list[Fragment], index: int) -> bool:
 
 
 # a tier of a list of thresholds (…1亿元以内的，奖励50万元；…2亿元以上的，奖励200万元): a measure of its own
+_COLON = re.compile(r"[：:]")
 _THRESHOLD_TIER = re.compile(r"[^。；;，,]{2,40}的[，,]\s*(奖励|奖补|补助|补贴|资助|给予)[^。；;，,]{0,8}\d")
 
 
@@ -202,7 +202,7 @@ def _is_tier(text: str, frag: Fragment, current: MeasureSegment) -> bool:
 
 def _lead_of(text: str, measure: MeasureSegment) -> list[tuple[int, int]]:
     """The lead of a measure's sentence up to its colon (…按融资额给予奖励：), which scopes its later tiers."""
-    colon = re.compile(r"[：:]").search(text, measure.core_start, measure.end)
+    colon = _COLON.search(text, measure.core_start, measure.end)
     return [(measure.core_start, colon.start())] if colon else []
 
 
