@@ -157,3 +157,10 @@ def test_a_return_to_insured_firms_is_a_job_retention_measure_without_naming_the
 def test_a_notice_addressing_its_reader_names_the_beneficiary() -> None:
     measures = _measures("一、您为疫情防控实际发生的各项合理支出，准予在计算应纳税所得额时扣除。\n")
     assert [text for text, _ in measures] == ["一、您为疫情防控实际发生的各项合理支出，准予在计算应纳税所得额时扣除。"]
+
+
+def test_an_exemption_written_as_mian_jiao_is_a_tax_relief() -> None:
+    from ingest.extractors.measure_segments import benefit_cue
+
+    found = benefit_cue("对因疫情停业的定期定额个体工商户，免缴当月定额税款。")
+    assert found is not None and found[0] == "税费减免"
