@@ -95,6 +95,12 @@ def to_simplified(text: str) -> str:
 _TITLE_NOISE = re.compile(r"[\s\u3000·•《》〈〉<>“”\"'‘’「」]")
 
 
+def find_spaced(text: str, phrase: str) -> re.Match[str] | None:
+    """The first place ``phrase`` stands in ``text`` with any whitespace between its characters: a stored title
+    has none, and a text may break it (政策 降低…); ``None`` when it is not there."""
+    return re.search(r"\s*".join(map(re.escape, phrase)), text) if phrase else None
+
+
 def normalise_title(title: str) -> str:
     """A title's matching key: Simplified, NFKC, without 中华人民共和国, spaces, quotes and book marks.
 

@@ -19,7 +19,7 @@ from typing import Any
 from graph.base import GraphStore
 from ontology.indicators import Indicator
 from ontology.reference import contains
-from ontology.text import to_simplified
+from ontology.text import find_spaced, to_simplified
 from practices.cards import list_designations
 from practices.document_links import EVIDENCE_TYPES, document_links
 from practices.indicator_links import IndicatorLinker, mechanism_text
@@ -116,7 +116,7 @@ def _document_evidence(store: GraphStore, linker: IndicatorLinker, region_code: 
 def _title_span(text: str, title: str) -> tuple[int, int]:
     """Where ``title`` stands in the stored ``text`` (spaces inside it allowed: titles are stored without them);
     ``(0, 0)`` when the text does not carry it."""
-    found = re.search(r"\s*".join(map(re.escape, title)), text) if title else None
+    found = find_spaced(text, title)
     return found.span() if found else (0, 0)
 
 

@@ -60,7 +60,7 @@ from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
 from ontology.reference import NATIONAL_CODE, contains, load_gazetteer, normalise_region_code
-from ontology.text import to_simplified
+from ontology.text import find_spaced, to_simplified
 
 _NATIONAL_ISSUER = re.compile(
     r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
@@ -253,9 +253,8 @@ def _phrase_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[i
 def _title_span(text: str, title: str) -> tuple[int, int] | None:
     if not title:
         return None
-    # the text may break the title with spaces (政策 降低…) where the stored title has none
     compact = re.sub(r"\s+", "", title)
-    found = re.search(r"\s*".join(re.escape(ch) for ch in compact[:40]), text)
+    found = find_spaced(text, compact[:40])
     return (found.start(), found.end() + len(compact[40:])) if found else None
 
 
