@@ -211,9 +211,8 @@ def clause_refusal(clause_text: str) -> str | None:
         return "面向金融机构"
     if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
         return _DIRECTIVE_REASON
-    if _LENDERS_PRACTICE.search(text) and not _STATE_PAYS.search(text):
-        return _DIRECTIVE_REASON
-    if (_LENDER_ACTS.match(text) or _URGED.match(text)) and not _STATE_PAYS.search(text):
+    lenders = _LENDERS_PRACTICE.search(text) or _LENDER_ACTS.match(text) or _URGED.match(text)
+    if lenders and not _STATE_PAYS.search(text):
         return _DIRECTIVE_REASON
     duty = _AGENCY_DUTY.search(text)
     if duty and not _GRANT_BEFORE.search(text, 0, duty.start("who")):

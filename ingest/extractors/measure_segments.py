@@ -190,20 +190,13 @@ _COLON = re.compile(r"[：:]")
 _THRESHOLD_TIER = re.compile(r"[^。；;，,]{2,40}的[，,]\s*(奖励|奖补|补助|补贴|资助|给予)[^。；;，,]{0,8}\d")
 
 
-def _is_tier(text: str, frag: Fragment, current: MeasureSegment) -> bool:
-    """Whether ``frag`` grants its own sum on its own threshold after a measure that already grants one under a
-    lead announcing the tiers (…按融资额给予奖励：)."""
-    return bool(
-        _THRESHOLD_TIER.match(text, frag.start, frag.end)
-        and _SUM.search(text, current.core_start, current.end)
-        and _lead_of(text, current)
-    )
-
-
-def _lead_of(text: str, measure: MeasureSegment) -> list[tuple[int, int]]:
-    """The lead of a measure's sentence up to its colon (…按融资额给予奖励：), which scopes its later tiers."""
-    colon = _COLON.search(text, measure.core_start, measure.end)
-    return [(measure.core_start, colon.start())] if colon else []
+def _tier_lead(text: str, frag: Fragment, current: MeasureSegment) -> tuple[int, int] | None:
+    """The lead announcing tiers (…按融资额给予奖励：, up to its colon) when ``frag`` grants its own sum on its own
+    threshold after ``current``, which already grants one under that lead; else ``None``."""
+    if not (_THRESHOLD_TIER.match(text, frag.start, frag.end) and _SUM.search(text, current.core_start, current.end)):
+        return None
+    colon = _COLON.search(text, current.core_start, current.end)
+    return (current.core_start, colon.start()) if colon else None
 
 
 def _leads_items(frags: list[Fragment], index: int) -> bool:
@@ -257,14 +250,15 @@ def find_measures(text: str) -> list[MeasureSegment]:
                 and not _NEW_BENEFICIARY.search(text, frag.start, frag.end)
                 and not opens_with_subject(text, frag.start)
             )
-            if continues and current is not None and _is_tier(text, frag, current):
+            lead = _tier_lead(text, frag, current) if continues and current is not None else None
+            if lead is not None and current is not None:
                 current = MeasureSegment(
                     start=frag.start,
                     end=frag.end,
                     benefit_type=cue[0],
                     benefit_start=cue[1],
                     benefit_end=cue[2],
-                    headings=[*current.headings, *_lead_of(text, current)],
+                    headings=[*current.headings, lead],
                     core_start=frag.start,
                 )
                 measures.append(current)
