@@ -101,17 +101,14 @@ def open_embedder(settings: Settings) -> Embedder | None:
 
 
 def field_weights(settings: Settings) -> dict[str, float]:
-    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of a statute
-    article and of every other unit, and the headings."""
+    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of every unit,
+    a statute article's own when set (else the service gives it the title's), and the headings."""
     from search.service import ARTICLE_TITLE
 
-    title = settings.policykg_title_field_weight
-    article = settings.policykg_article_title_field_weight
-    return {
-        "title": title,
-        ARTICLE_TITLE: title if article is None else article,
-        "headings": settings.policykg_heading_field_weight,
-    }
+    weights = {"title": settings.policykg_title_field_weight, "headings": settings.policykg_heading_field_weight}
+    if settings.policykg_article_title_field_weight is not None:
+        weights[ARTICLE_TITLE] = settings.policykg_article_title_field_weight
+    return weights
 
 
 def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder | None) -> SearchService:
