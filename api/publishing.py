@@ -19,12 +19,11 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from eligibility.measures import policy_conditions
 from ingest.errors import UnsupportedFormatError
-from ingest.mentions import find_regions
+from ingest.mentions import region_opening
 from ingest.readers import EXTENSIONS, DeclaredMetadata, SourceDocument, check_size, detect_format, read_documents
 from ontology.errors import ConflictError, InvalidInputError
 from ontology.model import DocumentType
 from ontology.reference import load_gazetteer, normalise_region_code
-from ontology.text import to_simplified
 from push.keys import KeyHolder, Role
 from push.officials import check_document_scope
 
@@ -147,9 +146,9 @@ def _region_of(fields: DocumentFields, staff: KeyHolder) -> str | None:
             raise InvalidInputError(f"region_code: unknown region code {code!r}")
         return code
     for name in (fields.issuer, fields.title):
-        named = find_regions(to_simplified(name)) if name else []
-        if named and named[0].start == 0:
-            return named[0].value
+        named = region_opening(name) if name else None
+        if named is not None:
+            return named
     return staff.region_code
 
 

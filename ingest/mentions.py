@@ -20,6 +20,7 @@ import ahocorasick
 
 from ontology.model import RegionLevel
 from ontology.reference import NATIONAL_CODE, Gazetteer, Region, load_gazetteer
+from ontology.text import to_simplified
 
 RESOURCES = Path(__file__).parent / "resources"
 _REGION_SUFFIXES = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|特别行政区|自治区|自治州|地区|省|市|盟)$")
@@ -89,6 +90,12 @@ def find_regions(
         if region is not None:
             mentions.append(Mention(start, end, surface, region.code, region.code))
     return mentions
+
+
+def region_opening(name: str) -> str | None:
+    """The code of the region a name opens with (北京市通州区发展和改革委员会 → 110112), or ``None``."""
+    named = find_regions(to_simplified(name))
+    return named[0].value if named and named[0].start == 0 else None
 
 
 @lru_cache(maxsize=1)

@@ -25,6 +25,8 @@ from ingest.errors import (
     FileTooLargeError,
     UnsupportedFormatError,
 )
+from ingest.mentions import region_opening
+from ontology.reference import load_gazetteer, normalise_region_code
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ _HTML_ROOT = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>
 _LAWREF_HEADER = re.compile(r"^# .+\n(?:.*\n)*?<!-- INFO END -->", re.M)
 _ID_FIELDS = ("docid", "doc_id", "id", "source_id")
 _TEXT_FIELDS = ("text", "content", "body")
+_DECLARED_FIELDS = ("issuer", "doc_number", "region_code")
 _SAMPLE = 8192
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
@@ -235,7 +238,37 @@ def _record(path: Path, number: int, line: str) -> SourceDocument:
             f"and a text ({'/'.join(_TEXT_FIELDS)})"
         )
     title = record.get("title") if isinstance(record.get("title"), str) else None
-    return SourceDocument(record_id, f"{path}#{number}", "jsonl", body, title)
+    return SourceDocument(record_id, f"{path}#{number}", "jsonl", body, title, _record_declared(path, number, record))
+
+
+def _record_declared(path: Path, number: int, record: dict[str, object]) -> DeclaredMetadata:
+    """What a JSONL record states beside its text (``issuer``, ``doc_number``, ``region_code``), as a publisher's
+    ``POST /documents`` would; a stated issuer naming a place (呼和浩特市人民政府办公室) gives the region when none
+    is stated. A record's ``published`` is not read: the text's own dates say when its measures apply.
+
+    Raises:
+        CorruptFileError: a stated field is not a string, or ``region_code`` is no known region.
+    """
+    stated: dict[str, str] = {}
+    for name in _DECLARED_FIELDS:
+        value = record.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise CorruptFileError(f"{path.name} line {number}: {name} must be a string")
+        stated[name] = value.strip()
+    region = stated.get("region_code")
+    if region is not None:
+        region = normalise_region_code(region)
+        if region not in load_gazetteer():
+            raise CorruptFileError(f"{path.name} line {number}: region_code: unknown region code {region!r}")
+    elif "issuer" in stated:
+        region = region_opening(stated["issuer"])
+    return DeclaredMetadata(
+        doc_number=stated.get("doc_number"),
+        issuer=stated.get("issuer"),
+        region_code=region,
+    )
 
 
 def _read_jsonl(path: Path, text: str, bad_records: list[tuple[str, str]] | None) -> Iterator[SourceDocument]:

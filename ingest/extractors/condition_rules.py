@@ -95,7 +95,10 @@ _SCALE_PATTERNS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
         ["中型", "小型", "微型"],
     ),
     (re.compile(r"(?<!其中)(?<!大中)小微(型)?企业|小型微型企业|小型、微型企业|小、微(型)?企业"), ["小型", "微型"]),
-    (re.compile(r"(?<![其中])大中型企业|大型、中型企业"), ["大型", "中型"]),
+    (
+        re.compile(r"(?<![其中])大中型企业|大型、中型企业|中型企业[、和及与]大型企业|大型企业[、和及与]中型企业"),
+        ["大型", "中型"],
+    ),
     (re.compile(r"(?<![其中、])大型企业"), ["大型"]),
     (re.compile(r"(?<![其中小、])中型企业"), ["中型"]),
     (re.compile(r"(?<![其中、])小型企业"), ["小型"]),
@@ -239,7 +242,9 @@ _AFTER = r"[(（]?(含)?[)）]?(以上|以下|以内|及以上|及以下)?"
 _EMPLOYEES = re.compile(
     rf"(职工|员工|从业人员|参保职工|在职职工|参保人数|用工人数)(总)?(人数|数)?{_BEFORE}{_NUMBER}(人|名){_AFTER}"
 )
-_REVENUE = re.compile(rf"(年)?(营业收入|销售收入|主营业务收入|营收)(总额)?{_BEFORE}{_NUMBER}(万元|亿元){_AFTER}")
+_REVENUE = re.compile(
+    rf"(年)?(营业收入|销售收入|主营业务收入|营收)(总额|规模)?(?:首次)?{_BEFORE}{_NUMBER}(万元|亿元){_AFTER}"
+)
 _BOUND_BEFORE = {
     "不超过": Op.LE,
     "不高于": Op.LE,
@@ -267,7 +272,8 @@ def threshold_operator(before: str | None, after: str | None) -> Op | None:
 
 
 _AGE = re.compile(
-    r"(成立|注册|设立)(时间|年限)?(不满|未满|不足|不超过|在|满|超过)?(\d+(?:\.\d+)?|[一二两三四五六七八九十])年(以内|以下|以上)?"
+    r"(成立|注册|设立)(?:登记)?(?:之日起)?(时间|年限)?(不满|未满|不足|不超过|在|满|超过)?(\d+(?:\.\d+)?|[一二两三四五六七八九十])年"
+    r"(以内|以下|以上|内)?"
 )
 _YEARS = {c: float(i) for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2.0}
 
@@ -296,7 +302,7 @@ _METRIC_FACTS = {
 }
 _METRIC = re.compile(
     rf"({'|'.join(_METRIC_FACTS)})(同比增量|增量|同比增长额)?[^，,。；;0-9]{{0,8}}?(达到|超过|突破|不低于|不少于|超|达)?"
-    r"(\d+(?:\.\d+)?)\s*(万元|亿元)(?:人民币)?\s*(?:[(（]含[)）])?(以上|及以上|以下|以内)?"
+    r"\s*(\d+(?:\.\d+)?)\s*(万元|亿元)(?:人民币)?\s*(?:[(（]含[)）])?\s*(以上|及以上|以下|以内)?"
 )
 
 
@@ -316,10 +322,13 @@ def find_metric_thresholds(text: str, start: int, end: int) -> list[Found]:
 
 
 # a list or rank an agency confers (省级小微企业园, 国家级…示范基地, 五星级…): holding it is a qualification
+# a level, or a list of levels (国家级、自治区级; 国家、省、市级)
+_LEVEL = r"(?:国家|省|自治区|市|州|区|县)"
+_LEVELS = rf"(?:(?:{_LEVEL}级?[、和及或与])*{_LEVEL}级|[一二三四五]星级)"
 _CONFERRED = re.compile(
-    r"(国家级|省级|市级|区级|县级|[一二三四五]星级)(?!以下|财政|政府|人民政府|部门|主管)[^，,。；;、（）()的]{0,16}"
+    rf"{_LEVELS}(?!以下|财政|政府|人民政府|部门|主管)[^，,。；;、（）()的]{{0,16}}"
     r"(企业园|小微企业园|示范园区|园区|示范基地|基地|孵化器|众创空间|技术中心|设计中心|研究中心|研发中心|创新中心|"
-    r"工程中心|重点实验室|示范企业|龙头企业|企业)"
+    r"工程中心|重点实验室|实验室|研究院|研发机构|工作站|重点项目|示范企业|龙头企业|企业)"
     r"|[1-5１-５一二三四五]A级(及以上)?(旅游)?景区|[三四五]星级(及以上)?(旅游)?(饭店|酒店)"
 )
 
@@ -327,19 +336,23 @@ _CONFERRED = re.compile(
 # …or that a measure rewards obtaining: 评为/认定为/列入/入选/获批/获得/通过 X (名单, 工厂, 产品, 评估 …), also a
 # list of levels (国家级、省级软件名园; 评定为国家甲级、乙级的旅游民宿)
 _CONFERRING = re.compile(
-    r"(?:评为|评定为|认定为|被认定为|列入|入选|获评|获批|获得|荣获|通过)([^，,。；;的]{2,30}?(?:(?<=级)的[^，,。；;的]{0,6}?)?"
-    r"(?:名单|工厂|车间|产品|软件|基地|园区|中心|平台|评估|评定|认证|示范企业|龙头企业|百强企业|重点企业|"
-    r"旅游景区|景区|民宿|饭店|酒店))"
+    r"(?:评为|评定为|认定为|被认定为|创建为|列入|纳入|入选|入围|获评|获批(?:牵头)?(?:建设|组建)?的?|获得|取得|荣获|通过"
+    r"|(?:经[^，,。；;]{0,12})?认定的)"
+    r"([^，,。；;的]{2,30}?(?:(?<=级)的[^，,。；;的]{0,6}?)?"
+    r"(?:名单|目录|工厂|车间|产品|软件|基地|园区|中心|平台|实验室|研究院|研发机构|评估|评定|认证|许可|证书|批件|成果|"
+    r"示范企业|龙头企业|百强企业|重点企业|旅游景区|景区|民宿|饭店|酒店))"
 )
 
 
 # when the designation must have been obtained (当年认定为, 首次通过, 当年新增认定): a condition of its own
-_WHEN_CONFERRED = re.compile(r"(?:当年|本年度|年度内|首次|新增|新获)+被?(?:认定为?|评为|获评|列入|入选|通过)?$")
+_WHEN_CONFERRED = re.compile(
+    rf"((?:当年|本年度|年度内|首次|新增|新获)+被?(?:认定为?|评为|获评|列入|入选|通过)?)(?:{_LEVELS})?$"
+)
 
 
 def find_conferred(text: str, start: int, end: int) -> list[Found]:
     """``has`` qualification conditions for the designations an agency confers that a measure names, or
-    rewards obtaining; with an ``other`` condition for when it must have been obtained (当年, 首次 …)."""
+    rewards obtaining."""
     found = [
         Found(m.start(), m.end(), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [m.group()], m.group()))
         for m in _CONFERRED.finditer(text, start, end)
@@ -348,10 +361,16 @@ def find_conferred(text: str, start: int, end: int) -> list[Found]:
         if not any(f.start <= m.start(1) < f.end for f in found):
             name = m.group(1)
             found.append(Found(m.start(1), m.end(1), ConditionSpec(Dim.QUALIFICATION, Op.HAS, [name], name)))
-    for designation in list(found):
-        when = _WHEN_CONFERRED.search(text, max(start, designation.start - 10), designation.start)
-        if when and when.end() > when.start() and not any(f.start == when.start() for f in found):
-            found.append(Found(when.start(), when.end(), ConditionSpec(Dim.OTHER, Op.EQ, True, when.group())))
+    return found
+
+
+def find_when_conferred(text: str, start: int, designations: list[Found]) -> list[Found]:
+    """``other`` conditions for when each designation must have been obtained (当年认定为, 首次通过 …)."""
+    found: list[Found] = []
+    for designation in designations:
+        when = _WHEN_CONFERRED.search(text, max(start, designation.start - 14), designation.start)
+        if when and when.end(1) > when.start(1) and not any(f.start == when.start(1) for f in found):
+            found.append(Found(when.start(1), when.end(1), ConditionSpec(Dim.OTHER, Op.EQ, True, when.group(1))))
     return found
 
 
@@ -461,8 +480,11 @@ _OPENING_BEFORE_OPTION = re.compile(
 _BENEFICIARY = r"(?:企业|单位|个体工商户|经营主体|市场主体|主体|车主|农户|用户|商户|机构|纳税人|项目)"
 _SUBJECT = re.compile(rf"(?:^|[。；：:、）)\s])([^，,。；：:\s]{{3,60}}?)的{_BENEFICIARY}[，,]")
 _TARGET_NOUN = re.compile(rf"对于?([^。；，,的]{{2,40}}?){_BENEFICIARY}")
-# "鼓励企业 X，并给予…": doing X is the condition of the reward
-_ENCOURAGED = re.compile(r"(?:鼓励|支持)(?:各类)?(?:企业|单位|经营主体)([^。；]{4,80}?)[，,][^。；]{0,8}(?:给予|予以)")
+# "鼓励企业 X，并给予…", "支持和鼓励民营企业 X，按…给予": doing X is the condition of the reward
+_ENCOURAGED = re.compile(
+    r"(?:鼓励|支持)(?:和|并|、)?(?:鼓励|支持)?([^。；，,]{0,10}?(?:企业|单位|经营主体|机构)[^。；]{4,80}?)[，,]"
+    r"[^。；]{0,24}(?:给予|予以)"
+)
 # words that restrict nothing by themselves
 _FILLER = re.compile(
     r"应对|疫情(?!防控)|新型冠状病毒感染的?肺炎|新型冠状病毒感染|新型冠状病毒|新冠肺炎疫情|肺炎疫情|受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|疫情防控期间|疫情期间|期间|新冠肺炎|相关|各类|其他|有关|"

@@ -35,6 +35,7 @@ from ingest.extractors.condition_rules import (
     find_qualifications,
     find_scale,
     find_target_residuals,
+    find_when_conferred,
     restricts,
 )
 from ingest.extractors.condition_sections import ConditionSection, find_condition_sections, section_conditions
@@ -109,6 +110,7 @@ class Jurisdiction:
 
     code: str
     span: tuple[int, int] | None
+    guessed: bool = False  # no place and no national authority found: national only for want of anything else
 
 
 def _head(text: str, title: str) -> str:
@@ -158,7 +160,7 @@ def infer_jurisdiction(text: str, title: str, fallback: str | None = None) -> Ju
     if counts:
         code = max(counts, key=lambda c: counts[c])
         return Jurisdiction(code, None)
-    return Jurisdiction(NATIONAL_CODE, None)
+    return Jurisdiction(NATIONAL_CODE, None, guessed=True)
 
 
 def _level_of_issuer(issuer: str, home: str) -> str:
@@ -290,6 +292,7 @@ def measure_conditions(
     found += find_growth_thresholds(norm_text, *core)
     if not any(f.condition.dimension == Dim.QUALIFICATION for f in found):
         found += find_conferred(norm_text, *core)
+    found += find_when_conferred(norm_text, core[0], [f for f in found if f.condition.dimension == Dim.QUALIFICATION])
     found += find_ownership(norm_text, *core)
     found += find_region_limits(norm_text, *core)
     behaviour = [f for a, b in scopes for f in find_behaviour(norm_text, a, b)]
@@ -524,9 +527,19 @@ def region_condition(
     title_span: tuple[int, int] | None = None,
 ) -> Found | None:
     """The ``region`` condition of a sub-national measure, spanning the phrase that scopes it: the issuer's
-    region, widened to the province or city a self-reference (我省, 本市) in the measure, else in the title, names."""
+    region, widened to the province or city a self-reference (我省, 本市) in the measure, else in the title, names.
+
+    A document that says 我市 but names no place and no national authority is local to a region nobody can
+    tell: its measures get an ``other`` condition on that word (unknown, so never 符合 anywhere) instead of none.
+    """
     if jurisdiction.code == NATIONAL_CODE:
-        return None
+        if not jurisdiction.guessed:
+            return None
+        unplaced = _LOCAL_SCOPE.search(norm_text, measure.start, measure.end) or _LOCAL_SCOPE.search(norm_text)
+        if unplaced is None:
+            return None
+        where = ConditionSpec(Dim.OTHER, Op.EQ, True, unplaced.group())
+        return Found(unplaced.start(), unplaced.end(), where)
     code = scope_by_self_reference(norm_text, measure.start, measure.end, jurisdiction.code, whole=False)
     if code == jurisdiction.code and title_span is not None:
         code = scope_by_self_reference(norm_text, *title_span, jurisdiction.code)
@@ -571,6 +584,8 @@ def extract_conditions(ctx: DocumentContext) -> GraphChange:
         if not any(f.condition.dimension != Dim.REGION for f in found):
             found.append(_unrestricted_check(ctx.norm_text, measure))
         region = region_condition(ctx.text, ctx.norm_text, measure, jurisdiction, title_span)
+        if region is not None and region.condition.dimension == Dim.OTHER:  # 我市 of this document: asked once
+            region = replace(region, condition=replace(region.condition, fact=text_fact_key(f"{ctx.doc_id}:我市")))
         if region is not None:
             found.insert(0, region)
         conditions = [

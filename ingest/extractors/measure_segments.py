@@ -61,7 +61,8 @@ BENEFIT_CUES: tuple[tuple[BenefitType, re.Pattern[str]], ...] = (
     (
         BenefitType.SUBSIDY,
         re.compile(
-            r"补贴|补助|奖补|奖励|资助|资金支持|给予[^。；]{0,12}支持|扶持资金|专项资金|全额支持|激励资金|启动资金|补偿"
+            r"补贴|补助|奖补|奖励|资助|资金支持|经费支持|给予[^。；]{0,12}支持|[万亿]元[^。；]{0,8}支持|扶持资金|专项资金|全额支持"
+            r"|激励资金|启动资金|补偿"
         ),
     ),
     (BenefitType.FINANCE, re.compile(r"利率|贷款|信贷|续贷|展期|担保费|融资|基点|LPR")),

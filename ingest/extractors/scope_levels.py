@@ -50,10 +50,11 @@ def self_reference_level(word: str, code: str) -> int | None:
     return None
 
 
-# in a measure, a self-reference scopes it only where it places the beneficiary (本市中小微企业, 我省范围内的企业);
+# in a measure, a self-reference scopes it only where it places the beneficiary (本市中小微企业, 我省范围内的企业,
+# 我省疫苗产业化项目);
 # "落实本市…指引" in a district's measure says whose rules, not who benefits
 _PLACES_BENEFICIARY = re.compile(
-    r"[^，,。；;：:]{0,8}?(企业|单位|个体工商户|经营主体|市场主体|纳税人|商户|范围内|行政区域内|辖区内|境内)"
+    r"[^，,。；;：:]{0,8}?(企业|单位|个体工商户|经营主体|市场主体|纳税人|商户|项目|范围内|行政区域内|辖区内|境内)"
 )
 
 

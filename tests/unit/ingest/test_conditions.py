@@ -169,7 +169,12 @@ def test_a_provincial_number_is_not_national_and_a_level_only_issuer_is_its_prov
 
 
 def test_growth_thresholds_and_when_a_designation_was_obtained_are_checked_conditions() -> None:
-    from ingest.extractors.condition_rules import find_conferred, find_growth_thresholds
+    from ingest.extractors.condition_rules import (
+        find_conferred,
+        find_growth_thresholds,
+        find_qualifications,
+        find_when_conferred,
+    )
 
     text = (
         "电商企业新增量达到300万元且增速达到20%以上的，给予1万元促销奖励；当年认定为省级首版次软件的产品，奖励50万元。"
@@ -177,7 +182,11 @@ def test_growth_thresholds_and_when_a_designation_was_obtained_are_checked_condi
     assert [f.condition.text for f in find_growth_thresholds(text, 0, len(text))] == ["增速达到20%以上"]
     conferred = find_conferred(text, 0, len(text))
     assert ("qualification", "省级首版次软件") in {(f.condition.dimension, f.condition.text) for f in conferred}
-    assert ("other", "当年认定为") in {(f.condition.dimension, f.condition.text) for f in conferred}
+    when = find_when_conferred(text, 0, conferred)
+    assert [(f.condition.dimension, f.condition.text) for f in when] == [("other", "当年认定为")]
+    # …also before a designation the table names (首版次软件, after its level)
+    named = find_qualifications(text, 0, len(text))
+    assert [f.condition.text for f in find_when_conferred(text, 0, named)] == ["当年认定为"]
 
 
 def test_a_taxpayer_class_is_a_qualification_and_the_activity_beside_it_stays_a_condition() -> None:
@@ -232,3 +241,13 @@ def test_paying_a_share_of_what_is_due_is_a_fee_reduction() -> None:
     change = extract_conditions(_context(text))
     benefits = [n.props["type"] for n in change.nodes if n.label == "Benefit"]
     assert benefits == ["税费减免"]
+
+
+def test_what_a_measure_encourages_an_enterprise_to_do_is_its_condition() -> None:
+    from ingest.extractors.eligibility import measure_conditions
+    from ingest.extractors.measure_segments import find_measures
+
+    text = "支持和鼓励民营企业利用自用厂房、写字楼等改建科技孵化器，按照实际新增运营面积每平方米60元的标准给予奖励。"
+    (measure,) = find_measures(text)
+    others = [f.condition.text for f in measure_conditions(text, measure, None) if f.condition.dimension == "other"]
+    assert any("利用自用厂房" in str(wording) for wording in others)

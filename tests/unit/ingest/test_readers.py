@@ -72,6 +72,36 @@ def test_jsonl_record_without_text_names_the_line(tmp_path: Path) -> None:
         read(path)
 
 
+def test_a_jsonl_records_stated_issuer_and_dates_are_declared_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    record = {
+        "docid": "p1",
+        "text": "工业高质量发展十条政策措施。对我市企业给予奖励。",
+        "issuer": "呼和浩特市人民政府办公室",
+        "doc_number": "呼政办发〔2022〕19号",
+        "published": "2021-11-04",
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    (document,) = read(path)
+    assert document.declared.issuer == "呼和浩特市人民政府办公室"
+    assert document.declared.doc_number == "呼政办发〔2022〕19号"
+    assert document.declared.published is None  # the text's own dates say when its measures apply
+    assert document.declared.region_code == "150100"  # the place the issuer opens with
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("region_code", "999999", "unknown region code"), ("issuer", 3, "issuer must be a string")],
+)
+def test_a_jsonl_records_bad_statement_names_the_line_and_the_field(
+    tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"docid": "p1", "text": "正文", field: value}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CorruptFileError, match=rf"docs\.jsonl line 1: .*{message}"):
+        read(path)
+
+
 def test_format_is_sniffed_when_the_extension_says_nothing(tmp_path: Path) -> None:
     path = tmp_path / "download"
     path.write_text("<!DOCTYPE html><html><body><p>正文内容</p></body></html>", encoding="utf-8")

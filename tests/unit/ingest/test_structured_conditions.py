@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ingest.extractors.base import DocumentContext
 from ingest.extractors.condition_rules import (
     find_growth_thresholds,
     find_industries,
+    find_metric_thresholds,
     find_numbers,
     find_ownership,
     find_scale,
@@ -88,6 +91,43 @@ def test_a_scale_inside_an_institutions_or_funds_name_is_no_condition() -> None:
     assert _scale("从省级中小企业发展专项资金给予不超过10万元的一次性奖补") == []
     assert _scale("对中小企业服务中心认定的优质服务机构") == []
     assert _scale("对首次挂牌的中小企业给予20万元补助") == [["中型", "小型", "微型"]]
+
+
+def test_a_list_of_the_two_larger_classes_names_both() -> None:
+    assert _scale("提前退还制造业等行业中型企业、大型企业增值税存量留抵税额") == [["大型", "中型"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "operator", "value"),
+    [
+        ("自企业设立登记之日起三年内，给予一次性奖励", "age_years", "<=", 3.0),
+        ("对营业收入规模首次达到1亿元(含)的规上服务业企业，给予10万元奖励", "revenue_wan", ">=", 10000.0),
+    ],
+)
+def test_a_threshold_stated_from_registration_or_on_first_reaching_a_size(
+    text: str, dimension: str, operator: str, value: float
+) -> None:
+    (found,) = [f.condition for f in find_numbers(text, 0, len(text))]
+    assert (found.dimension, found.operator, found.value) == (dimension, operator, value)
+
+
+def test_an_investment_threshold_written_with_spaces_is_read() -> None:
+    text = "对技术改造投资额达到 2 亿元 (含) 以上的项目, 给予 24 个月的贴息"
+    (found,) = [f.condition for f in find_metric_thresholds(text, 0, len(text))]
+    assert (found.fact, found.operator, found.value) == ("investment_wan", ">=", 20000.0)
+
+
+def _measures(text: str, title: str) -> list[list[tuple[str, object]]]:
+    """Each measure's conditions as (dimension, value), and (dimension, text) for the ``other`` ones."""
+    context = DocumentContext("d1", "s1", text, to_simplified(text), title, "政策文件", None)
+    nodes = extract_conditions(context).nodes
+    by_clause: dict[str, list[tuple[str, object]]] = {}
+    for n in nodes:
+        if n.label == "Condition":
+            dimension = str(n.props["dimension"])
+            value = n.props["text"] if dimension == "other" else json.loads(n.props["value_json"])
+            by_clause.setdefault(str(n.props["clause_id"]), []).append((dimension, value))
+    return list(by_clause.values())
 
 
 def _regions(text: str, title: str) -> list[object]:
@@ -211,3 +251,19 @@ def test_industries_a_policy_already_covered_are_no_beneficiaries_of_its_extensi
 def test_growth_of_a_named_figure_without_a_number_is_a_condition() -> None:
     text = "对批发零售企业零售额、住宿餐饮企业营业额增长给予奖励，增长率另行公布"
     assert [f.condition.text for f in find_growth_thresholds(text, 0, len(text))] == ["营业额增长"]
+
+
+def test_a_text_saying_wo_shi_that_names_no_place_is_never_national() -> None:
+    title = "工业高质量发展十条政策措施"
+    text = title + "\n为推动我市工业经济调结构，特制定以下措施。\n一、对新认定的企业技术中心，给予50万元经费支持。"
+    (conditions,) = _measures(text, title)
+    assert ("other", "我市") in conditions  # which city is unknown, so never 符合 anywhere
+    assert not any(dimension == "region" for dimension, _ in conditions)
+
+
+def test_a_sum_granted_as_funding_support_is_a_measure() -> None:
+    title = "呼和浩特市工业高质量发展十条政策措施"
+    text = title + "\n二、对创建为国家级、自治区级制造业创新中心的企业，分别给予800万元、300万元一次性经费支持。"
+    (conditions,) = _measures(text, title)
+    assert ("region", ["150100"]) in conditions
+    assert any(dimension == "qualification" for dimension, _ in conditions)
