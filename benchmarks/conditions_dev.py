@@ -5,7 +5,7 @@ Ingests the set's documents (``benchmarks/data/eligibility_dev/<set>_docs.jsonl`
 prints for each labelled document, turns the labelled support measures into the scorer's gold format, and runs the
 shared scorer: clauses found, structured-condition recall, unsafe rate, benefit type and amount accuracy.
 
-Usage: python benchmarks/conditions_dev.py newer|newer_b|newer_c|newer_d|newer_e|ncp_a|ncp_b|ncp_c
+Usage: python benchmarks/conditions_dev.py newer|newer_b|newer_c|newer_d|newer_e|newer_f|ncp_a|ncp_b|ncp_c
                                            [--keep DIR] [--misses]
   --keep DIR  keeps gold.jsonl and answers/ in DIR
   --misses    also prints, per structured dimension, recall and precision (a found condition is right when the

@@ -7,8 +7,8 @@ dir, answers ``match`` as of 2020-03-01 for every profile of the split into an a
 precision/recall by dimension against ``clauses.jsonl`` (a gold clause is compared with the measure of the
 same document that overlaps it most; conditions are counted per dimension).
 
-With ``--dev a`` (or ``b``, ``c``, ``a,b``, ``newer_b``, ``newer_c``, ``newer_d``, ``newer_e``) the gold is a
-development set of ``benchmarks/data/eligibility_dev`` (``ncp_<name>_clauses.jsonl``, or ``<name>_clauses.jsonl``
+With ``--dev a`` (or ``b``, ``c``, ``a,b``, ``newer_b``, ``newer_c``, ``newer_d``, ``newer_e``, ``newer_f``) the gold
+is a development set of ``benchmarks/data/eligibility_dev`` (``ncp_<name>_clauses.jsonl``, or ``<name>_clauses.jsonl``
 with its own ``<name>_docs.jsonl`` ingested instead of ``--docs``; labelled from the text; see its README): its support
 measures become a gold folder with verdicts judged by the labelling rules (``benchmarks/dev_gold.py``) and scored
 by the same shared scorer, and three more figures are printed: measure detection precision/recall against every

@@ -120,7 +120,7 @@ def test_set_c_labels_every_unit_of_the_first_characters_of_each_document() -> N
             assert len(re.sub(r"[\W_]", "", fragment)) < 6, (docid, fragment)
 
 
-NEWER_SETS = ("newer", "newer_b", "newer_c", "newer_d", "newer_e")
+NEWER_SETS = ("newer", "newer_b", "newer_c", "newer_d", "newer_e", "newer_f")
 DOC_KEYS = {"docid", "title", "issuer", "doc_number", "published", "url", "text"}
 
 
@@ -142,10 +142,11 @@ def test_newer_sets_label_exact_spans_of_their_own_documents(name: str) -> None:
         ("newer_c", ("newer", "newer_b")),
         ("newer_d", ("newer", "newer_b", "newer_c")),
         ("newer_e", ("newer", "newer_b", "newer_c", "newer_d")),
+        ("newer_f", ("newer", "newer_b", "newer_c", "newer_d", "newer_e")),
     ],
 )
 def test_later_newer_sets_share_no_document_with_the_earlier_ones(name: str, earlier: tuple[str, ...]) -> None:
-    """Sets newer_b to newer_e are unseen: no URL or normalised title of theirs is in an earlier newer set."""
+    """Sets newer_b to newer_f are unseen: no URL or normalised title of theirs is in an earlier newer set."""
 
     def norm(title: str) -> str:
         return re.sub(r"[\W_]", "", title)
