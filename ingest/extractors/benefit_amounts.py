@@ -21,6 +21,10 @@ _THRESHOLD_BEFORE = re.compile(
     r"(达到|超过|突破|低于|不足|销售额|营业收入|营收|零售额|产值|纳税额|投资额|贷款额|增量|营业额|收入|融资额|经济贡献)"
     r"[^，,。；;0-9]{0,4}$|[(（]含\s*$"  # …1亿元以内（含1亿元）: the bound restated
 )
+# a cap marked inclusive (最高5000万元(含)) is still a cap, not a threshold (…万元(含)以上)
+_INCLUSIVE = re.compile(r"\s*[(（]含[)）](?!\s*(以上|以下|以内))")
+# the total a company is granted over the years (分三年给予支持，支持总额最高1500万元): its cap, not a fund's total
+_GRANT_TOTAL = re.compile(r"(支持|奖励|补助|补贴|奖补|资助)总额(最高|最多|不超过|累计不超过)[^，,。；;0-9]{0,2}$")
 # another policy's amounts cited for reference (参照省厅对…每家奖补100万元的政策): not what this measure grants
 _REFERENCE = re.compile(r"参照[^。；;]{0,60}?的(政策|规定|标准|做法)")
 # the next item of a list of thresholds (突破1000万元、2000万元、1亿元的): a threshold too
@@ -49,11 +53,15 @@ def _amounts(text: str, start: int, end: int) -> tuple[list[float], list[float]]
             continue
         before, after = text[max(start, m.start() - 12) : m.start()], text[m.end() : m.end() + 8]
         amount = float(m.group(1)) * (10000 if m.group(2) == "亿元" else 1)
+        if _GRANT_TOTAL.search(before):
+            caps.append(amount)
+            continue
         if _PER_UNIT.search(text[max(start, m.start() - 10) : m.start()]) or _TOTAL.search(before):
             continue
-        if _THRESHOLD_AFTER.match(after):
+        capped = _CAP_BEFORE.search(before)
+        if _THRESHOLD_AFTER.match(after) and not (capped and _INCLUSIVE.match(after)):
             continue
-        if _CAP_BEFORE.search(before):
+        if capped:
             caps.append(amount)
         elif _THRESHOLD_BEFORE.search(before) or (
             threshold_end >= 0 and _LIST_ITEM.fullmatch(text, threshold_end, m.start())

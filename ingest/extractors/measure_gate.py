@@ -153,8 +153,11 @@ _PREFACE = re.compile(
 _TITLE_LINE = re.compile(
     r"^[^《。；;，,]{0,40}关于(印发|组织|开展|做好|下达|申报)[^。；;》]{0,80}(通知|意见|公告|公示)(?!》)|^附件\s*\d*\s*[:：]"
 )
-# a request to apply (请…企业据实申报、填写…报至…): how to apply, not what is granted
-_APPLICATION_STEP = re.compile(rf"^请(?!{_ADDRESSEE})[^。；;]{{0,40}}(申报|报送|提交|填写|报至)")
+# a request to apply (请…企业据实申报、填写…报至…) or a policy list's procedure field (申报程序：…): how to apply,
+# not what is granted
+_APPLICATION_STEP = re.compile(
+    rf"^请(?!{_ADDRESSEE})[^。；;]{{0,40}}(申报|报送|提交|填写|报至)|^(申报|申请|办理)(程序|流程|方式|材料)\s*[:：]"
+)
 # an honour of a place (对新评定为…旅游休闲街区的, …重点镇(乡)、…小镇的): granted to a locality, not an enterprise
 _PLACE_BENEFICIARY = re.compile(
     r"^对(?P<who>[^，,。；;]{0,50}?(示范区|街区|重点镇|重点村|旅游村|小镇|乡镇)([(（]乡[)）])?)(?=的?[，,、]|的?本级|给予|分别)"
@@ -173,6 +176,10 @@ _PAID_BY_PERSON = r"所得税|缴费|缴纳|应缴|负担|基本养老|基本医
 _PERSON = rf"(个人(?!{_PAID_BY_PERSON})|职工|居民|患者|医务人员|医护人员|劳动者|求职者|毕业生|农民工)"
 _INDIVIDUAL = re.compile(rf"^[^。；，,]{{0,12}}{_PERSON}")
 _INDIVIDUAL_SUBJECT = re.compile(rf"^(对|向|为)?{_PERSON}(?![和与及、]企业)")
+# a subject phrase whose head is a person (对从事…研发的科研带头人及其团队…给予): talent support, not a grant to a firm
+_PERSON_HEAD = re.compile(
+    rf"^对于?[^，,。；;]{{0,60}}的[^，,。；;的]{{0,6}}?({_PERSON}|带头人|人才|团队|专家)(及其团队)?(?=[，,]|优先|给予|可|按)"
+)
 _ENTERPRISE = re.compile(r"企业|单位|个体工商户|经营主体|市场主体|纳税人|缴费人|商户")
 _MARKER = re.compile(r"^\s*([（(]?[一二三四五六七八九十0-9]{1,3}[)）、．.]\s*)+")
 # what is already in place (在落实好…税收减免政策的基础上): a grant named there is the context, not this clause's
@@ -202,6 +209,9 @@ def clause_refusal(clause_text: str) -> str | None:
     if _EXISTING_CONTEXT.search(text) and not _GRANT_WORDS.search(_EXISTING_CONTEXT.sub("", text)):
         return "只提及已有政策"
     if (_INDIVIDUAL.search(text) and not _ENTERPRISE.search(text)) or _INDIVIDUAL_SUBJECT.search(text):
+        return "面向个人"
+    person = _PERSON_HEAD.match(text)
+    if person and not _ENTERPRISE.search(person.group()):
         return "面向个人"
     directive = _DIRECTIVE.search(text)
     grants = (re.match(_GOVERNMENT, text) and _GRANTS_ENTERPRISE.search(text)) or _IMPLEMENTS_GRANT.match(text)

@@ -81,7 +81,14 @@ _NEW_BENEFICIARY = re.compile(r"企业|公司|单位|主体|机构|个体工商�
 # a fragment opening with its own subject phrase (对行业型工业互联网平台给予…) names whom it grants to, unless it
 # points back (对其…, 对上述…)
 ITEM_PREFIX = r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、．.]\s*)?"  # an optional enumeration marker
-_SUBJECT_OPENING = re.compile(rf"{ITEM_PREFIX}(?:对于?|凡|针对)(?!其|此|上述|以上)")
+# a policy list's content field (支持政策：对…) opens the same way
+_CONTENT_FIELD = r"(?:(?:支持|扶持|奖补|具体)?政策|政策内容|支持内容|(?:奖励|补贴|补助|扶持|支持|奖补)标准)\s*[:：]\s*"
+_SUBJECT_OPENING = re.compile(rf"{ITEM_PREFIX}(?:{_CONTENT_FIELD})?(?:对于?|凡|针对)(?!其|此|上述|以上)")
+# a policy list's field that is no part of a measure's text (咨询部门：…, 政策依据：…, 申报程序：…) ends it
+_OTHER_FIELD = re.compile(
+    r"\s*[（(]?(?:(?:咨询|联系|对接|牵头|责任|主管|受理)(?:部门|单位|电话|方式|人)|(?:政策|文件)(?:依据|来源)|扫码"
+    r"|(?:申报|申请|办理)(?:程序|流程|方式|材料)\s*[:：])"
+)
 
 
 def opens_with_subject(text: str, start: int) -> bool:
@@ -242,6 +249,8 @@ def find_measures(text: str) -> list[MeasureSegment]:
             preambles.add(key)
             current, run_start, previous = None, None, frag
             continue
+        if cue is None and frag.level is None and _OTHER_FIELD.match(text, frag.start):
+            current = None  # a contact or source field ends the measure before it
         heading_only = frag.is_heading and frag.level is not None and not alone
         if cue is not None and not heading_only:
             continues = (

@@ -9,7 +9,8 @@ import json
 
 from ingest.extractors.base import DocumentContext
 from ingest.extractors.eligibility import extract_conditions
-from ingest.extractors.measure_segments import find_measures
+from ingest.extractors.measure_gate import clause_refusal
+from ingest.extractors.measure_segments import find_measures, opens_with_subject
 from ingest.extractors.preambles import find_preamble
 from ontology.text import to_simplified
 
@@ -164,3 +165,27 @@ def test_an_exemption_written_as_mian_jiao_is_a_tax_relief() -> None:
 
     found = benefit_cue("对因疫情停业的定期定额个体工商户，免缴当月定额税款。")
     assert found is not None and found[0] == "税费减免"
+
+
+def test_a_policy_lists_contact_and_procedure_fields_are_in_no_measure() -> None:
+    text = (
+        "2.对工业企业新增产值50亿元及以上的，给予300万元一次性奖励。\n咨询部门:市工业和信息化局投资规划科(0471-4609232)\n"
+        "政策依据:《关于印发推动新型工业化发展十条政策措施的通知》\n"
+        "(十四)首台(套)重大技术装备产品\n支持政策:对省级以上首台(套)重大技术装备产品,按照销售价格的10%予以奖励。\n"
+        "申报程序:市工信局发布申报通知,对经推荐列入目录的产品,由企业提出申请,拨付奖励资金。"
+    )
+    measures = find_measures(text)
+    assert [text[m.core_start : m.end].split("，")[0].split(",")[0] for m in measures] == [
+        "2.对工业企业新增产值50亿元及以上的",
+        "支持政策:对省级以上首台(套)重大技术装备产品",
+        "申报程序:市工信局发布申报通知",
+    ]
+    assert "咨询部门" not in text[measures[0].start : measures[0].end]
+    assert opens_with_subject(text, measures[1].core_start)  # the content field opens its subject phrase
+    assert clause_refusal(text[measures[2].core_start : measures[2].end]) == "申报程序"
+
+
+def test_talent_support_whose_subject_is_a_person_is_for_individuals() -> None:
+    text = "对从事快速检测试剂或特效治疗药物研发的科研带头人及其团队优先评选人才并给予相应支持和奖励"
+    assert clause_refusal(text) == "面向个人"
+    assert clause_refusal("对从事快速检测试剂研发的企业，给予不高于300万元的研发支持") is None

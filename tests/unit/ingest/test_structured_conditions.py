@@ -267,3 +267,10 @@ def test_a_sum_granted_as_funding_support_is_a_measure() -> None:
     (conditions,) = _measures(text, title)
     assert ("region", ["150100"]) in conditions
     assert any(dimension == "qualification" for dimension, _ in conditions)
+
+
+def test_a_class_making_one_product_names_its_firms_by_the_product() -> None:
+    table = standard_industry_phrases()
+    assert table["中成药生产企业"] == table["中成药企业"] == ["2740"]
+    assert "中成药" not in table  # the product alone names no firm
+    assert "计算企业" not in table  # 绘图、计算及测量仪器: a list sharing its head noun gives no form
