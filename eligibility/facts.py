@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Literal
 
 from ontology.eligibility import TEXT_FACT_PREFIX
+from ontology.text import LOCAL_SCOPE
 
 FactType = Literal["bool", "number", "int", "date"]
 
@@ -70,6 +71,12 @@ def question_for(fact: str, condition_text: str = "") -> dict[str, str]:
         return out
     if fact.startswith(TEXT_FACT_PREFIX):
         wording = condition_text or fact.removeprefix(TEXT_FACT_PREFIX)
+        if LOCAL_SCOPE.fullmatch(wording):  # a document that names no place: only its reader's region can say
+            return {
+                "fact": fact,
+                "question": f"企业是否位于该文件所称的「{wording}」（文件未写明地名）？",
+                "type": "bool",
+            }
         return {"fact": fact, "question": f"是否符合「{wording}」？", "type": "bool"}
     return {"fact": fact, "question": f"请补充：{condition_text or fact}", "type": "text"}
 

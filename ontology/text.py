@@ -111,3 +111,7 @@ def normalise_title(title: str) -> str:
     if key.startswith("中华人民共和国") and len(key) > len("中华人民共和国"):
         key = key[len("中华人民共和国") :]
     return key
+
+
+# a text's words for its own jurisdiction (本市, 我省, 全区, 辖区 …): which place they mean is the issuer's
+LOCAL_SCOPE = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|全区|本县|我县|全县|本州|我州|辖区")

@@ -61,7 +61,7 @@ from ontology.model import ClauseKind
 from ontology.model import ConditionDimension as Dim
 from ontology.model import ConditionOperator as Op
 from ontology.reference import NATIONAL_CODE, contains, load_gazetteer, normalise_region_code
-from ontology.text import find_spaced, to_simplified
+from ontology.text import LOCAL_SCOPE, find_spaced, to_simplified
 
 _NATIONAL_ISSUER = re.compile(
     r"^(中共中央|国务院|国家|财政部|人力资源和?社会保障部|商务部|工业和信息化部|中国人民银行|人民银行|海关总署|交通运输部|"
@@ -70,7 +70,6 @@ _NATIONAL_ISSUER = re.compile(
 )
 _DATELINE = re.compile(r"(新华社|中新社|中新网|人民网|央视网)[^电]{0,12}电|[（(]记者[^)）]{0,20}[)）]")
 _AUTHORITY_AFTER = re.compile(r"[^，。；\s]{0,8}?(人民政府|政府|委员会|局|厅|委|办公室|新闻发布会)")
-_LOCAL_SCOPE = re.compile(r"本市|我市|全市|本省|我省|全省|本区|我区|全区|本县|我县|全县|本州|我州|辖区")
 _DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d\d)-(\d{2})-(\d{2})")
 _VALID_MONTHS = re.compile(r"(有效期|施行期|实施期|执行期)(暂定)?(为|至)?(\d{1,2}|十二|[一二两三四五六七八九十])个月")
 _VALID_UNTIL = re.compile(
@@ -535,7 +534,7 @@ def region_condition(
     if jurisdiction.code == NATIONAL_CODE:
         if not jurisdiction.guessed:
             return None
-        unplaced = _LOCAL_SCOPE.search(norm_text, measure.start, measure.end) or _LOCAL_SCOPE.search(norm_text)
+        unplaced = LOCAL_SCOPE.search(norm_text, measure.start, measure.end) or LOCAL_SCOPE.search(norm_text)
         if unplaced is None:
             return None
         where = ConditionSpec(Dim.OTHER, Op.EQ, True, unplaced.group())
@@ -543,9 +542,9 @@ def region_condition(
     code = scope_by_self_reference(norm_text, measure.start, measure.end, jurisdiction.code, whole=False)
     if code == jurisdiction.code and title_span is not None:
         code = scope_by_self_reference(norm_text, *title_span, jurisdiction.code)
-    m = _LOCAL_SCOPE.search(norm_text, measure.start, measure.end)
+    m = LOCAL_SCOPE.search(norm_text, measure.start, measure.end)
     if m is None and title_span is not None:
-        m = _LOCAL_SCOPE.search(norm_text, *title_span)
+        m = LOCAL_SCOPE.search(norm_text, *title_span)
     span = (m.start(), m.end()) if m else jurisdiction.span or (0, 0)
     phrase = text[span[0] : span[1]] if span[1] > span[0] else load_gazetteer().get(code).name
     return Found(span[0], span[1], ConditionSpec(Dim.REGION, Op.IN, [code], phrase))

@@ -274,3 +274,11 @@ def test_a_class_making_one_product_names_its_firms_by_the_product() -> None:
     assert table["中成药生产企业"] == table["中成药企业"] == ["2740"]
     assert "中成药" not in table  # the product alone names no firm
     assert "计算企业" not in table  # 绘图、计算及测量仪器: a list sharing its head noun gives no form
+
+
+def test_the_question_for_an_unplaced_wo_shi_asks_where_the_firm_is() -> None:
+    from eligibility.facts import question_for
+    from ontology.eligibility import text_fact_key
+
+    question = question_for(text_fact_key("d1:我市"), "我市")["question"]
+    assert "我市" in question and "未写明地名" in question
