@@ -104,6 +104,10 @@ def _facts(text: str) -> dict[str, object]:
         ("招用本市登记失业人员，签订1年以上劳动合同的", "hires_registered_unemployed", True),
         ("对吸纳脱贫劳动力稳定就业6个月以上的就业帮扶车间", "hires_poverty_relieved", True),
         ("对吸纳脱贫劳动力稳定就业6个月以上的就业帮扶车间", "hires_employed_months", 6.0),
+        ("给予新增入库的规上服务业企业一次性奖励", "first_time_above_scale", True),
+        ("2020年度新上规入库企业，每家奖励5万元", "first_time_above_scale", True),
+        ("对新引进的外商投资企业，按实际到位外资金额的1%予以奖励", "newly_attracted", True),
+        ("新引进固定资产投资1亿元以上的新征用地项目", "newly_attracted", True),
     ],
 )
 def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value: object) -> None:
