@@ -417,7 +417,8 @@ def find_numbers(text: str, start: int, end: int) -> list[Found]:
 _OWNERSHIP = (
     (re.compile(r"民营[^，,。；;、]{0,4}?企业|非公有制企业"), ["民营"]),
     (re.compile(r"外资企业|外商投资企业"), ["外资", "港澳台资"]),
-    (re.compile(r"(?<=对)个体工商户(?![和与及、或])"), ["个体工商户"]),
+    # 个体工商户 as the head of the subject phrase (对个体工商户…, 对…停业的定期定额个体工商户), not one of a list
+    (re.compile(r"(?<=对)个体工商户(?![和与及、或])|(?<=的)(定期定额)?个体工商户(?![和与及、或])"), ["个体工商户"]),
 )
 # 定期定额户 (individual businesses taxed on a fixed quota) as the subject of the measure's first sentence
 _FIXED_QUOTA = re.compile(r"^[^。；;]*?(?<=[对的])([“\"]?定期定额[”\"]?户)")

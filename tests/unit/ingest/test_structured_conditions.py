@@ -282,3 +282,11 @@ def test_the_question_for_an_unplaced_wo_shi_asks_where_the_firm_is() -> None:
 
     question = question_for(text_fact_key("d1:我市"), "我市")["question"]
     assert "我市" in question and "未写明地名" in question
+
+
+def test_sole_traders_heading_the_subject_phrase_are_an_ownership_condition() -> None:
+    text = "对因疫情防控停业的定期定额个体工商户，免缴当月定额税款。"
+    assert [f.condition.value for f in find_ownership(text, 0, len(text))] == [["个体工商户"]]
+    listed = "对受影响的企业和个体工商户给予补贴"
+    assert find_ownership(listed, 0, len(listed)) == []  # one beneficiary of several
+    assert _industries("属于增值税一般纳税人的药品经营企业销售生物制品") == [("in", ["515", "525"])]
