@@ -21,6 +21,17 @@ def test_shipped_table_has_its_first_level_and_a_source_for_every_row() -> None:
     assert scheme.first_level_of("3-1").id == "1-1"
 
 
+def test_shipped_rows_are_sourced_or_marked_unverified_and_real_rows_hang_under_real_ones() -> None:
+    scheme = load_scheme()
+    verified = {i.id for i in scheme.indicators if i.source.startswith("https://")}
+    unverified = {i.id for i in scheme.indicators if i.source.startswith("unverified:")}
+    assert verified | unverified == set(scheme.by_id) and not verified & unverified
+    assert all(scheme.by_id[i].parent in verified for i in verified if scheme.by_id[i].parent)
+    assert all("numbered" in scheme.by_id[i].source for i in verified)
+    counts = {level: len(scheme.level(level)) for level in (1, 2, 3)}
+    assert (counts, sorted(verified)) == ({1: 9, 2: 1, 3: 3}, ["1-1", "2-1", "3-1", "3-2", "3-3"])
+
+
 def test_skos_form_has_broader_links_and_top_concepts() -> None:
     graph = parse_indicator_csv(TABLE).to_skos()
     assert (URIRef(IND["A1a"]), SKOS.broader, URIRef(IND["A1"])) in graph
