@@ -111,8 +111,12 @@ def field_weights(settings: Settings) -> dict[str, float]:
     return weights
 
 
-def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder | None) -> SearchService:
+def open_search_service(
+    settings: Settings, data_dir: Path, embedder: Embedder | None, *, index_dir: Path | None = None
+) -> SearchService:
     """Build the search service: the configured index back-end, the given embedder, fusion weights and reranker.
+    The embedded index lives in ``index_dir`` when given (a benchmark's scratch copy), else in ``data_dir``; the
+    vector cache is always ``data_dir``'s.
 
     Raises:
         SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
@@ -132,7 +136,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
     else:
         from search.indexes.embedded import EmbeddedIndex
 
-        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index", settings.policykg_vector_dtype)
+        index = EmbeddedIndex(index_dir or data_dir / SEARCH_DIR_NAME / "index", settings.policykg_vector_dtype)
     return SearchService(
         index,
         embedder=embedder,
