@@ -101,14 +101,15 @@ def open_embedder(settings: Settings) -> Embedder | None:
 
 
 def field_weights(settings: Settings) -> dict[str, float]:
-    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of every unit,
-    a statute article's own when set (else the service gives it the title's), and the headings."""
+    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of every unit
+    but a statute article, a statute article's, and the headings."""
     from search.service import ARTICLE_TITLE
 
-    weights = {"title": settings.policykg_title_field_weight, "headings": settings.policykg_heading_field_weight}
-    if settings.policykg_article_title_field_weight is not None:
-        weights[ARTICLE_TITLE] = settings.policykg_article_title_field_weight
-    return weights
+    return {
+        "title": settings.policykg_title_field_weight,
+        ARTICLE_TITLE: settings.policykg_article_title_field_weight,
+        "headings": settings.policykg_heading_field_weight,
+    }
 
 
 def open_search_service(
