@@ -101,18 +101,23 @@ def open_embedder(settings: Settings) -> Embedder | None:
 
 
 def field_weights(settings: Settings) -> dict[str, float]:
-    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of every unit,
-    a statute article's own when set (else the service gives it the title's), and the headings."""
+    """The BM25F weights of the extra fields (``SearchService``'s ``field_weights``): the short title of every unit
+    but a statute article, a statute article's, and the headings."""
     from search.service import ARTICLE_TITLE
 
-    weights = {"title": settings.policykg_title_field_weight, "headings": settings.policykg_heading_field_weight}
-    if settings.policykg_article_title_field_weight is not None:
-        weights[ARTICLE_TITLE] = settings.policykg_article_title_field_weight
-    return weights
+    return {
+        "title": settings.policykg_title_field_weight,
+        ARTICLE_TITLE: settings.policykg_article_title_field_weight,
+        "headings": settings.policykg_heading_field_weight,
+    }
 
 
-def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder | None) -> SearchService:
+def open_search_service(
+    settings: Settings, data_dir: Path, embedder: Embedder | None, *, index_dir: Path | None = None
+) -> SearchService:
     """Build the search service: the configured index back-end, the given embedder, fusion weights and reranker.
+    The embedded index lives in ``index_dir`` when given (a benchmark's scratch copy), else in ``data_dir``; the
+    vector cache is always ``data_dir``'s.
 
     Raises:
         SearchIndexError: the stored index is unreadable or Elasticsearch cannot be reached.
@@ -132,7 +137,7 @@ def open_search_service(settings: Settings, data_dir: Path, embedder: Embedder |
     else:
         from search.indexes.embedded import EmbeddedIndex
 
-        index = EmbeddedIndex(data_dir / SEARCH_DIR_NAME / "index", settings.policykg_vector_dtype)
+        index = EmbeddedIndex(index_dir or data_dir / SEARCH_DIR_NAME / "index", settings.policykg_vector_dtype)
     return SearchService(
         index,
         embedder=embedder,

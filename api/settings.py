@@ -54,14 +54,18 @@ class Settings(BaseSettings):
     )
     policykg_lexical_weight: float = Field(1.0, ge=0)
     policykg_vector_weight: float = Field(0.6, ge=0, description="CombSUM weight of vectors (BM25 weight 1; tuned).")
-    policykg_lexical_depth: int = Field(200, ge=1, description="How many BM25 units enter the fusion.")
-    policykg_vector_depth: int = Field(200, ge=1, description="How many nearest units by vector enter the fusion.")
+    policykg_lexical_depth: int = Field(
+        400, ge=1, description="How many BM25 units enter the fusion (a statute article from the whole depth)."
+    )
+    policykg_vector_depth: int = Field(
+        400, ge=1, description="How many nearest units by vector enter the fusion (an article from the whole depth)."
+    )
     policykg_passage_depth_share: float = Field(
-        1.0,
+        0.5,
         gt=0,
         le=1,
         description="A unit other than a statute article (a policy's passage) enters the fusion only from this "
-        "share of each list's depth (1: every unit from the whole depth).",
+        "share of each list's depth (1: every unit from the whole depth; 0.5 of 400: from the first 200).",
     )
     policykg_confidence_exponent: float = Field(
         4.0,
@@ -99,23 +103,23 @@ class Settings(BaseSettings):
         "STARD odd half, BM25: R@100 0.7101 -> 0.7166, NCP unchanged).",
     )
     policykg_bm25_fields: bool = Field(
-        False,
+        True,
         description="Per-field BM25 (BM25F): an article's text, its law's short title and its 编/章/节 headings "
         "as three fields of the BM25 index, the title's and the headings' term frequencies and lengths weighted "
         "by the two weights below against the text's 1 (the index is rebuilt when any of the three changes; see "
-        "README, Search figures). Off: one field holding all three.",
+        "README, Search figures). Off: one field holding all three (the index before BM25F was the default).",
     )
     policykg_title_field_weight: float = Field(
+        1.5,
+        ge=0,
+        description="BM25F weight of the short-title field of every unit but a statute article (a policy's "
+        "passages; with POLICYKG_BM25_FIELDS).",
+    )
+    policykg_article_title_field_weight: float = Field(
         1.0,
         ge=0,
-        description="BM25F weight of the short-title field (with POLICYKG_BM25_FIELDS); a statute article's title "
-        "takes POLICYKG_ARTICLE_TITLE_FIELD_WEIGHT when that is set.",
-    )
-    policykg_article_title_field_weight: float | None = Field(
-        None,
-        ge=0,
-        description="BM25F weight of a statute article's (条) short-title field, apart from every other unit's (a "
-        "policy's passages; with POLICYKG_BM25_FIELDS). Unset: POLICYKG_TITLE_FIELD_WEIGHT.",
+        description="BM25F weight of a statute article's (条) short-title field, apart from every other unit's "
+        "(with POLICYKG_BM25_FIELDS).",
     )
     policykg_heading_field_weight: float = Field(
         1.0, ge=0, description="BM25F weight of the headings field (with POLICYKG_BM25_FIELDS)."

@@ -112,14 +112,15 @@ def test_the_settings_turn_per_field_bm25_on_with_their_weights(tmp_path: Path) 
     from api.settings import Settings
 
     default = open_search_service(Settings(policykg_data_dir=tmp_path), tmp_path, None)  # type: ignore[call-arg]
-    assert default.field_weights is None
+    assert default.field_weights == {"title": 1.5, "article_title": 1.0, "headings": 1.0}  # README, Search
+    one_field = Settings(policykg_data_dir=tmp_path, policykg_bm25_fields=False)  # type: ignore[call-arg]
+    assert open_search_service(one_field, tmp_path, None).field_weights is None
     settings = Settings(  # type: ignore[call-arg]
         policykg_data_dir=tmp_path,
-        policykg_bm25_fields=True,
         policykg_title_field_weight=0.4,
         policykg_heading_field_weight=0.7,
     )
-    weights = {"title": 0.4, "article_title": 0.4, "headings": 0.7}
+    weights = {"title": 0.4, "article_title": 1.0, "headings": 0.7}
     assert open_search_service(settings, tmp_path, None).field_weights == weights
     articles_apart = settings.model_copy(update={"policykg_article_title_field_weight": 1.5})
     assert open_search_service(articles_apart, tmp_path, None).field_weights == weights | {"article_title": 1.5}
