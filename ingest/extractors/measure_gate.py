@@ -136,8 +136,9 @@ _GRANT_BEFORE = re.compile(_GRANTS)
 # incentive for the financial sector, not a benefit an enterprise it serves can claim
 _LENDERS = rf"{_FINANCIAL}|银行机构|银行|融资担保公司|融资担保机构|再担保公司|再担保机构|担保公司|担保机构|证券公司"
 _FINANCIAL_BENEFICIARY = re.compile(
-    rf"^(?:{_GOVERNMENT}|[^，,。；;]{{0,4}}财政)?对[^。；]{{0,60}}?({_LENDERS})(?:[，,]|给予|予以)"
+    rf"^(?:{_GOVERNMENT}|[^，,。；;]{{0,4}}财政)?对[^。；]{{0,60}}?({_LENDERS})(?:[，,]|给予|予以|免收|减免|减收)"
 )
+
 # a lender or guarantor as the actor (省再担保公司对…项目，取消反担保要求; a 政府性 guarantor is the state's), or
 # others urged to act (支持各银行业金融机构对…, 号召国有企业…): a lender's or landlord's practice, no state grant
 _LENDER_ACTS = re.compile(rf"^(?![^，,。；;]{{0,8}}政府性)[^，,。；;]{{0,8}}?({_LENDERS})[^，,。；;]{{0,4}}?对")
@@ -219,6 +220,7 @@ def clause_refusal(clause_text: str) -> str | None:
         return _DIRECTIVE_REASON
     if _FINANCIAL_BENEFICIARY.search(text):
         return "面向金融机构"
+
     if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
         return _DIRECTIVE_REASON
     lenders = _LENDERS_PRACTICE.search(text) or _LENDER_ACTS.match(text) or _URGED.match(text)

@@ -64,6 +64,7 @@ def test_an_agency_notice_may_grant() -> None:
         ("鼓励银行业金融机构对受疫情影响较大企业给予延期还贷、降低利率支持。", "对机关、金融机构或地方的工作要求"),
         ("对生产经营困难的企业，税务机关要依法及时核准其延期缴纳税款申请。", "对机关、金融机构或地方的工作要求"),
         ("对向中小微企业发放信用贷款的金融机构，按贷款额的1%给予奖励。", "面向金融机构"),
+        ("对市县政府性融资担保机构免收3个月再担保费，省财政给予专项补助。", "面向金融机构"),
     ],
 )
 def test_directives_statistics_definitions_and_individual_provisions_are_refused(clause: str, reason: str) -> None:
