@@ -486,6 +486,13 @@ _ENCOURAGED = re.compile(
     r"(?:鼓励|支持)(?:和|并|、)?(?:鼓励|支持)?([^。；，,]{0,10}?(?:企业|单位|经营主体|机构)[^。；]{4,80}?)[，,]"
     r"[^。；]{0,24}(?:给予|予以)"
 )
+# …also where the grant comes in a later sentence of the measure: a firm encouraged to act (支持制造业企业开展…转型),
+# or a firm's act as the sentence's condition (…企业实施工业投资项目的，追加补助…)
+_ACT = r"(?:开展|实施|建设|推进|开发|应用|研发|参加|参与|引进|购置|建立|创建|联合|申报|投资)"
+_ENCOURAGED_ACT = re.compile(
+    rf"(?:鼓励|支持)(?:和|并|、)?(?:鼓励|支持)?([^。；，,]{{0,10}}?(?:企业|单位|经营主体){_ACT}[^，,。；;]{{2,40}})"
+)
+_FIRM_ACTS = re.compile(rf"(?:企业|单位)({_ACT}[^，,。；;的]{{2,30}}?)的(?=[，,])")
 # words that restrict nothing by themselves
 _FILLER = re.compile(
     r"应对|疫情(?!防控)|新型冠状病毒感染的?肺炎|新型冠状病毒感染|新型冠状病毒|新冠肺炎疫情|肺炎疫情|受新冠肺炎疫情影响|受疫情影响|因疫情影响|受疫情冲击|疫情防控期间|疫情期间|期间|新冠肺炎|相关|各类|其他|有关|"
@@ -500,7 +507,16 @@ _SCOPE_OPENERS = "。；;：:，,、）)\n "
 def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Found]:
     """Beneficiary restrictions left over after the known conditions: kept as ``other`` conditions (unknown)."""
     found: list[Found] = []
-    patterns = (_TARGET, _CONDITIONAL, _ENCOURAGED, _LEADING_CONDITION, _TARGET_NOUN, _OPENING_BEFORE_OPTION)
+    patterns = (
+        _TARGET,
+        _CONDITIONAL,
+        _ENCOURAGED,
+        _ENCOURAGED_ACT,
+        _FIRM_ACTS,
+        _LEADING_CONDITION,
+        _TARGET_NOUN,
+        _OPENING_BEFORE_OPTION,
+    )
     spans = [(m.start(1), m.end(1)) for pattern in patterns for m in pattern.finditer(text, start, end)]
     # a subject phrase may open the scope, after the punctuation that ends the sentence before it ("^" does not
     # match at a search's start position)
@@ -512,6 +528,16 @@ def find_target_residuals(text: str, start: int, end: int, taken: list[tuple[int
         if restricts(text, a, b, taken):
             found.append(Found(a, b, ConditionSpec(Dim.OTHER, Op.EQ, True, text[a:b])))
     return found
+
+
+def find_encouraged_acts(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[Found]:
+    """``other`` conditions for the acts a measure's leading sentences encourage a firm to do (支持制造业企业开展
+    …转型。…每家给予奖励): the grant that follows rewards them."""
+    return [
+        Found(m.start(1), m.end(1), ConditionSpec(Dim.OTHER, Op.EQ, True, m.group(1)))
+        for m in _ENCOURAGED_ACT.finditer(text, start, end)
+        if restricts(text, m.start(1), m.end(1), taken)
+    ]
 
 
 # what opens a subject phrase without restricting: an item's number, 对(于), 针对, 就

@@ -27,6 +27,7 @@ from ingest.extractors.condition_rules import (
     Found,
     find_behaviour,
     find_conferred,
+    find_encouraged_acts,
     find_growth_thresholds,
     find_industries,
     find_metric_thresholds,
@@ -307,6 +308,7 @@ def measure_conditions(
     taken += _home_mentions(norm_text, scopes, home)
     for a, b in scopes:  # a heading's restriction scopes every measure under it
         found += find_target_residuals(norm_text, a, b, taken)
+    found += find_encouraged_acts(norm_text, measure.start, measure.core_start, taken)  # the item's lead sentences
     return _dedupe(_without_industries_in_designations(found))
 
 

@@ -251,3 +251,22 @@ def test_what_a_measure_encourages_an_enterprise_to_do_is_its_condition() -> Non
     (measure,) = find_measures(text)
     others = [f.condition.text for f in measure_conditions(text, measure, None) if f.condition.dimension == "other"]
     assert any("利用自用厂房" in str(wording) for wording in others)
+
+
+def test_an_act_a_measure_supports_is_its_condition_when_the_grant_comes_later() -> None:
+    from ingest.extractors.eligibility import measure_conditions
+    from ingest.extractors.measure_segments import find_measures
+
+    text = (
+        "（一）鼓励数字化示范工厂建设。支持制造业企业开展全业务流程数字化转型，实现资源优化配置。"
+        "每年认定不多于10家示范工厂，每家给予一次性奖励最高不超过500万元。"
+        "列入省级专精特新企业名单的企业实施工业投资项目的，在原补助基础上追加补助5个百分点。"
+    )
+    others = [
+        str(f.condition.text)
+        for measure in find_measures(text)
+        for f in measure_conditions(text, measure, None)
+        if f.condition.dimension == "other"
+    ]
+    assert any("开展全业务流程数字化转型" in wording for wording in others)
+    assert any("实施工业投资项目" in wording for wording in others)
