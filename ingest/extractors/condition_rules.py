@@ -346,7 +346,8 @@ _CONFERRING = re.compile(
 
 # when the designation must have been obtained (当年认定为, 首次通过, 当年新增认定): a condition of its own
 _WHEN_CONFERRED = re.compile(
-    rf"((?:当年|本年度|年度内|首次|新增|新获)+被?(?:认定为?|评为|获评|列入|入选|通过)?)(?:{_LEVELS})?$"
+    rf"((?:当年|同年|本年度|年度内|首次|新增|新获|新(?=认定|评定|评为|获评|获批|列入|入选|通过))+被?"
+    rf"(?:认定为?|评定为?|评为|获评|获批|列入|入选|通过)?)(?:{_LEVELS})?$"
 )
 
 

@@ -270,3 +270,14 @@ def test_an_act_a_measure_supports_is_its_condition_when_the_grant_comes_later()
     ]
     assert any("开展全业务流程数字化转型" in wording for wording in others)
     assert any("实施工业投资项目" in wording for wording in others)
+
+
+def test_when_a_designation_was_obtained_reads_same_year_and_new_conferrals() -> None:
+    from ingest.extractors.condition_rules import find_conferred, find_qualifications, find_when_conferred
+
+    same_year = "同年入选国家年度食品工业“三品”专项行动典型成果的企业，可再一次性奖励3万元"
+    named = find_qualifications(same_year, 0, len(same_year)) or find_conferred(same_year, 0, len(same_year))
+    assert [f.condition.text for f in find_when_conferred(same_year, 0, named)] == ["同年入选"]
+    newly = "对新评定为国家五星级、四星级旅游饭店，给予奖励"
+    rated = find_conferred(newly, 0, len(newly))
+    assert [f.condition.text for f in find_when_conferred(newly, 0, rated)] == ["新评定为"]
