@@ -108,6 +108,8 @@ def _facts(text: str) -> dict[str, object]:
         ("2020年度新上规入库企业，每家奖励5万元", "first_time_above_scale", True),
         ("对新引进的外商投资企业，按实际到位外资金额的1%予以奖励", "newly_attracted", True),
         ("新引进固定资产投资1亿元以上的新征用地项目", "newly_attracted", True),
+        ("开展旅行社责任险补贴试点，省财政按照保费不低于50%的比例给予补贴", "paid_premium", True),
+        ("对企业投保出口信用保险的，按实际缴纳保费的50%给予补助", "paid_premium", True),
     ],
 )
 def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value: object) -> None:
@@ -117,6 +119,8 @@ def test_a_corpus_phrase_names_its_catalogue_fact(phrase: str, fact: str, value:
 
 def test_a_phrase_without_the_cue_names_no_such_fact() -> None:
     assert "epidemic_control_related" not in _facts("简化对生产、经营疫情防控相关物资企业的经营异常名录移出审核程序")
+    # a social-insurance subsidy is no premium a firm paid
+    assert "paid_premium" not in _facts("按其为吸纳人员实际缴纳的基本养老保险费给予社会保险补贴")
     assert "new_hires_during_epidemic" not in _facts("当年新招用重点扶持对象达到企业现有在职职工人数的比例下调为20%")
     # the supplies a tax office surveys name no beneficiary
     assert "supplies_daily_necessities" not in _facts("各级税务机关要加强对本地区生活物资供应纳税人情况的了解")
