@@ -138,7 +138,6 @@ _LENDERS = rf"{_FINANCIAL}|银行机构|银行|融资担保公司|融资担保�
 _FINANCIAL_BENEFICIARY = re.compile(
     rf"^(?:{_GOVERNMENT}|[^，,。；;]{{0,4}}财政)?对[^。；]{{0,60}}?({_LENDERS})(?:[，,]|给予|予以|免收|减免|减收)"
 )
-
 # a lender or guarantor as the actor (省再担保公司对…项目，取消反担保要求; a 政府性 guarantor is the state's), or
 # others urged to act (支持各银行业金融机构对…, 号召国有企业…): a lender's or landlord's practice, no state grant
 _LENDER_ACTS = re.compile(rf"^(?![^，,。；;]{{0,8}}政府性)[^，,。；;]{{0,8}}?({_LENDERS})[^，,。；;]{{0,4}}?对")
@@ -154,11 +153,10 @@ _PREFACE = re.compile(
 _TITLE_LINE = re.compile(
     r"^[^《。；;，,]{0,40}关于(印发|组织|开展|做好|下达|申报)[^。；;》]{0,80}(通知|意见|公告|公示)(?!》)|^附件\s*\d*\s*[:：]"
 )
-# a request to apply (请…企业据实申报、填写…报至…) or a policy list's procedure field (申报程序：…): how to apply,
-# not what is granted
-_APPLICATION_STEP = re.compile(
-    rf"^请(?!{_ADDRESSEE})[^。；;]{{0,40}}(申报|报送|提交|填写|报至)|^(申报|申请|办理)(程序|流程|方式|材料)\s*[:：]"
-)
+# a policy list's procedure field (申报程序：…, 办理流程：…)
+PROCEDURE_FIELD = r"(?:申报|申请|办理)(?:程序|流程|方式|材料)\s*[:：]"
+# a request to apply (请…企业据实申报、填写…报至…) or a procedure field: how to apply, not what is granted
+_APPLICATION_STEP = re.compile(rf"^请(?!{_ADDRESSEE})[^。；;]{{0,40}}(申报|报送|提交|填写|报至)|^{PROCEDURE_FIELD}")
 # an honour of a place (对新评定为…旅游休闲街区的, …重点镇(乡)、…小镇的): granted to a locality, not an enterprise
 _PLACE_BENEFICIARY = re.compile(
     r"^对(?P<who>[^，,。；;]{0,50}?(示范区|街区|重点镇|重点村|旅游村|小镇|乡镇)([(（]乡[)）])?)(?=的?[，,、]|的?本级|给予|分别)"
@@ -220,7 +218,6 @@ def clause_refusal(clause_text: str) -> str | None:
         return _DIRECTIVE_REASON
     if _FINANCIAL_BENEFICIARY.search(text):
         return "面向金融机构"
-
     if _ENCOURAGED.match(text) and not _LATER_GRANT.search(text):
         return _DIRECTIVE_REASON
     lenders = _LENDERS_PRACTICE.search(text) or _LENDER_ACTS.match(text) or _URGED.match(text)

@@ -13,6 +13,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from ingest.extractors.measure_gate import PROCEDURE_FIELD
 from ingest.extractors.preambles import find_list_lead, find_preamble
 from ontology.model import BenefitType
 
@@ -87,7 +88,7 @@ _SUBJECT_OPENING = re.compile(rf"{ITEM_PREFIX}(?:{_CONTENT_FIELD})?(?:对于?|�
 # a policy list's field that is no part of a measure's text (咨询部门：…, 政策依据：…, 申报程序：…) ends it
 _OTHER_FIELD = re.compile(
     r"\s*[（(]?(?:(?:咨询|联系|对接|牵头|责任|主管|受理)(?:部门|单位|电话|方式|人)|(?:政策|文件)(?:依据|来源)|扫码"
-    r"|(?:申报|申请|办理)(?:程序|流程|方式|材料)\s*[:：])"
+    rf"|{PROCEDURE_FIELD})"
 )
 
 
